@@ -6,3 +6,5 @@
 pub mod float_serde;
 pub mod model;
 pub mod rules;
+pub mod chart;
+pub mod table_state;

@@ -1,0 +1,30 @@
+//! Chart maths for the metric charts and the parallel-coordinates/scatter views:
+//! downsampling, scales, ticks and their labels, smoothing, zoom and per-axis
+//! normalisation.
+//!
+//! Everything here is plain `f64` arithmetic with unit tests, in the manner of
+//! leptos-chartistry: the UI wraps these functions in memos and only renders what
+//! they return. Conventions shared by the modules:
+//!
+//! - A y value of NaN in a drawable series is a *gap*: the renderer lifts the pen
+//!   there (see [`downsample_min_max`]).
+//! - ±Infinity is never projected; it is reported beside the series so the UI can
+//!   mark it at the plot edge.
+//! - Ranges are `(low, high)` tuples in data units; pixel ranges may run either way
+//!   (`(height, 0.0)` for a y axis whose origin is at the bottom).
+
+pub mod downsample;
+pub mod normalize;
+pub mod scale;
+pub mod smooth;
+pub mod ticks;
+pub mod time;
+pub mod zoom;
+
+pub use downsample::{downsample_min_max, visible_y_range, Downsampled};
+pub use normalize::{categorical_positions, normalize, numeric_values, CategoricalAxis};
+pub use scale::{LinearScale, LogScale, Scale};
+pub use smooth::{ema_smooth, MAX_SMOOTHING_WEIGHT};
+pub use ticks::{format_tick, log_ticks, nice_domain, nice_step, nice_ticks};
+pub use time::{format_duration_ms, time_ticks, TimeTicks};
+pub use zoom::{extent, merge_extents, zoom_to_pixels, MIN_ZOOM_DRAG_PX};

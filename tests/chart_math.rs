@@ -1,0 +1,238 @@
+//! Chart maths and runs-table URL state, as the UI uses them: downsampling, ticks, smoothing, round trips.
+
+use std::time::Instant;
+
+use ferroflow::core::chart::{
+    downsample_min_max, ema_smooth, format_tick, log_ticks, nice_domain, nice_ticks,
+    visible_y_range, zoom_to_pixels, LinearScale, Scale,
+};
+use ferroflow::core::model::ViewType;
+use ferroflow::core::table_state::{OrderBy, RunsTableState};
+
+/// Deterministic noise (64-bit LCG), so failures reproduce.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next_f64(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn steps(n: usize) -> Vec<f64> {
+    (0..n).map(|i| i as f64).collect()
+}
+
+#[test]
+fn a_single_spike_in_a_million_zeros_survives() {
+    let n = 1_000_000;
+    let xs = steps(n);
+    let mut ys = vec![0.0; n];
+    ys[654_321] = 1e6;
+    let d = downsample_min_max(&xs, &ys, (0.0, (n - 1) as f64), 1000);
+    assert!(d.points.contains(&(654_321.0, 1e6)));
+    assert!(d.points.len() <= 4 * 1000 + 2, "{} points", d.points.len());
+}
+
+#[test]
+fn output_is_bounded_ordered_and_keeps_each_columns_envelope() {
+    let n = 200_000;
+    let columns = 300;
+    let mut rng = Lcg(7);
+    let xs = steps(n);
+    let ys: Vec<f64> = (0..n).map(|_| rng.next_f64() * 2.0 - 1.0).collect();
+    let d = downsample_min_max(&xs, &ys, (0.0, (n - 1) as f64), columns);
+    assert!(d.points.len() <= 4 * columns + 2);
+    assert!(d.points.windows(2).all(|w| w[0].0 < w[1].0));
+    // every kept point is a real point
+    assert!(d.points.iter().all(|&(x, y)| ys[x as usize] == y));
+    // the global envelope is kept exactly
+    let (lo, hi) = visible_y_range(&xs, &ys, (0.0, (n - 1) as f64)).unwrap();
+    assert!(d.points.iter().any(|p| p.1 == lo));
+    assert!(d.points.iter().any(|p| p.1 == hi));
+}
+
+#[test]
+fn zoomed_range_keeps_one_neighbour_each_side() {
+    let xs = steps(1000);
+    let ys: Vec<f64> = xs.iter().map(|x| x.sin()).collect();
+    let d = downsample_min_max(&xs, &ys, (100.5, 200.5), 50);
+    let first = d.points.first().unwrap();
+    let last = d.points.last().unwrap();
+    assert_eq!(first.0, 100.0);
+    assert_eq!(last.0, 201.0);
+    let inside = d.points[1..d.points.len() - 1].iter();
+    assert!(inside.clone().all(|p| p.0 >= 100.5 && p.0 <= 200.5));
+}
+
+#[test]
+fn out_of_order_history_downsamples_like_the_sorted_one() {
+    let n = 10_000;
+    let mut rng = Lcg(42);
+    let xs = steps(n);
+    let ys: Vec<f64> = (0..n).map(|_| rng.next_f64()).collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        order.swap(i, (rng.next_f64() * (i + 1) as f64) as usize);
+    }
+    let sx: Vec<f64> = order.iter().map(|&i| xs[i]).collect();
+    let sy: Vec<f64> = order.iter().map(|&i| ys[i]).collect();
+    let range = (1234.5, 8765.5);
+    assert_eq!(
+        downsample_min_max(&sx, &sy, range, 100),
+        downsample_min_max(&xs, &ys, range, 100)
+    );
+}
+
+#[test]
+fn nan_breaks_and_infinity_is_reported() {
+    let xs = steps(10);
+    let mut ys = vec![1.0; 10];
+    ys[3] = f64::NAN;
+    ys[6] = f64::INFINITY;
+    let d = downsample_min_max(&xs, &ys, (0.0, 9.0), 100);
+    let gaps: Vec<f64> = d
+        .points
+        .iter()
+        .filter(|p| p.1.is_nan())
+        .map(|p| p.0)
+        .collect();
+    assert_eq!(gaps, vec![3.0]);
+    assert!(!d.points.iter().any(|p| p.0 == 6.0));
+    assert_eq!(d.infinities, vec![(6.0, f64::INFINITY)]);
+}
+
+/// Whether `step` is 1, 2 or 5 times a power of ten.
+fn is_one_two_five(step: f64) -> bool {
+    let m = step / 10f64.powf(step.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().any(|n| (m - n).abs() < 1e-9)
+}
+
+#[test]
+fn ticks_are_nice_and_cover_the_range() {
+    let ranges = [
+        (0.0, 1.0),
+        (0.013, 0.0871),
+        (-37.0, 1234.0),
+        (99_999.0, 100_003.0),
+        (-1e-7, 3e-7),
+        (2.5, 2.5),
+    ];
+    for (lo, hi) in ranges {
+        for target in [2, 5, 8] {
+            let ticks = nice_ticks(lo, hi, target);
+            assert!(ticks.len() >= 2, "{lo}..{hi}: {ticks:?}");
+            assert!(ticks.len() <= 2 * target + 2, "{lo}..{hi}: {ticks:?}");
+            let step = ticks[1] - ticks[0];
+            assert!(is_one_two_five(step), "{lo}..{hi} step {step}");
+            assert!(ticks
+                .windows(2)
+                .all(|w| ((w[1] - w[0]) - step).abs() < step * 1e-9));
+            // Every value in the range is within a step of a tick.
+            if hi > lo {
+                assert!(ticks[0] >= lo && ticks[0] - lo < step);
+                assert!(*ticks.last().unwrap() <= hi && hi - ticks.last().unwrap() < step);
+            }
+            // Widened to a nice domain, the ticks sit on both ends.
+            let (dlo, dhi) = nice_domain(lo, hi, target);
+            assert!(dlo <= lo && dhi >= hi);
+            let dt = nice_ticks(dlo, dhi, target);
+            assert_eq!((dt[0], *dt.last().unwrap()), (dlo, dhi));
+        }
+    }
+}
+
+#[test]
+fn labels_are_distinct_and_compact() {
+    let ticks = nice_ticks(0.0, 2500.0, 5);
+    let labels: Vec<String> = ticks.iter().map(|&t| format_tick(t, 500.0)).collect();
+    assert_eq!(labels, ["0", "500", "1k", "1.5k", "2k", "2.5k"]);
+    assert_eq!(format_tick(2e-5, 1e-5), "2e-5");
+    assert_eq!(format_tick(0.001, 0.001), "0.001");
+}
+
+#[test]
+fn log_ticks_fall_on_powers_of_ten() {
+    let ticks = log_ticks(3e-5, 2.0, 10);
+    assert_eq!(ticks, vec![1e-4, 1e-3, 1e-2, 0.1, 1.0]);
+}
+
+#[test]
+fn ema_matches_hand_computed_values() {
+    // weight 0.6: last = 0.4, 0.24 + 1.2 = 1.44 ; debias 0.4, 0.64
+    let s = ema_smooth(&[1.0, 3.0, f64::NAN], 0.6);
+    assert!((s[0] - 1.0).abs() < 1e-12);
+    assert!((s[1] - 1.44 / 0.64).abs() < 1e-12);
+    assert!(s[2].is_nan());
+}
+
+#[test]
+fn drag_zoom_round_trips_through_the_scale() {
+    let s = LinearScale::new((0.0, 1000.0), (40.0, 840.0));
+    let (lo, hi) = zoom_to_pixels(&s, s.to_px(250.0), s.to_px(500.0)).unwrap();
+    assert!((lo - 250.0).abs() < 1e-9 && (hi - 500.0).abs() < 1e-9);
+}
+
+#[test]
+fn table_state_round_trips_awkward_keys_through_the_url() {
+    let state = RunsTableState {
+        filter: "params.`a,b` = 'x, y' and tags.`ünï` != ''".into(),
+        order_by: vec![
+            OrderBy {
+                key: "metrics.`acc,top-1`".into(),
+                ascending: false,
+            },
+            OrderBy {
+                key: "params.lr ASC".into(),
+                ascending: false,
+            },
+            OrderBy {
+                key: "tags.名前 ".into(),
+                ascending: true,
+            },
+        ],
+        columns: vec![
+            "params.a,b".into(),
+            "metrics.`loss`".into(),
+            "tags.😀 x".into(),
+        ],
+        view: ViewType::DeletedOnly,
+        expanded: vec!["0123456789abcdef0123456789abcdef".into()],
+        pinned: vec!["run,with,commas".into()],
+        hidden: vec![],
+    };
+    let query = state.to_query();
+    assert_eq!(RunsTableState::from_query(&query), state);
+    // The UI's own params sit beside ours and are left alone.
+    let mut with_others = vec![("experiment".to_string(), "3".to_string())];
+    with_others.extend(query);
+    assert_eq!(RunsTableState::from_query(&with_others), state);
+}
+
+/// Prints how long downsampling a million points takes (best of 5); it asserts
+/// nothing about time. Run: `cargo test --release --test chart_math -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_downsample_million_points() {
+    let n = 1_000_000;
+    let mut rng = Lcg(1);
+    let xs = steps(n);
+    let ys: Vec<f64> = (0..n).map(|_| rng.next_f64()).collect();
+    let mut shuffled = xs.clone();
+    shuffled.swap(0, n - 1);
+    for (name, xs) in [("sorted", &xs), ("unsorted", &shuffled)] {
+        let mut best = std::time::Duration::MAX;
+        let mut kept = 0;
+        for _ in 0..5 {
+            let start = Instant::now();
+            kept = downsample_min_max(xs, &ys, (0.0, n as f64), 1000)
+                .points
+                .len();
+            best = best.min(start.elapsed());
+        }
+        println!("1M points, {name}: {kept} kept in {best:?}");
+    }
+}
