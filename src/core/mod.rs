@@ -8,3 +8,4 @@ pub mod model;
 pub mod rules;
 pub mod chart;
 pub mod table_state;
+pub mod search;
