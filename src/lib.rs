@@ -1,1 +1,28 @@
+//! Ferroflow: MLflow experiment tracking as a Rust/WebAssembly single-page app.
+//!
+//! Architecture Invariant: `core` is pure Rust — no leptos, web-sys, js-sys or
+//! `JsValue` — and is tested natively with `cargo test`. Web-only dependencies are
+//! target-gated in Cargo.toml, so a web import in `core` breaks the native build.
+//!
+//! Architecture Invariant: `store` is the only code that knows IndexedDB (rexie). Its
+//! public functions take and return `core` types; `JsValue` appears inside it only as
+//! the record encoding rexie needs.
+//!
+//! Architecture Invariant: `api` is the only code that exchanges `JsValue`s with
+//! callers and defines the `mlflow` JS surface (explicit camelCase `js_name`s, JS
+//! `Error`s with MLflow error codes).
+//!
+//! Architecture Invariant: `ui` (leptos + leptos_router) and `api` both go through
+//! `service`, which owns the in-memory tracker, batches writes to `store`, and
+//! announces changes to other tabs. The UI never touches IndexedDB.
+
 pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod service;
+#[cfg(target_arch = "wasm32")]
+pub mod store;
+#[cfg(target_arch = "wasm32")]
+mod ui;

@@ -63,11 +63,19 @@ fn params_are_immutable_but_same_value_is_fine() {
     let id = new_run(&mut t, "r");
     t.log_params(&id, &[("lr".into(), "0.1".into())]).unwrap();
     t.log_params(&id, &[("lr".into(), "0.1".into())]).unwrap();
-    let e = t.log_params(&id, &[("lr".into(), "0.2".into())]).unwrap_err();
-    assert!(e.message.contains("Changing param values is not allowed"), "{e}");
+    let e = t
+        .log_params(&id, &[("lr".into(), "0.2".into())])
+        .unwrap_err();
+    assert!(
+        e.message.contains("Changing param values is not allowed"),
+        "{e}"
+    );
     // all-or-nothing: a bad key in a batch logs nothing
     let e = t
-        .log_params(&id, &[("ok".into(), "1".into()), ("bad!".into(), "2".into())])
+        .log_params(
+            &id,
+            &[("ok".into(), "1".into()), ("bad!".into(), "2".into())],
+        )
         .unwrap_err();
     assert!(e.message.contains("bad!"));
     assert!(!t.run(&id).unwrap().params.contains_key("ok"));
@@ -119,7 +127,9 @@ fn deleted_runs_refuse_logging_until_restored() {
 #[test]
 fn experiment_lifecycle_cascades_to_its_runs() {
     let mut t = tracker();
-    let exp = t.create_experiment("vision", None, BTreeMap::new(), 5).unwrap();
+    let exp = t
+        .create_experiment("vision", None, BTreeMap::new(), 5)
+        .unwrap();
     assert_eq!(exp.len(), 18);
     let e = t
         .create_experiment("vision", None, BTreeMap::new(), 5)
@@ -135,7 +145,10 @@ fn experiment_lifecycle_cascades_to_its_runs() {
         )
         .unwrap();
     t.delete_experiment(&exp, 7).unwrap();
-    assert_eq!(t.run(&id).unwrap().info.lifecycle_stage, LifecycleStage::Deleted);
+    assert_eq!(
+        t.run(&id).unwrap().info.lifecycle_stage,
+        LifecycleStage::Deleted
+    );
     assert!(t
         .create_run(
             NewRun {
@@ -146,7 +159,10 @@ fn experiment_lifecycle_cascades_to_its_runs() {
         )
         .is_err());
     t.restore_experiment(&exp, 9).unwrap();
-    assert_eq!(t.run(&id).unwrap().info.lifecycle_stage, LifecycleStage::Active);
+    assert_eq!(
+        t.run(&id).unwrap().info.lifecycle_stage,
+        LifecycleStage::Active
+    );
     t.rename_experiment(&exp, "vision-2", 10).unwrap();
     assert_eq!(t.experiment_by_name("vision-2").unwrap().experiment_id, exp);
 }
@@ -164,7 +180,10 @@ fn nested_runs_carry_parent_tag_and_run_name_tag_renames() {
             3,
         )
         .unwrap();
-    assert_eq!(t.run(&child).unwrap().parent_run_id(), Some(parent.as_str()));
+    assert_eq!(
+        t.run(&child).unwrap().parent_run_id(),
+        Some(parent.as_str())
+    );
     t.set_tags(&child, &[("mlflow.runName".into(), "renamed".into())])
         .unwrap();
     assert_eq!(t.run(&child).unwrap().info.run_name, "renamed");

@@ -174,9 +174,21 @@ mod tests {
     #[test]
     fn chunk_round_trip_keeps_non_finite_values() {
         let pts = vec![
-            MetricPoint { timestamp: 1, value: f64::NAN, step: -5 },
-            MetricPoint { timestamp: 2, value: f64::INFINITY, step: 1 << 40 },
-            MetricPoint { timestamp: 3, value: f64::NEG_INFINITY, step: 0 },
+            MetricPoint {
+                timestamp: 1,
+                value: f64::NAN,
+                step: -5,
+            },
+            MetricPoint {
+                timestamp: 2,
+                value: f64::INFINITY,
+                step: 1 << 40,
+            },
+            MetricPoint {
+                timestamp: 3,
+                value: f64::NEG_INFINITY,
+                step: 0,
+            },
         ];
         let mut back = Vec::new();
         decode_chunk(&encode_chunk(&pts), &mut back).unwrap();
@@ -196,7 +208,11 @@ mod tests {
         assert_eq!(n1, vec![("r".into(), "loss".into(), 1)]);
         log.push("r", "loss", p(1), 0);
         let (c2, _) = log.drain();
-        assert_eq!((c2[0].seq, c2[0].points.len()), (0, 2), "same chunk, rewritten");
+        assert_eq!(
+            (c2[0].seq, c2[0].points.len()),
+            (0, 2),
+            "same chunk, rewritten"
+        );
         for i in 2..(CHUNK_POINTS as i64 + 10) {
             log.push("r", "loss", p(i), 0);
         }
@@ -205,7 +221,10 @@ mod tests {
         assert_eq!((c3[0].seq, c3[0].points.len()), (0, CHUNK_POINTS));
         assert_eq!((c3[1].seq, c3[1].points.len()), (1, 10));
         assert_eq!(n3[0].2, 2);
-        let all: Vec<i64> = c3.iter().flat_map(|c| c.points.iter().map(|p| p.step)).collect();
+        let all: Vec<i64> = c3
+            .iter()
+            .flat_map(|c| c.points.iter().map(|p| p.step))
+            .collect();
         assert_eq!(all, (0..CHUNK_POINTS as i64 + 10).collect::<Vec<_>>());
     }
 

@@ -3,9 +3,14 @@
 //! natively.
 #![warn(missing_docs)]
 
-pub mod float_serde;
-pub mod model;
-pub mod rules;
+pub mod artifacts;
 pub mod chart;
-pub mod table_state;
+pub mod float_serde;
+pub mod ids;
+pub mod metric_log;
+pub mod model;
+pub mod queries;
+pub mod rules;
 pub mod search;
+pub mod table_state;
+pub mod tracking;

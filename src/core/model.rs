@@ -215,6 +215,8 @@ pub struct Run {
 impl Run {
     /// The parent run's id, from the `mlflow.parentRunId` tag.
     pub fn parent_run_id(&self) -> Option<&str> {
-        self.tags.get(crate::core::rules::TAG_PARENT_RUN_ID).map(String::as_str)
+        self.tags
+            .get(crate::core::rules::TAG_PARENT_RUN_ID)
+            .map(String::as_str)
     }
 }

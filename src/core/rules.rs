@@ -70,13 +70,17 @@ fn is_path_unique(key: &str) -> bool {
     !key.is_empty()
         && !key.starts_with('/')
         && !key.ends_with('/')
-        && key.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && key
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 /// Validates a param, metric or tag key as MLflow does.
 pub fn validate_key(kind: KeyKind, key: &str) -> Result<(), InvalidValue> {
     if key.is_empty() {
-        return Err(InvalidValue(format!("Invalid {kind} name: the key is empty.")));
+        return Err(InvalidValue(format!(
+            "Invalid {kind} name: the key is empty."
+        )));
     }
     if let Some(bad) = key.chars().find(|c| !is_key_char(*c)) {
         return Err(InvalidValue(format!(
@@ -143,7 +147,9 @@ pub fn validate_metric(key: &str, timestamp: i64) -> Result<(), InvalidValue> {
 /// Validates an experiment name.
 pub fn validate_experiment_name(name: &str) -> Result<(), InvalidValue> {
     if name.trim().is_empty() {
-        return Err(InvalidValue("Experiment name must be a non-empty string.".into()));
+        return Err(InvalidValue(
+            "Experiment name must be a non-empty string.".into(),
+        ));
     }
     let len = name.chars().count();
     if len > MAX_EXPERIMENT_NAME_LEN {
@@ -186,7 +192,18 @@ mod tests {
         for ok in ["loss", "train/loss", "a b", "ünï", "x:y", "a.b-c_d", "中文"] {
             assert!(validate_key(KeyKind::Metric, ok).is_ok(), "{ok}");
         }
-        for bad in ["", "/abs", "a//b", "a/", "..", "../x", "a/./b", "a!", "semi;colon", "."] {
+        for bad in [
+            "",
+            "/abs",
+            "a//b",
+            "a/",
+            "..",
+            "../x",
+            "a/./b",
+            "a!",
+            "semi;colon",
+            ".",
+        ] {
             assert!(validate_key(KeyKind::Metric, bad).is_err(), "{bad}");
         }
         assert!(validate_key(KeyKind::Param, &"k".repeat(250)).is_ok());

@@ -159,7 +159,10 @@ impl Tracker {
                 .into_iter()
                 .map(|e| (e.experiment_id.clone(), e))
                 .collect(),
-            runs: runs.into_iter().map(|r| (r.run.info.run_id.clone(), r)).collect(),
+            runs: runs
+                .into_iter()
+                .map(|r| (r.run.info.run_id.clone(), r))
+                .collect(),
             metrics: MetricLog::default(),
             dirty_experiments: BTreeSet::new(),
             dirty_runs: BTreeSet::new(),
@@ -224,7 +227,10 @@ impl Tracker {
             };
             return Err(TrackingError {
                 code: ErrorCode::ResourceAlreadyExists,
-                message: format!("Experiment '{name}' already exists (id {}).{hint}", e.experiment_id),
+                message: format!(
+                    "Experiment '{name}' already exists (id {}).{hint}",
+                    e.experiment_id
+                ),
             });
         }
         let mut id = self.ids.experiment_id();
@@ -260,7 +266,10 @@ impl Tracker {
             if other.experiment_id != id {
                 return Err(TrackingError {
                     code: ErrorCode::ResourceAlreadyExists,
-                    message: format!("Experiment '{new_name}' already exists (id {}).", other.experiment_id),
+                    message: format!(
+                        "Experiment '{new_name}' already exists (id {}).",
+                        other.experiment_id
+                    ),
                 });
             }
         }
@@ -287,7 +296,10 @@ impl Tracker {
         let ids: Vec<RunId> = self
             .runs
             .values()
-            .filter(|r| r.run.info.experiment_id == id && r.run.info.lifecycle_stage == LifecycleStage::Active)
+            .filter(|r| {
+                r.run.info.experiment_id == id
+                    && r.run.info.lifecycle_stage == LifecycleStage::Active
+            })
             .map(|r| r.run.info.run_id.clone())
             .collect();
         for run_id in ids {
@@ -426,13 +438,20 @@ impl Tracker {
         let mut tags = args.tags;
         tags.insert(rules::TAG_RUN_NAME.into(), run_name.clone());
         let src = args.source;
-        let user = if src.user.is_empty() { "unknown".to_owned() } else { src.user };
-        tags.entry(rules::TAG_USER.into()).or_insert_with(|| user.clone());
+        let user = if src.user.is_empty() {
+            "unknown".to_owned()
+        } else {
+            src.user
+        };
+        tags.entry(rules::TAG_USER.into())
+            .or_insert_with(|| user.clone());
         if !src.name.is_empty() {
-            tags.entry(rules::TAG_SOURCE_NAME.into()).or_insert(src.name);
+            tags.entry(rules::TAG_SOURCE_NAME.into())
+                .or_insert(src.name);
         }
         if !src.kind.is_empty() {
-            tags.entry(rules::TAG_SOURCE_TYPE.into()).or_insert(src.kind);
+            tags.entry(rules::TAG_SOURCE_TYPE.into())
+                .or_insert(src.kind);
         }
         if let Some(parent) = args.parent_run_id {
             tags.insert(rules::TAG_PARENT_RUN_ID.into(), parent);
@@ -472,7 +491,11 @@ impl Tracker {
     pub fn set_terminated(&mut self, id: &str, status: RunStatus, now: i64) -> Result<()> {
         let info = &mut self.run_mut(id)?.run.info;
         info.status = status;
-        info.end_time = if status.is_terminated() { Some(now) } else { None };
+        info.end_time = if status.is_terminated() {
+            Some(now)
+        } else {
+            None
+        };
         if status.is_terminated() {
             self.metrics.release_run(id);
         }
@@ -543,7 +566,9 @@ impl Tracker {
     pub fn delete_tag(&mut self, id: &str, key: &str) -> Result<()> {
         let run = &mut self.active_run_mut(id)?.run;
         if run.tags.remove(key).is_none() {
-            return Err(not_found(format!("No tag with name '{key}' in run '{id}'.")));
+            return Err(not_found(format!(
+                "No tag with name '{key}' in run '{id}'."
+            )));
         }
         Ok(())
     }
@@ -583,7 +608,9 @@ impl Tracker {
 
     /// Whether anything waits to be stored.
     pub fn has_pending(&self) -> bool {
-        !self.dirty_runs.is_empty() || !self.dirty_experiments.is_empty() || self.pending_points() > 0
+        !self.dirty_runs.is_empty()
+            || !self.dirty_experiments.is_empty()
+            || self.pending_points() > 0
     }
 
     /// Takes everything changed since the last call, for storing.
@@ -656,7 +683,9 @@ pub fn default_artifact_location(id: &str) -> String {
 fn deleted_experiment(id: &str) -> TrackingError {
     TrackingError {
         code: ErrorCode::InvalidState,
-        message: format!("Experiment '{id}' is deleted; restore it first (mlflow.restoreExperiment)."),
+        message: format!(
+            "Experiment '{id}' is deleted; restore it first (mlflow.restoreExperiment)."
+        ),
     }
 }
 

@@ -1,0 +1,182 @@
+//! Experiments: create, set, get, search, rename, delete, restore, tag.
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use super::args::{opt_string, required_string, Opts};
+use super::dto::{to_js, ExperimentDto};
+use super::{errors, settle, svc, with_service};
+use crate::core::model::{LifecycleStage, ViewType};
+use crate::core::tracking::TrackingError;
+use crate::service::now_ms;
+
+fn experiment_js(s: &crate::service::Service, id: &str) -> Result<JsValue, JsValue> {
+    s.read(|t| t.experiment(id).map(|e| to_js(&ExperimentDto::from(e))))
+        .map_err(errors::tracking)
+}
+
+/// `createExperiment(name, {tags?, artifactLocation?}) → id`.
+#[wasm_bindgen(js_name = createExperiment, unchecked_return_type = "Promise<string>")]
+pub fn create_experiment(
+    name: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CreateExperimentOptions")] options: JsValue,
+) -> Promise {
+    with_service(move |s| async move {
+        let name = required_string(&name, "name")?;
+        let o = Opts::new(&options, "createExperiment options")?;
+        let (tags, loc) = (o.string_map("tags")?, o.string("artifactLocation")?);
+        let id = s
+            .write(|t| t.create_experiment(&name, loc, tags, now_ms()))
+            .map_err(errors::tracking)?;
+        Ok(id.into())
+    })
+}
+
+/// `setExperiment(name)`: creates the experiment if missing and makes it active.
+#[wasm_bindgen(js_name = setExperiment, unchecked_return_type = "Promise<Experiment>")]
+pub fn set_experiment(name: JsValue) -> Promise {
+    with_service(move |s| async move {
+        let name = required_string(&name, "name")?;
+        let existing = s.read(|t| t.experiment_by_name(&name).cloned());
+        let id = match existing {
+            Some(e) if e.lifecycle_stage == LifecycleStage::Deleted => {
+                return Err(errors::js_error(
+                    "INVALID_STATE",
+                    &format!(
+                        "Cannot set a deleted experiment '{name}' as the active experiment. Restore it with mlflow.restoreExperiment('{}'), or pick another name.",
+                        e.experiment_id
+                    ),
+                ))
+            }
+            Some(e) => e.experiment_id,
+            None => s
+                .write(|t| t.create_experiment(&name, None, Default::default(), now_ms()))
+                .map_err(errors::tracking)?,
+        };
+        super::set_active_experiment(Some(id.clone()));
+        experiment_js(&s, &id)
+    })
+}
+
+/// `getExperiment(id) → Experiment`.
+#[wasm_bindgen(js_name = getExperiment, unchecked_return_type = "Promise<Experiment>")]
+pub fn get_experiment(experiment_id: JsValue) -> Promise {
+    with_service(move |s| async move {
+        let id = required_string(&experiment_id, "experimentId")?;
+        experiment_js(&s, &id)
+    })
+}
+
+/// `getExperimentByName(name) → Experiment | null`.
+#[wasm_bindgen(js_name = getExperimentByName, unchecked_return_type = "Promise<Experiment | null>")]
+pub fn get_experiment_by_name(name: JsValue) -> Promise {
+    with_service(move |s| async move {
+        let name = required_string(&name, "name")?;
+        Ok(s.read(|t| {
+            t.experiment_by_name(&name)
+                .map(|e| to_js(&ExperimentDto::from(e)))
+                .unwrap_or(JsValue::NULL)
+        }))
+    })
+}
+
+pub(super) fn view_type(o: &Opts) -> Result<ViewType, JsValue> {
+    match o.string("viewType")? {
+        None => Ok(ViewType::ActiveOnly),
+        Some(v) => ViewType::parse(&v).ok_or_else(|| {
+            errors::invalid_arg(format!(
+                "viewType must be ACTIVE_ONLY, DELETED_ONLY or ALL, got '{v}'"
+            ))
+        }),
+    }
+}
+
+pub(super) fn max_results(o: &Opts) -> Result<Option<usize>, JsValue> {
+    match o.number("maxResults")? {
+        None => Ok(None),
+        Some(n) if n >= 1.0 && n.fract() == 0.0 => Ok(Some(n as usize)),
+        Some(n) => Err(errors::invalid_arg(format!(
+            "maxResults must be a positive integer, got {n}"
+        ))),
+    }
+}
+
+/// `searchExperiments({viewType?, filter?, orderBy?, maxResults?}) → Experiment[]`.
+#[wasm_bindgen(js_name = searchExperiments, unchecked_return_type = "Promise<Experiment[]>")]
+pub fn search_experiments(
+    #[wasm_bindgen(unchecked_param_type = "SearchExperimentsOptions")] options: JsValue,
+) -> Promise {
+    with_service(move |s| async move {
+        let o = Opts::new(&options, "searchExperiments options")?;
+        let view = view_type(&o)?;
+        let filter = o.string("filter")?.unwrap_or_default();
+        let order = o.strings("orderBy")?;
+        let max = max_results(&o)?;
+        let out = js_sys::Array::new();
+        s.read(|t| {
+            for e in crate::core::queries::search_experiments(t, view, &filter, &order, max)? {
+                out.push(&to_js(&ExperimentDto::from(e)));
+            }
+            Ok::<_, String>(())
+        })
+        .map_err(errors::invalid_arg)?;
+        Ok(out.into())
+    })
+}
+
+fn id_op(
+    experiment_id: JsValue,
+    f: impl FnOnce(&mut crate::core::tracking::Tracker, &str) -> Result<(), TrackingError>,
+) -> Promise {
+    settle((|| {
+        let s = svc()?;
+        let id = required_string(&experiment_id, "experimentId")?;
+        s.write(|t| f(t, &id)).map_err(errors::tracking)?;
+        Ok(JsValue::UNDEFINED)
+    })())
+}
+
+/// `renameExperiment(id, newName)`.
+#[wasm_bindgen(js_name = renameExperiment, unchecked_return_type = "Promise<void>")]
+pub fn rename_experiment(experiment_id: JsValue, new_name: JsValue) -> Promise {
+    match required_string(&new_name, "newName") {
+        Ok(n) => id_op(experiment_id, move |t, id| {
+            t.rename_experiment(id, &n, now_ms())
+        }),
+        Err(e) => Promise::reject(&e),
+    }
+}
+
+/// `deleteExperiment(id)`: soft delete (runs too); restorable.
+#[wasm_bindgen(js_name = deleteExperiment, unchecked_return_type = "Promise<void>")]
+pub fn delete_experiment(experiment_id: JsValue) -> Promise {
+    id_op(experiment_id, |t, id| t.delete_experiment(id, now_ms()))
+}
+
+/// `restoreExperiment(id)`.
+#[wasm_bindgen(js_name = restoreExperiment, unchecked_return_type = "Promise<void>")]
+pub fn restore_experiment(experiment_id: JsValue) -> Promise {
+    id_op(experiment_id, |t, id| t.restore_experiment(id, now_ms()))
+}
+
+/// `setExperimentTag(id, key, value)`.
+#[wasm_bindgen(js_name = setExperimentTag, unchecked_return_type = "Promise<void>")]
+pub fn set_experiment_tag(experiment_id: JsValue, key: JsValue, value: JsValue) -> Promise {
+    let kv = required_string(&key, "key")
+        .and_then(|k| Ok((k, opt_string(&value, "value")?.unwrap_or_default())));
+    match kv {
+        Ok((k, v)) => id_op(experiment_id, move |t, id| {
+            t.set_experiment_tag(id, &k, &v, now_ms())
+        }),
+        Err(e) => Promise::reject(&e),
+    }
+}
+
+/// `deleteExperimentTag(id, key)`.
+#[wasm_bindgen(js_name = deleteExperimentTag, unchecked_return_type = "Promise<void>")]
+pub fn delete_experiment_tag(experiment_id: JsValue, key: JsValue) -> Promise {
+    match required_string(&key, "key") {
+        Ok(k) => id_op(experiment_id, move |t, id| t.delete_experiment_tag(id, &k)),
+        Err(e) => Promise::reject(&e),
+    }
+}

@@ -1,0 +1,242 @@
+//! Logging params, metrics and tags to the active run, or to `{runId}` given as the
+//! last option (like `MlflowClient`). Without an active run one is started, as
+//! MLflow's fluent API does.
+//!
+//! `logMetric` is the hot path of a training loop: it queues the point in memory
+//! and returns a settled Promise; nothing here waits on IndexedDB.
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use super::args::{describe, required_string, string_map, value_to_string, Opts};
+use super::{errors, settle, svc};
+use crate::core::model::MetricPoint;
+use crate::service::{now_ms, Service};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `{step?, timestamp?, runId?}`, read with direct property access (fast).
+    type MetricOptions;
+    #[wasm_bindgen(method, getter, structural)]
+    fn step(this: &MetricOptions) -> JsValue;
+    #[wasm_bindgen(method, getter, structural)]
+    fn timestamp(this: &MetricOptions) -> JsValue;
+    #[wasm_bindgen(method, getter, structural, js_name = runId)]
+    fn run_id(this: &MetricOptions) -> JsValue;
+}
+
+/// The run to log to: `runId` if given, else the active run, else a new one.
+pub(super) fn target_run(s: &std::rc::Rc<Service>, run_id: &JsValue) -> Result<String, JsValue> {
+    if let Some(id) = run_id.as_string() {
+        return Ok(id);
+    }
+    if !run_id.is_undefined() && !run_id.is_null() {
+        return Err(errors::invalid_arg(format!(
+            "runId must be a string, got {}",
+            describe(run_id)
+        )));
+    }
+    if let Some(id) = super::active_run_id() {
+        return Ok(id);
+    }
+    let _ = s;
+    super::runs::start_run_now(&Opts::new(&JsValue::UNDEFINED, "")?)
+}
+
+fn whole_number(v: &JsValue, what: &str, key: &str) -> Result<Option<i64>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => Ok(Some(n as i64)),
+        _ => Err(errors::invalid_arg(format!(
+            "Metric '{key}': {what} must be a whole number, got {}",
+            describe(v).replace("number", &format!("{:?}", v.as_f64().unwrap_or(f64::NAN)))
+        ))),
+    }
+}
+
+fn metric_value(v: &JsValue, key: &str) -> Result<f64, JsValue> {
+    v.as_f64().ok_or_else(|| {
+        errors::invalid_arg(format!(
+            "Got invalid value {} for metric '{key}'. Please specify value as a number (NaN and ±Infinity are allowed).",
+            describe(v)
+        ))
+    })
+}
+
+/// Reads `{step?, timestamp?, runId?}` (or a bare number as the step).
+fn metric_options(
+    options: &JsValue,
+    key: &str,
+) -> Result<(Option<i64>, Option<i64>, JsValue), JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok((None, None, JsValue::UNDEFINED));
+    }
+    if options.as_f64().is_some() {
+        return Ok((
+            whole_number(options, "step", key)?,
+            None,
+            JsValue::UNDEFINED,
+        ));
+    }
+    if !options.is_object() {
+        return Err(errors::invalid_arg(format!(
+            "logMetric options must be {{step, timestamp, runId}}, got {}",
+            describe(options)
+        )));
+    }
+    let o: &MetricOptions = options.unchecked_ref();
+    Ok((
+        whole_number(&o.step(), "step", key)?,
+        whole_number(&o.timestamp(), "timestamp", key)?,
+        o.run_id(),
+    ))
+}
+
+fn log_one(
+    s: &std::rc::Rc<Service>,
+    run: &str,
+    key: &str,
+    value: f64,
+    step: Option<i64>,
+    ts: Option<i64>,
+) -> Result<(), JsValue> {
+    let point = MetricPoint {
+        timestamp: ts.unwrap_or_else(now_ms),
+        value,
+        step: step.unwrap_or(0),
+    };
+    s.write(|t| t.log_metric(run, key, point))
+        .map_err(errors::tracking)
+}
+
+/// `logMetric(key, value, {step?, timestamp?, runId?})`: queues one point.
+#[wasm_bindgen(js_name = logMetric, unchecked_return_type = "Promise<void>")]
+pub fn log_metric(
+    key: &str,
+    value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MetricOptions | number")] options: JsValue,
+) -> Promise {
+    settle((|| {
+        let s = svc()?;
+        let value = metric_value(&value, key)?;
+        let (step, ts, run_id) = metric_options(&options, key)?;
+        let run = target_run(&s, &run_id)?;
+        log_one(&s, &run, key, value, step, ts)?;
+        Ok(JsValue::UNDEFINED)
+    })())
+}
+
+/// `logMetrics({k: v}, {step?, timestamp?, runId?})`: all-or-nothing.
+#[wasm_bindgen(js_name = logMetrics, unchecked_return_type = "Promise<void>")]
+pub fn log_metrics(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] metrics: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MetricOptions | number")] options: JsValue,
+) -> Promise {
+    settle((|| {
+        let s = svc()?;
+        let obj = metrics.dyn_ref::<js_sys::Object>().ok_or_else(|| {
+            errors::invalid_arg(format!(
+                "logMetrics takes an object of key: number, got {}",
+                describe(&metrics)
+            ))
+        })?;
+        let mut points = Vec::new();
+        for entry in js_sys::Object::entries(obj).iter() {
+            let pair = js_sys::Array::from(&entry);
+            let key = pair.get(0).as_string().unwrap_or_default();
+            crate::core::rules::validate_key(crate::core::rules::KeyKind::Metric, &key)
+                .map_err(|e| errors::invalid_arg(e.0))?;
+            points.push((metric_value(&pair.get(1), &key)?, key));
+        }
+        let (step, ts, run_id) = metric_options(&options, "")?;
+        let run = target_run(&s, &run_id)?;
+        let ts = Some(ts.unwrap_or_else(now_ms));
+        for (value, key) in points {
+            log_one(&s, &run, &key, value, step, ts)?;
+        }
+        Ok(JsValue::UNDEFINED)
+    })())
+}
+
+fn run_of(options: &JsValue) -> Result<String, JsValue> {
+    let s = svc()?;
+    let o = Opts::new(options, "options")?;
+    target_run(&s, &o.get("runId"))
+}
+
+/// `logParam(key, value, {runId?})`.
+#[wasm_bindgen(js_name = logParam, unchecked_return_type = "Promise<void>")]
+pub fn log_param(key: JsValue, value: JsValue, options: JsValue) -> Promise {
+    settle((|| {
+        let key = required_string(&key, "key")?;
+        let value = value_to_string(&value, &key)?;
+        let run = run_of(&options)?;
+        svc()?
+            .write(|t| t.log_params(&run, &[(key, value)]))
+            .map_err(errors::tracking)?;
+        Ok(JsValue::UNDEFINED)
+    })())
+}
+
+/// `logParams({k: v}, {runId?})`: all-or-nothing.
+#[wasm_bindgen(js_name = logParams, unchecked_return_type = "Promise<void>")]
+pub fn log_params(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string | number | boolean>")]
+    params: JsValue,
+    options: JsValue,
+) -> Promise {
+    settle((|| {
+        let params: Vec<_> = string_map(&params, "params")?.into_iter().collect();
+        let run = run_of(&options)?;
+        svc()?
+            .write(|t| t.log_params(&run, &params))
+            .map_err(errors::tracking)?;
+        Ok(JsValue::UNDEFINED)
+    })())
+}
+
+/// `setTag(key, value, {runId?})`.
+#[wasm_bindgen(js_name = setTag, unchecked_return_type = "Promise<void>")]
+pub fn set_tag(key: JsValue, value: JsValue, options: JsValue) -> Promise {
+    settle((|| {
+        let key = required_string(&key, "key")?;
+        let value = value_to_string(&value, &key)?;
+        let run = run_of(&options)?;
+        svc()?
+            .write(|t| t.set_tags(&run, &[(key, value)]))
+            .map_err(errors::tracking)?;
+        Ok(JsValue::UNDEFINED)
+    })())
+}
+
+/// `setTags({k: v}, {runId?})`: all-or-nothing.
+#[wasm_bindgen(js_name = setTags, unchecked_return_type = "Promise<void>")]
+pub fn set_tags(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string | number | boolean>")]
+    tags: JsValue,
+    options: JsValue,
+) -> Promise {
+    settle((|| {
+        let tags: Vec<_> = string_map(&tags, "tags")?.into_iter().collect();
+        let run = run_of(&options)?;
+        svc()?
+            .write(|t| t.set_tags(&run, &tags))
+            .map_err(errors::tracking)?;
+        Ok(JsValue::UNDEFINED)
+    })())
+}
+
+/// `deleteTag(key, {runId?})`.
+#[wasm_bindgen(js_name = deleteTag, unchecked_return_type = "Promise<void>")]
+pub fn delete_tag(key: JsValue, options: JsValue) -> Promise {
+    settle((|| {
+        let key = required_string(&key, "key")?;
+        let run = run_of(&options)?;
+        svc()?
+            .write(|t| t.delete_tag(&run, &key))
+            .map_err(errors::tracking)?;
+        Ok(JsValue::UNDEFINED)
+    })())
+}

@@ -1,0 +1,119 @@
+//! The `mlflow` JS surface: the only code that handles `JsValue`.
+//!
+//! Every export has an explicit camelCase `js_name` mirroring MLflow's fluent API
+//! (`mlflow.log_metric` → `logMetric`). Calls that touch storage return Promises;
+//! logging calls queue and resolve at once (the service flushes in batches). The
+//! fluent state (active experiment, stack of active runs) lives here, as it does in
+//! MLflow's `mlflow.tracking.fluent`.
+
+mod args;
+mod artifacts;
+mod dto;
+mod errors;
+mod experiments;
+mod logging;
+mod runs;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::service::{self, Service};
+
+thread_local! {
+    /// Experiment chosen by `setExperiment`.
+    static ACTIVE_EXPERIMENT: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Runs started by `startRun` and not ended, innermost last.
+    static ACTIVE_RUNS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The service once `ready()` resolved; a clear error before.
+fn svc() -> Result<Rc<Service>, JsValue> {
+    service::ready().ok_or_else(|| {
+        errors::internal(
+            "Ferroflow is not ready yet: import 'mlflow.js' (it waits for start-up), or await mlflow.ready() first.",
+        )
+    })
+}
+
+/// Runs `f` once the service is open, as a Promise.
+fn with_service<F, Fut>(f: F) -> Promise
+where
+    F: FnOnce(Rc<Service>) -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    future_to_promise(async move {
+        let s = service::service().await.map_err(errors::internal)?;
+        f(s).await
+    })
+}
+
+/// A settled Promise for synchronous results.
+fn settle(r: Result<JsValue, JsValue>) -> Promise {
+    match r {
+        Ok(v) => Promise::resolve(&v),
+        Err(e) => Promise::reject(&e),
+    }
+}
+
+/// Opens the store (once); resolves when the API is usable.
+#[wasm_bindgen(js_name = ready)]
+pub fn ready() -> Promise {
+    with_service(|_| async { Ok(JsValue::UNDEFINED) })
+}
+
+/// Resolves when everything logged before this call is committed to IndexedDB.
+#[wasm_bindgen(js_name = flush)]
+pub fn flush() -> Promise {
+    with_service(|s| async move {
+        s.flush()
+            .await
+            .map_err(|e| errors::internal(e.to_string()))?;
+        Ok(JsValue::UNDEFINED)
+    })
+}
+
+fn active_experiment() -> Option<String> {
+    ACTIVE_EXPERIMENT.with(|a| a.borrow().clone())
+}
+
+fn set_active_experiment(id: Option<String>) {
+    ACTIVE_EXPERIMENT.with(|a| *a.borrow_mut() = id);
+}
+
+fn active_run_id() -> Option<String> {
+    ACTIVE_RUNS.with(|a| a.borrow().last().cloned())
+}
+
+fn push_active_run(id: String) {
+    ACTIVE_RUNS.with(|a| a.borrow_mut().push(id));
+}
+
+fn pop_active_run() -> Option<String> {
+    ACTIVE_RUNS.with(|a| a.borrow_mut().pop())
+}
+
+/// Where the running code lives, for `mlflow.source.name`.
+fn page_url() -> String {
+    js_sys::Reflect::get(&js_sys::global(), &"location".into())
+        .ok()
+        .and_then(|loc| js_sys::Reflect::get(&loc, &"href".into()).ok())
+        .and_then(|h| h.as_string())
+        .unwrap_or_default()
+}
+
+/// Mounts the UI when the page has the Ferroflow root element (the site itself);
+/// on other pages and in workers only the API is set up.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("ferroflow-app"))
+    {
+        crate::ui::mount(root);
+    }
+}

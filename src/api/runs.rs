@@ -1,0 +1,180 @@
+//! Runs: start, end, get, search, delete, restore, terminate.
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use super::args::{required_string, Opts};
+use super::dto::{to_js, RunDto};
+use super::{errors, settle, svc, with_service};
+use crate::core::model::RunStatus;
+use crate::core::tracking::{NewRun, RunSource};
+use crate::service::{now_ms, Service};
+
+pub(super) fn run_js(s: &Service, id: &str) -> Result<JsValue, JsValue> {
+    s.read(|t| t.run(id).map(|r| to_js(&RunDto::from(r))))
+        .map_err(errors::tracking)
+}
+
+fn source() -> RunSource {
+    RunSource {
+        user: String::new(),
+        name: super::page_url(),
+        kind: "LOCAL".into(),
+    }
+}
+
+/// Starts a run in the active experiment (or `experimentId`), like `mlflow.start_run`.
+pub(super) fn start_run_now(o: &Opts) -> Result<String, JsValue> {
+    let s = svc()?;
+    if let Some(resume) = o.string("runId")? {
+        s.write(|t| {
+            t.run(&resume)?;
+            t.set_terminated(&resume, RunStatus::Running, now_ms())
+        })
+        .map_err(errors::tracking)?;
+        super::push_active_run(resume.clone());
+        return Ok(resume);
+    }
+    let nested = o.bool("nested")?;
+    let mut parent = o.string("parentRunId")?;
+    if let Some(active) = super::active_run_id() {
+        if !nested && parent.is_none() {
+            return Err(errors::js_error(
+                "INVALID_STATE",
+                &format!(
+                    "Run with UUID {active} is already active. To start a new run, first end the current run with mlflow.endRun(). To start a nested run, call startRun({{nested: true}})."
+                ),
+            ));
+        }
+        parent.get_or_insert(active);
+    }
+    let args = NewRun {
+        experiment_id: o.string("experimentId")?.or_else(super::active_experiment),
+        run_name: o.string("runName")?,
+        parent_run_id: parent,
+        tags: o.string_map("tags")?,
+        description: o.string("description")?,
+        source: source(),
+    };
+    let id = s
+        .write(|t| t.create_run(args, now_ms()))
+        .map_err(errors::tracking)?;
+    super::push_active_run(id.clone());
+    Ok(id)
+}
+
+/// `startRun({runName?, experimentId?, nested?, parentRunId?, runId?, tags?, description?}) → Run`.
+#[wasm_bindgen(js_name = startRun, unchecked_return_type = "Promise<Run>")]
+pub fn start_run(
+    #[wasm_bindgen(unchecked_param_type = "StartRunOptions")] options: JsValue,
+) -> Promise {
+    with_service(move |s| async move {
+        let o = Opts::new(&options, "startRun options")?;
+        let id = start_run_now(&o)?;
+        run_js(&s, &id)
+    })
+}
+
+/// `activeRun() → Run | null`.
+#[wasm_bindgen(js_name = activeRun, unchecked_return_type = "Run | null")]
+pub fn active_run() -> Result<JsValue, JsValue> {
+    let s = svc()?;
+    match super::active_run_id() {
+        Some(id) => run_js(&s, &id),
+        None => Ok(JsValue::NULL),
+    }
+}
+
+fn parse_status(v: &JsValue, default: RunStatus) -> Result<RunStatus, JsValue> {
+    match super::args::opt_string(v, "status")? {
+        None => Ok(default),
+        Some(st) => RunStatus::parse(&st).ok_or_else(|| {
+            errors::invalid_arg(format!(
+                "Unknown run status '{st}'; use RUNNING, SCHEDULED, FINISHED, FAILED or KILLED."
+            ))
+        }),
+    }
+}
+
+/// `endRun(status = "FINISHED")`: ends the active run and commits everything it logged.
+#[wasm_bindgen(js_name = endRun, unchecked_return_type = "Promise<void>")]
+pub fn end_run(status: JsValue) -> Promise {
+    with_service(move |s| async move {
+        let status = parse_status(&status, RunStatus::Finished)?;
+        if let Some(id) = super::pop_active_run() {
+            s.write(|t| t.set_terminated(&id, status, now_ms()))
+                .map_err(errors::tracking)?;
+        }
+        s.flush()
+            .await
+            .map_err(|e| errors::internal(e.to_string()))?;
+        Ok(JsValue::UNDEFINED)
+    })
+}
+
+/// `getRun(runId) → Run`.
+#[wasm_bindgen(js_name = getRun, unchecked_return_type = "Promise<Run>")]
+pub fn get_run(run_id: JsValue) -> Promise {
+    with_service(move |s| async move {
+        let id = required_string(&run_id, "runId")?;
+        run_js(&s, &id)
+    })
+}
+
+/// `searchRuns({experimentIds?, filter?, orderBy?, maxResults?, viewType?}) → Run[]`.
+#[wasm_bindgen(js_name = searchRuns, unchecked_return_type = "Promise<Run[]>")]
+pub fn search_runs(
+    #[wasm_bindgen(unchecked_param_type = "SearchRunsOptions")] options: JsValue,
+) -> Promise {
+    with_service(move |s| async move {
+        let o = Opts::new(&options, "searchRuns options")?;
+        let ids = o.strings("experimentIds")?;
+        let view = super::experiments::view_type(&o)?;
+        let filter = o.string("filter")?.unwrap_or_default();
+        let order = o.strings("orderBy")?;
+        let max = super::experiments::max_results(&o)?;
+        let out = js_sys::Array::new();
+        s.read(|t| {
+            let runs = crate::core::queries::search_runs(t, &ids, view, &filter, &order, max)?;
+            for r in runs {
+                out.push(&to_js(&RunDto::from(r)));
+            }
+            Ok::<_, String>(())
+        })
+        .map_err(errors::invalid_arg)?;
+        Ok(out.into())
+    })
+}
+
+fn run_op(
+    run_id: JsValue,
+    f: impl FnOnce(&mut crate::core::tracking::Tracker, &str) -> crate::core::tracking::Result<()>,
+) -> Promise {
+    settle((|| {
+        let s = svc()?;
+        let id = required_string(&run_id, "runId")?;
+        s.write(|t| f(t, &id)).map_err(errors::tracking)?;
+        Ok(JsValue::UNDEFINED)
+    })())
+}
+
+/// `deleteRun(runId)`: soft delete.
+#[wasm_bindgen(js_name = deleteRun, unchecked_return_type = "Promise<void>")]
+pub fn delete_run(run_id: JsValue) -> Promise {
+    run_op(run_id, |t, id| t.delete_run(id, now_ms()))
+}
+
+/// `restoreRun(runId)`.
+#[wasm_bindgen(js_name = restoreRun, unchecked_return_type = "Promise<void>")]
+pub fn restore_run(run_id: JsValue) -> Promise {
+    run_op(run_id, |t, id| t.restore_run(id))
+}
+
+/// `setTerminated(runId, status = "FINISHED")`.
+#[wasm_bindgen(js_name = setTerminated, unchecked_return_type = "Promise<void>")]
+pub fn set_terminated(run_id: JsValue, status: JsValue) -> Promise {
+    match parse_status(&status, RunStatus::Finished) {
+        Ok(st) => run_op(run_id, move |t, id| t.set_terminated(id, st, now_ms())),
+        Err(e) => Promise::reject(&e),
+    }
+}

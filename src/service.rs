@@ -1,0 +1,331 @@
+//! The tracking service both the JS API and the UI call: one [`Tracker`] in memory,
+//! persisted to IndexedDB in batches, kept in step with other tabs.
+//!
+//! Writes never wait on IndexedDB: they change the tracker and schedule a flush
+//! within [`FLUSH_DELAY_MS`]. [`Service::flush`] resolves once everything changed
+//! before it is committed. After each commit the change is announced on a
+//! `BroadcastChannel`, and this tab's listeners (the UI) are told.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use futures::lock::Mutex;
+use wasm_bindgen::prelude::*;
+
+use crate::core::model::{Experiment, MetricPoint};
+use crate::core::tracking::{Result as TrackResult, StoredRun, Tracker, TrackingError};
+use crate::store::{Batch, Db, StoreError};
+
+/// How long queued writes may wait before they are flushed.
+pub const FLUSH_DELAY_MS: i32 = 100;
+/// The database every Ferroflow page of an origin shares.
+pub const DB_NAME: &str = "ferroflow";
+const CHANNEL: &str = "ferroflow-changes";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(cb: &js_sys::Function, ms: i32) -> JsValue;
+}
+
+/// A failure of the service: a refused operation or a storage error.
+#[derive(Debug, Clone)]
+pub enum ServiceError {
+    /// MLflow refused it.
+    Tracking(TrackingError),
+    /// IndexedDB failed.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServiceError::Tracking(e) => e.fmt(f),
+            ServiceError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<TrackingError> for ServiceError {
+    fn from(e: TrackingError) -> Self {
+        ServiceError::Tracking(e)
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        ServiceError::Store(e)
+    }
+}
+
+/// The service.
+pub struct Service {
+    tracker: RefCell<Tracker>,
+    db: Db,
+    write_lock: Mutex<()>,
+    flush_scheduled: Cell<bool>,
+    listeners: RefCell<Vec<Rc<dyn Fn()>>>,
+    channel: Option<web_sys::BroadcastChannel>,
+}
+
+type InitFuture = Shared<LocalBoxFuture<'static, Result<Rc<Service>, String>>>;
+
+thread_local! {
+    static INIT: RefCell<Option<InitFuture>> = const { RefCell::new(None) };
+    static READY: RefCell<Option<Rc<Service>>> = const { RefCell::new(None) };
+}
+
+/// Current time in ms.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+fn seed() -> u64 {
+    let hi = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let lo = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    (hi << 32 | lo) ^ (js_sys::Date::now() as u64).rotate_left(17)
+}
+
+/// The service, opening the database on first use (concurrent callers share it).
+pub async fn service() -> Result<Rc<Service>, String> {
+    if let Some(s) = ready() {
+        return Ok(s);
+    }
+    let fut = INIT.with(|i| {
+        i.borrow_mut()
+            .get_or_insert_with(|| Service::open(DB_NAME).boxed_local().shared())
+            .clone()
+    });
+    let s = fut.await?;
+    READY.with(|r| *r.borrow_mut() = Some(s.clone()));
+    Ok(s)
+}
+
+/// The service if it has finished opening.
+pub fn ready() -> Option<Rc<Service>> {
+    READY.with(|r| r.borrow().clone())
+}
+
+impl Service {
+    async fn open(name: &str) -> Result<Rc<Service>, String> {
+        let db = Db::open(name).await.map_err(|e| e.to_string())?;
+        let (exps, runs) = db.load_all().await.map_err(|e| e.to_string())?;
+        let tracker = Tracker::load(exps, runs, seed(), now_ms());
+        let channel = web_sys::BroadcastChannel::new(CHANNEL).ok();
+        let svc = Rc::new(Service {
+            tracker: RefCell::new(tracker),
+            db,
+            write_lock: Mutex::new(()),
+            flush_scheduled: Cell::new(false),
+            listeners: RefCell::new(Vec::new()),
+            channel,
+        });
+        svc.listen_to_other_tabs();
+        svc.flush_on_page_hide();
+        // The Default experiment of a new database.
+        svc.flush().await.map_err(|e| e.to_string())?;
+        Ok(svc)
+    }
+
+    /// Reads the tracker.
+    pub fn read<T>(&self, f: impl FnOnce(&Tracker) -> T) -> T {
+        f(&self.tracker.borrow())
+    }
+
+    /// Changes the tracker and schedules a flush.
+    pub fn write<T>(
+        self: &Rc<Self>,
+        f: impl FnOnce(&mut Tracker) -> TrackResult<T>,
+    ) -> TrackResult<T> {
+        let out = f(&mut self.tracker.borrow_mut());
+        self.schedule_flush();
+        out
+    }
+
+    /// The database, for reads the tracker does not hold (histories, artifacts).
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Calls `f` after every committed change, here or in another tab.
+    pub fn subscribe(&self, f: Rc<dyn Fn()>) {
+        self.listeners.borrow_mut().push(f);
+    }
+
+    fn notify(&self) {
+        let ls: Vec<_> = self.listeners.borrow().clone();
+        for l in ls {
+            l();
+        }
+    }
+
+    /// Schedules a flush within [`FLUSH_DELAY_MS`] unless one is scheduled.
+    pub fn schedule_flush(self: &Rc<Self>) {
+        if self.flush_scheduled.replace(true) {
+            return;
+        }
+        let me = self.clone();
+        let cb = Closure::once_into_js(move || {
+            me.flush_scheduled.set(false);
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = me.flush().await {
+                    web_sys::console::error_1(&format!("Ferroflow could not save: {e}").into());
+                }
+            });
+        });
+        set_timeout(cb.unchecked_ref(), FLUSH_DELAY_MS);
+    }
+
+    /// Commits everything changed before this call.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let pending = self.tracker.borrow_mut().take_pending();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let batch = Batch {
+            experiments: &pending.experiments,
+            runs: &pending.runs,
+            chunks: &pending.chunks,
+            ..Default::default()
+        };
+        self.db.write(&batch).await?;
+        self.announce(
+            pending
+                .experiments
+                .iter()
+                .map(|e| e.experiment_id.clone())
+                .collect(),
+            pending
+                .runs
+                .iter()
+                .map(|r| r.run.info.run_id.clone())
+                .collect(),
+        );
+        self.notify();
+        Ok(())
+    }
+
+    /// Writes artifacts and extra files right away (after queued changes).
+    pub async fn write_files(
+        &self,
+        artifacts: &[(String, String, Vec<u8>)],
+        extra_files: &[(String, Vec<u8>)],
+    ) -> Result<(), StoreError> {
+        self.flush().await?;
+        let _guard = self.write_lock.lock().await;
+        let batch = Batch {
+            artifacts,
+            extra_files,
+            ..Default::default()
+        };
+        self.db.write(&batch).await?;
+        let runs: BTreeSet<String> = artifacts.iter().map(|a| a.0.clone()).collect();
+        self.announce(vec![], runs.into_iter().collect());
+        self.notify();
+        Ok(())
+    }
+
+    /// Stores imported records with their histories, artifacts and extra files in one
+    /// transaction; the tracker takes them only once they are committed.
+    pub async fn import(
+        &self,
+        experiments: Vec<Experiment>,
+        runs: Vec<StoredRun>,
+        histories: Vec<crate::core::metric_log::MetricChunk>,
+        clear_series: Vec<(String, String)>,
+        artifacts: Vec<(String, String, Vec<u8>)>,
+        extra_files: Vec<(String, Vec<u8>)>,
+    ) -> Result<(), StoreError> {
+        self.flush().await?;
+        let _guard = self.write_lock.lock().await;
+        let batch = Batch {
+            experiments: &experiments,
+            runs: &runs,
+            chunks: &histories,
+            artifacts: &artifacts,
+            extra_files: &extra_files,
+            clear_series: &clear_series,
+        };
+        self.db.write(&batch).await?;
+        let exp_ids = experiments
+            .iter()
+            .map(|e| e.experiment_id.clone())
+            .collect();
+        let run_ids = runs.iter().map(|r| r.run.info.run_id.clone()).collect();
+        self.tracker.borrow_mut().refresh(experiments, runs);
+        self.announce(exp_ids, run_ids);
+        self.notify();
+        Ok(())
+    }
+
+    /// A metric's full history, including points not flushed yet.
+    pub async fn metric_history(
+        &self,
+        run_id: &str,
+        key: &str,
+    ) -> Result<Vec<MetricPoint>, ServiceError> {
+        self.read(|t| t.run(run_id).map(|_| ()))?;
+        self.flush().await?;
+        Ok(self.db.metric_history(run_id, key).await?)
+    }
+
+    fn announce(&self, experiments: Vec<String>, runs: Vec<String>) {
+        let Some(ch) = &self.channel else { return };
+        let msg = serde_json::json!({ "experiments": experiments, "runs": runs });
+        let _ = ch.post_message(&JsValue::from_str(&msg.to_string()));
+    }
+
+    fn listen_to_other_tabs(self: &Rc<Self>) {
+        let Some(ch) = &self.channel else { return };
+        let weak = Rc::downgrade(self);
+        let cb = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let Some(me) = weak.upgrade() else { return };
+            let Some(text) = ev.data().as_string() else {
+                return;
+            };
+            let Ok(msg) = serde_json::from_str::<serde_json::Value>(&text) else {
+                return;
+            };
+            let ids = |k: &str| -> Vec<String> {
+                msg[k]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let (exps, runs) = (ids("experiments"), ids("runs"));
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok((e, r)) = me.db.load_some(&exps, &runs).await {
+                    me.tracker.borrow_mut().refresh(e, r);
+                    me.notify();
+                }
+            });
+        });
+        ch.set_onmessage(Some(cb.as_ref().unchecked_ref()));
+        cb.forget();
+    }
+
+    fn flush_on_page_hide(self: &Rc<Self>) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let weak = Rc::downgrade(self);
+        let cb = Closure::<dyn Fn()>::new(move || {
+            if let Some(me) = weak.upgrade() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = me.flush().await;
+                });
+            }
+        });
+        for ev in ["pagehide", "visibilitychange"] {
+            let _ = window.add_event_listener_with_callback(ev, cb.as_ref().unchecked_ref());
+        }
+        cb.forget();
+    }
+}

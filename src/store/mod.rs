@@ -1,0 +1,325 @@
+//! The only code that knows IndexedDB (through rexie).
+//!
+//! Schema (database `ferroflow`, one object store each, out-of-line keys):
+//! - `meta`: `"schema"` → the data-format version the records were written in;
+//! - `experiments`: experiment id → the `Experiment` as JSON;
+//! - `runs`: run id → the `StoredRun` (info, params, tags, latest metrics, chunk
+//!   counts) as JSON;
+//! - `metric_chunks`: `[run id, key, seq]` → a `Uint8Array` of up to 16,384 points
+//!   (`core::metric_log::encode_chunk`);
+//! - `artifacts`: `[run id, path]` → the file's bytes as a `Uint8Array`;
+//! - `extra_files`: root-relative path → bytes of imported files Ferroflow does not
+//!   model (registry, logged models, datasets, run inputs/outputs), exported back as
+//!   they came.
+//!
+//! Upgrades: IndexedDB's version creates missing object stores; [`MIGRATIONS`] then
+//! rewrites records written by older data formats, one step at a time.
+
+use js_sys::{Array, Uint8Array};
+use rexie::{KeyRange, ObjectStore, Rexie, TransactionMode};
+use wasm_bindgen::JsValue;
+
+use crate::core::metric_log::{decode_chunk, encode_chunk, MetricChunk};
+use crate::core::model::{Experiment, MetricPoint};
+use crate::core::tracking::StoredRun;
+
+/// IndexedDB version: bump when object stores are added.
+pub const IDB_VERSION: u32 = 1;
+/// Record-format version: bump with a new entry in [`MIGRATIONS`].
+pub const SCHEMA_VERSION: u32 = 1;
+
+const META: &str = "meta";
+const EXPERIMENTS: &str = "experiments";
+const RUNS: &str = "runs";
+const CHUNKS: &str = "metric_chunks";
+const ARTIFACTS: &str = "artifacts";
+const EXTRA: &str = "extra_files";
+const ALL_STORES: [&str; 6] = [META, EXPERIMENTS, RUNS, CHUNKS, ARTIFACTS, EXTRA];
+
+/// A record-format migration: from `version - 1` to `version`.
+pub struct Migration {
+    /// The version this step produces.
+    pub version: u32,
+    /// What it does, for the log.
+    pub what: &'static str,
+}
+
+/// Steps from older record formats; empty while format 1 is the only one shipped.
+pub const MIGRATIONS: &[Migration] = &[];
+
+/// A storage failure, as a message.
+#[derive(Debug, Clone)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IndexedDB: {}", self.0)
+    }
+}
+
+impl From<rexie::Error> for StoreError {
+    fn from(e: rexie::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// What to write in one transaction.
+#[derive(Default)]
+pub struct Batch<'a> {
+    /// Whole experiment records.
+    pub experiments: &'a [Experiment],
+    /// Whole run records.
+    pub runs: &'a [StoredRun],
+    /// Metric chunks (replacing the same `(run, key, seq)`).
+    pub chunks: &'a [MetricChunk],
+    /// Artifacts `(run id, path, bytes)`.
+    pub artifacts: &'a [(String, String, Vec<u8>)],
+    /// Extra files `(root-relative path, bytes)`.
+    pub extra_files: &'a [(String, Vec<u8>)],
+    /// Chunks to delete first `(run id, key)`: every chunk of the series.
+    pub clear_series: &'a [(String, String)],
+}
+
+/// An open Ferroflow database.
+pub struct Db {
+    rexie: Rexie,
+}
+
+fn key2(a: &str, b: &str) -> JsValue {
+    Array::of2(&a.into(), &b.into()).into()
+}
+
+fn chunk_key(run: &str, key: &str, seq: u32) -> JsValue {
+    Array::of3(&run.into(), &key.into(), &JsValue::from(seq)).into()
+}
+
+fn series_range(run: &str, key: &str) -> Result<KeyRange> {
+    KeyRange::bound(
+        &chunk_key(run, key, 0),
+        &chunk_key(run, key, u32::MAX),
+        Some(false),
+        Some(false),
+    )
+    .map_err(|e| StoreError(e.to_string()))
+}
+
+/// Keys `[run, prefix…]` up to `[run, prefix + U+FFFF]`.
+fn prefix_range(run: &str, prefix: &str) -> Result<KeyRange> {
+    let hi = format!("{prefix}\u{ffff}");
+    KeyRange::bound(
+        &key2(run, prefix),
+        &key2(run, &hi),
+        Some(false),
+        Some(false),
+    )
+    .map_err(|e| StoreError(e.to_string()))
+}
+
+fn json<T: serde::de::DeserializeOwned>(v: &JsValue, what: &str) -> Result<T> {
+    let s = v
+        .as_string()
+        .ok_or_else(|| StoreError(format!("a {what} record is not a string")))?;
+    serde_json::from_str(&s).map_err(|e| StoreError(format!("a {what} record is unreadable: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> JsValue {
+    JsValue::from_str(&serde_json::to_string(v).expect("model types serialize"))
+}
+
+impl Db {
+    /// Opens (creating or upgrading) the database `name`.
+    pub async fn open(name: &str) -> Result<Db> {
+        let mut b = Rexie::builder(name).version(IDB_VERSION);
+        for s in ALL_STORES {
+            b = b.add_object_store(ObjectStore::new(s));
+        }
+        let db = Db {
+            rexie: b.build().await?,
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let tx = self
+            .rexie
+            .transaction(&[META], TransactionMode::ReadWrite)?;
+        let meta = tx.store(META)?;
+        let stored = meta
+            .get("schema".into())
+            .await?
+            .and_then(|v| v.as_f64())
+            .map(|v| v as u32);
+        if stored.is_some_and(|v| v > SCHEMA_VERSION) {
+            return Err(StoreError(format!(
+                "this database was written by a newer Ferroflow (format {}, this one reads {SCHEMA_VERSION}); reload the page to get the new version",
+                stored.unwrap_or_default()
+            )));
+        }
+        // Each step of MIGRATIONS above `stored` would rewrite records here.
+        meta.put(&JsValue::from(SCHEMA_VERSION), Some(&"schema".into()))
+            .await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// Every experiment and run record.
+    pub async fn load_all(&self) -> Result<(Vec<Experiment>, Vec<StoredRun>)> {
+        let tx = self
+            .rexie
+            .transaction(&[EXPERIMENTS, RUNS], TransactionMode::ReadOnly)?;
+        let exps = tx.store(EXPERIMENTS)?.get_all(None, None).await?;
+        let runs = tx.store(RUNS)?.get_all(None, None).await?;
+        let exps = exps
+            .iter()
+            .map(|v| json(v, "experiment"))
+            .collect::<Result<_>>()?;
+        let runs = runs.iter().map(|v| json(v, "run")).collect::<Result<_>>()?;
+        Ok((exps, runs))
+    }
+
+    /// The given records, as stored now (missing ones are skipped).
+    pub async fn load_some(
+        &self,
+        experiment_ids: &[String],
+        run_ids: &[String],
+    ) -> Result<(Vec<Experiment>, Vec<StoredRun>)> {
+        let tx = self
+            .rexie
+            .transaction(&[EXPERIMENTS, RUNS], TransactionMode::ReadOnly)?;
+        let (es, rs) = (tx.store(EXPERIMENTS)?, tx.store(RUNS)?);
+        let mut exps = Vec::new();
+        for id in experiment_ids {
+            if let Some(v) = es.get(id.into()).await? {
+                exps.push(json(&v, "experiment")?);
+            }
+        }
+        let mut runs = Vec::new();
+        for id in run_ids {
+            if let Some(v) = rs.get(id.into()).await? {
+                runs.push(json(&v, "run")?);
+            }
+        }
+        Ok((exps, runs))
+    }
+
+    /// Writes a batch in one transaction: all of it or nothing.
+    pub async fn write(&self, batch: &Batch<'_>) -> Result<()> {
+        let tx = self.rexie.transaction(
+            &[EXPERIMENTS, RUNS, CHUNKS, ARTIFACTS, EXTRA],
+            TransactionMode::ReadWrite,
+        )?;
+        let chunks = tx.store(CHUNKS)?;
+        for (run, key) in batch.clear_series {
+            chunks.delete(series_range(run, key)?.into()).await?;
+        }
+        tx.store(EXPERIMENTS)?
+            .put_all(
+                batch
+                    .experiments
+                    .iter()
+                    .map(|e| (to_json(e), Some(e.experiment_id.as_str().into()))),
+            )
+            .await?;
+        tx.store(RUNS)?
+            .put_all(
+                batch
+                    .runs
+                    .iter()
+                    .map(|r| (to_json(r), Some(r.run.info.run_id.as_str().into()))),
+            )
+            .await?;
+        chunks
+            .put_all(batch.chunks.iter().map(|c| {
+                let bytes: JsValue = Uint8Array::from(encode_chunk(&c.points).as_slice()).into();
+                (bytes, Some(chunk_key(&c.run_id, &c.key, c.seq)))
+            }))
+            .await?;
+        tx.store(ARTIFACTS)?
+            .put_all(batch.artifacts.iter().map(|(run, path, bytes)| {
+                (
+                    Uint8Array::from(bytes.as_slice()).into(),
+                    Some(key2(run, path)),
+                )
+            }))
+            .await?;
+        tx.store(EXTRA)?
+            .put_all(batch.extra_files.iter().map(|(path, bytes)| {
+                (
+                    Uint8Array::from(bytes.as_slice()).into(),
+                    Some(JsValue::from_str(path)),
+                )
+            }))
+            .await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// A metric's full history in logging order.
+    pub async fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<MetricPoint>> {
+        let tx = self
+            .rexie
+            .transaction(&[CHUNKS], TransactionMode::ReadOnly)?;
+        let chunks = tx
+            .store(CHUNKS)?
+            .get_all(Some(series_range(run_id, key)?), None)
+            .await?;
+        let mut out = Vec::new();
+        for c in chunks {
+            let bytes = Uint8Array::new(&c).to_vec();
+            decode_chunk(&bytes, &mut out).map_err(StoreError)?;
+        }
+        Ok(out)
+    }
+
+    /// Paths of a run's artifacts under `prefix`, with their sizes.
+    pub async fn artifact_sizes(&self, run_id: &str, prefix: &str) -> Result<Vec<(String, u64)>> {
+        let tx = self
+            .rexie
+            .transaction(&[ARTIFACTS], TransactionMode::ReadOnly)?;
+        let store = tx.store(ARTIFACTS)?;
+        let entries = store
+            .scan(Some(prefix_range(run_id, prefix)?), None, None, None)
+            .await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let path = Array::from(&k).get(1).as_string()?;
+                Some((path, Uint8Array::new(&v).length() as u64))
+            })
+            .collect())
+    }
+
+    /// One artifact's bytes.
+    pub async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        let tx = self
+            .rexie
+            .transaction(&[ARTIFACTS], TransactionMode::ReadOnly)?;
+        let v = tx.store(ARTIFACTS)?.get(key2(run_id, path)).await?;
+        Ok(v.map(|v| Uint8Array::new(&v).to_vec()))
+    }
+
+    /// Every extra file (path, bytes).
+    pub async fn extra_files(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let tx = self
+            .rexie
+            .transaction(&[EXTRA], TransactionMode::ReadOnly)?;
+        let entries = tx.store(EXTRA)?.scan(None, None, None, None).await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.as_string()?, Uint8Array::new(&v).to_vec())))
+            .collect())
+    }
+
+    /// Deletes the database (tests and "reset").
+    pub async fn delete(name: &str) -> Result<()> {
+        Rexie::delete(name).await.map_err(Into::into)
+    }
+
+    /// Closes the connection.
+    pub fn close(self) {
+        self.rexie.close();
+    }
+}

@@ -1,0 +1,86 @@
+//! The leptos UI: routes, pages and components. It reads the same service the JS API
+//! writes through, never IndexedDB directly.
+
+mod components;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::service;
+
+/// Shared UI state: has the store opened, and a revision bumped on every committed
+/// change (here or in another tab) so views recompute.
+#[derive(Clone, Copy)]
+pub struct Store {
+    /// `None` while opening; the error text if it failed.
+    pub status: RwSignal<Option<Result<(), String>>>,
+    /// Bumped after each commit.
+    pub revision: RwSignal<u64>,
+}
+
+/// The site's path prefix (`/ferroflow` on GitHub Pages, `` at the root), read from
+/// the `<base href>` Trunk writes for the public URL.
+pub fn base_path() -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .and_then(|u| web_sys::Url::new(&u).ok())
+        .map(|u| u.pathname())
+        .unwrap_or_default();
+    base.trim_end_matches('/').to_owned()
+}
+
+/// An absolute in-app link (`/experiments/1` → `/ferroflow/experiments/1`).
+pub fn href(path: &str) -> String {
+    format!("{}{path}", base_path())
+}
+
+/// Mounts the app into `root` and opens the store.
+pub fn mount(root: web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    let Ok(root) = root.dyn_into::<web_sys::HtmlElement>() else {
+        return;
+    };
+    leptos::mount::mount_to(root, App).forget();
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let store = Store {
+        status: RwSignal::new(None),
+        revision: RwSignal::new(0),
+    };
+    provide_context(store);
+    leptos::task::spawn_local(async move {
+        match service::service().await {
+            Ok(s) => {
+                let rev = store.revision;
+                s.subscribe(std::rc::Rc::new(move || rev.update(|r| *r += 1)));
+                store.status.set(Some(Ok(())));
+            }
+            Err(e) => store.status.set(Some(Err(e))),
+        }
+    });
+    let base = base_path();
+    view! {
+        <Router base=base>
+            <components::Header/>
+            <main class="page">
+                {move || match store.status.get() {
+                    None => view! { <p class="muted">"Opening the local store…"</p> }.into_any(),
+                    Some(Err(e)) => view! {
+                        <p class="error" role="alert">"Ferroflow could not open its browser store: " {e}</p>
+                    }.into_any(),
+                    Some(Ok(())) => view! {
+                        <Routes fallback=|| view! { <pages::NotFound/> }>
+                            <Route path=path!("/") view=pages::Experiments/>
+                            <Route path=path!("/experiments/:experimentId") view=pages::ExperimentRuns/>
+                        </Routes>
+                    }.into_any(),
+                }}
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,20 @@
+//! One component per route.
+
+mod experiment_runs;
+mod experiments;
+
+pub use experiment_runs::ExperimentRuns;
+pub use experiments::Experiments;
+
+use leptos::prelude::*;
+
+/// Shown for an unknown path.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section>
+            <h1>"Page not found"</h1>
+            <p><a href=crate::ui::href("/")>"Back to the experiments"</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,37 @@
+// Debian's Chromium driven by playwright-core (no browser download).
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+
+export const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
+fs.mkdirSync(SHOTS, { recursive: true });
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-dev-shm-usage"],
+  });
+}
+
+/** A fresh page that fails the test on any uncaught page error. */
+export async function newPage(browser, opts = {}) {
+  const context = await browser.newContext(opts);
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(e));
+  // A deep link is answered by 404.html with status 404, as GitHub Pages does; Chromium
+  // logs that document response as a console error. Failed subresources are errors.
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/Failed to load resource: .*404/.test(m.text())) page.errors.push(new Error(m.text()));
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== "document") page.errors.push(new Error(`${r.status()} ${r.url()}`));
+  });
+  return page;
+}
+
+/** Waits for window.mlflow (the site's boot module sets it once the store is open). */
+export async function waitForMlflow(page) {
+  await page.waitForFunction(() => window.mlflow !== undefined, null, { timeout: 30_000 });
+}
