@@ -77,6 +77,8 @@ fn App() -> impl IntoView {
                         <Routes fallback=|| view! { <pages::NotFound/> }>
                             <Route path=path!("/") view=pages::Experiments/>
                             <Route path=path!("/experiments/:experimentId") view=pages::ExperimentRuns/>
+                            <Route path=path!("/experiments/:experimentId/runs/:runId") view=pages::RunPage/>
+                            <Route path=path!("/compare-runs") view=pages::CompareRuns/>
                         </Routes>
                     }.into_any(),
                 }}

@@ -1,10 +1,14 @@
 //! One component per route.
 
+mod compare;
 mod experiment_runs;
 mod experiments;
+mod run;
 
 pub use experiment_runs::ExperimentRuns;
 pub use experiments::Experiments;
+pub use compare::CompareRuns;
+pub use run::RunPage;
 
 use leptos::prelude::*;
 
