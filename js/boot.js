@@ -2,4 +2,5 @@
 // #ferroflow-app) and opens the store; the API is then on window.mlflow.
 import mlflow from "./mlflow.js";
 window.mlflow = mlflow;
+performance.mark("mlflow-ready");
 dispatchEvent(new CustomEvent("mlflow-ready"));

@@ -28,6 +28,37 @@ const CHANNEL: &str = "ferroflow-changes";
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(cb: &js_sys::Function, ms: i32) -> JsValue;
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(cb: &js_sys::Function);
+}
+
+/// Reads of the clock one cached timestamp may serve (≈0.1 ms of logging calls,
+/// well under the clock's 1 ms resolution).
+const CLOCK_REUSE: u32 = 256;
+
+thread_local! {
+    /// (timestamp, uses left) of the cached clock reading; uses left = 0 means stale.
+    static CLOCK: Cell<(i64, u32)> = const { Cell::new((0, 0)) };
+    static CLOCK_RESET: js_sys::Function = Closure::<dyn Fn()>::new(|| CLOCK.with(|c| c.set((0, 0))))
+        .into_js_value()
+        .unchecked_into();
+}
+
+/// The time for a logged point without an explicit timestamp: `Date.now()`, read at
+/// most once per [`CLOCK_REUSE`] calls within one task (the cache is dropped when the
+/// task ends), which keeps a tight logging loop off the JS boundary.
+pub fn log_clock_ms() -> i64 {
+    CLOCK.with(|c| {
+        let (ms, left) = c.get();
+        if left > 0 {
+            c.set((ms, left - 1));
+            return ms;
+        }
+        let now = js_sys::Date::now() as i64;
+        c.set((now, CLOCK_REUSE - 1));
+        CLOCK_RESET.with(queue_microtask);
+        now
+    })
 }
 
 /// A failure of the service: a refused operation or a storage error.

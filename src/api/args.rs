@@ -128,7 +128,7 @@ pub fn required_string(v: &JsValue, what: &str) -> Result<String, JsValue> {
 /// How JS prints a number (`String(n)`).
 pub fn js_number_string(n: f64) -> String {
     js_sys::Number::from(n)
-        .to_string(10)
+        .to_string_with_radix(10)
         .map(String::from)
         .unwrap_or_else(|_| n.to_string())
 }

@@ -11,18 +11,29 @@ use wasm_bindgen::prelude::*;
 use super::args::{describe, required_string, string_map, value_to_string, Opts};
 use super::{errors, settle, svc};
 use crate::core::model::MetricPoint;
-use crate::service::{now_ms, Service};
+use crate::service::{log_clock_ms, now_ms, Service};
 
-#[wasm_bindgen]
+#[wasm_bindgen(inline_js = r#"
+// One boundary crossing for the common shapes of logMetric's third argument:
+// absent → NaN; a number or {step} → the step; anything else → -Infinity (slow path).
+export function fast_step(o) {
+  if (o === undefined || o === null) return NaN;
+  if (typeof o === "number") return o;
+  if (typeof o === "object" && o.timestamp === undefined && o.runId === undefined) {
+    const s = o.step;
+    if (s === undefined || s === null) return NaN;
+    if (typeof s === "number") return s;
+  }
+  return -Infinity;
+}
+"#)]
 extern "C" {
-    /// `{step?, timestamp?, runId?}`, read with direct property access (fast).
-    type MetricOptions;
-    #[wasm_bindgen(method, getter, structural)]
-    fn step(this: &MetricOptions) -> JsValue;
-    #[wasm_bindgen(method, getter, structural)]
-    fn timestamp(this: &MetricOptions) -> JsValue;
-    #[wasm_bindgen(method, getter, structural, js_name = runId)]
-    fn run_id(this: &MetricOptions) -> JsValue;
+    fn fast_step(options: &JsValue) -> f64;
+}
+
+thread_local! {
+    /// The Promise every successful logMetric call returns (already resolved).
+    static RESOLVED: Promise = Promise::resolve(&JsValue::UNDEFINED);
 }
 
 /// The run to log to: `runId` if given, else the active run, else a new one.
@@ -48,11 +59,21 @@ fn whole_number(v: &JsValue, what: &str, key: &str) -> Result<Option<i64>, JsVal
         return Ok(None);
     }
     match v.as_f64() {
-        Some(n) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => Ok(Some(n as i64)),
-        _ => Err(errors::invalid_arg(format!(
+        Some(n) => whole(n, what, key).map(Some),
+        None => Err(errors::invalid_arg(format!(
             "Metric '{key}': {what} must be a whole number, got {}",
-            describe(v).replace("number", &format!("{:?}", v.as_f64().unwrap_or(f64::NAN)))
+            describe(v)
         ))),
+    }
+}
+
+fn whole(n: f64, what: &str, key: &str) -> Result<i64, JsValue> {
+    if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 {
+        Ok(n as i64)
+    } else {
+        Err(errors::invalid_arg(format!(
+            "Metric '{key}': {what} must be a whole number, got {n}"
+        )))
     }
 }
 
@@ -66,31 +87,18 @@ fn metric_value(v: &JsValue, key: &str) -> Result<f64, JsValue> {
 }
 
 /// Reads `{step?, timestamp?, runId?}` (or a bare number as the step).
-fn metric_options(
-    options: &JsValue,
-    key: &str,
-) -> Result<(Option<i64>, Option<i64>, JsValue), JsValue> {
+fn metric_options(options: &JsValue, key: &str) -> Result<(Option<i64>, Option<i64>, JsValue), JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok((None, None, JsValue::UNDEFINED));
     }
     if options.as_f64().is_some() {
-        return Ok((
-            whole_number(options, "step", key)?,
-            None,
-            JsValue::UNDEFINED,
-        ));
+        return Ok((whole_number(options, "step", key)?, None, JsValue::UNDEFINED));
     }
-    if !options.is_object() {
-        return Err(errors::invalid_arg(format!(
-            "logMetric options must be {{step, timestamp, runId}}, got {}",
-            describe(options)
-        )));
-    }
-    let o: &MetricOptions = options.unchecked_ref();
+    let o = Opts::new(options, "logMetric options ({step, timestamp, runId})")?;
     Ok((
-        whole_number(&o.step(), "step", key)?,
-        whole_number(&o.timestamp(), "timestamp", key)?,
-        o.run_id(),
+        whole_number(&o.get("step"), "step", key)?,
+        whole_number(&o.get("timestamp"), "timestamp", key)?,
+        o.get("runId"),
     ))
 }
 
@@ -103,7 +111,7 @@ fn log_one(
     ts: Option<i64>,
 ) -> Result<(), JsValue> {
     let point = MetricPoint {
-        timestamp: ts.unwrap_or_else(now_ms),
+        timestamp: ts.unwrap_or_else(log_clock_ms),
         value,
         step: step.unwrap_or(0),
     };
@@ -111,21 +119,40 @@ fn log_one(
         .map_err(errors::tracking)
 }
 
-/// `logMetric(key, value, {step?, timestamp?, runId?})`: queues one point.
+/// `logMetric(key, value, {step?, timestamp?, runId?})`: queues one point and returns
+/// an already-resolved Promise (a refused point rejects it).
 #[wasm_bindgen(js_name = logMetric, unchecked_return_type = "Promise<void>")]
 pub fn log_metric(
     key: &str,
     value: JsValue,
     #[wasm_bindgen(unchecked_param_type = "MetricOptions | number")] options: JsValue,
 ) -> Promise {
-    settle((|| {
-        let s = svc()?;
-        let value = metric_value(&value, key)?;
-        let (step, ts, run_id) = metric_options(&options, key)?;
+    match log_metric_fast(key, &value, &options) {
+        Ok(()) => RESOLVED.with(Promise::clone),
+        Err(e) => Promise::reject(&e),
+    }
+}
+
+/// The hot path: the active run, a step or nothing as options, the cached clock.
+fn log_metric_fast(key: &str, value: &JsValue, options: &JsValue) -> Result<(), JsValue> {
+    let s = svc()?;
+    let v = metric_value(value, key)?;
+    let step = fast_step(options);
+    if step == f64::NEG_INFINITY {
+        let (step, ts, run_id) = metric_options(options, key)?;
         let run = target_run(&s, &run_id)?;
-        log_one(&s, &run, key, value, step, ts)?;
-        Ok(JsValue::UNDEFINED)
-    })())
+        return log_one(&s, &run, key, v, step, ts);
+    }
+    let step = if step.is_nan() { 0 } else { whole(step, "step", key)? };
+    let point = MetricPoint { timestamp: log_clock_ms(), value: v, step };
+    let logged = super::with_active_run(|run| s.write(|t| t.log_metric(run, key, point)));
+    match logged {
+        Some(r) => r.map_err(errors::tracking),
+        None => {
+            let run = target_run(&s, &JsValue::UNDEFINED)?;
+            s.write(|t| t.log_metric(&run, key, point)).map_err(errors::tracking)
+        }
+    }
 }
 
 /// `logMetrics({k: v}, {step?, timestamp?, runId?})`: all-or-nothing.

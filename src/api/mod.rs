@@ -88,6 +88,11 @@ fn active_run_id() -> Option<String> {
     ACTIVE_RUNS.with(|a| a.borrow().last().cloned())
 }
 
+/// Calls `f` with the active run's id without copying it (the logging hot path).
+fn with_active_run<T>(f: impl FnOnce(&str) -> T) -> Option<T> {
+    ACTIVE_RUNS.with(|a| a.borrow().last().map(|id| f(id)))
+}
+
 fn push_active_run(id: String) {
     ACTIVE_RUNS.with(|a| a.borrow_mut().push(id));
 }

@@ -12,7 +12,8 @@
 //!   model (registry, logged models, datasets, run inputs/outputs), exported back as
 //!   they came.
 //!
-//! Upgrades: IndexedDB's version creates missing object stores; [`MIGRATIONS`] then
+//! Upgrades: IndexedDB's version creates missing object stores (version 1 had no
+//! `artifacts` or `extra_files`); [`MIGRATIONS`] then
 //! rewrites records written by older data formats, one step at a time.
 
 use js_sys::{Array, Uint8Array};
@@ -24,7 +25,7 @@ use crate::core::model::{Experiment, MetricPoint};
 use crate::core::tracking::StoredRun;
 
 /// IndexedDB version: bump when object stores are added.
-pub const IDB_VERSION: u32 = 1;
+pub const IDB_VERSION: u32 = 2;
 /// Record-format version: bump with a new entry in [`MIGRATIONS`].
 pub const SCHEMA_VERSION: u32 = 1;
 
