@@ -292,6 +292,41 @@ impl Service {
         Ok(())
     }
 
+    /// Makes sure the tracker knows `run_id` (and its experiment): a run another tab
+    /// or a worker created a moment ago may be committed before its announcement
+    /// arrives, so a miss reads through to IndexedDB.
+    pub async fn know_run(&self, run_id: &str) {
+        if self.read(|t| t.run(run_id).is_ok()) {
+            return;
+        }
+        let Ok((_, runs)) = self.db.load_some(&[], &[run_id.to_owned()]).await else {
+            return;
+        };
+        let Some(exp_id) = runs.first().map(|r| r.run.info.experiment_id.clone()) else {
+            return;
+        };
+        let exps = if self.read(|t| t.experiment(&exp_id).is_ok()) {
+            Vec::new()
+        } else {
+            self.db
+                .load_some(&[exp_id], &[])
+                .await
+                .map(|(e, _)| e)
+                .unwrap_or_default()
+        };
+        self.tracker.borrow_mut().refresh(exps, runs);
+    }
+
+    /// Like [`Service::know_run`] for an experiment.
+    pub async fn know_experiment(&self, experiment_id: &str) {
+        if self.read(|t| t.experiment(experiment_id).is_ok()) {
+            return;
+        }
+        if let Ok((exps, _)) = self.db.load_some(&[experiment_id.to_owned()], &[]).await {
+            self.tracker.borrow_mut().refresh(exps, Vec::new());
+        }
+    }
+
     /// A metric's full history, including points not flushed yet.
     pub async fn metric_history(
         &self,

@@ -35,7 +35,10 @@ extern "C" {
 
 /// `getMetricHistory(runId, key) → [{step, timestamp, value}]` in logging order.
 #[wasm_bindgen(js_name = getMetricHistory, unchecked_return_type = "Promise<Metric[]>")]
-pub fn get_metric_history(run_id: JsValue, key: JsValue) -> Promise {
+pub fn get_metric_history(
+    #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+) -> Promise {
     with_service(move |s| async move {
         let run = required_string(&run_id, "runId")?;
         let key = required_string(&key, "key")?;
@@ -100,11 +103,13 @@ async fn store_artifact(
 /// `logArtifact(path, data, {runId?})`: stores `data` at `path` in the run's artifacts.
 #[wasm_bindgen(js_name = logArtifact, unchecked_return_type = "Promise<void>")]
 pub fn log_artifact(
-    path: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Blob | ArrayBuffer | ArrayBufferView | string")]
     data: JsValue,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     with_service(move |_| async move {
         let bytes = bytes_of(&data, "logArtifact").await?;
         store_artifact(&path, bytes, &options).await
@@ -113,7 +118,13 @@ pub fn log_artifact(
 
 /// `logText(text, path, {runId?})`.
 #[wasm_bindgen(js_name = logText, unchecked_return_type = "Promise<void>")]
-pub fn log_text(text: JsValue, path: JsValue, options: JsValue) -> Promise {
+pub fn log_text(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
+) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     with_service(move |_| async move {
         let text = text.as_string().ok_or_else(|| {
             errors::invalid_arg(format!("logText takes a string, got {}", describe(&text)))
@@ -126,9 +137,11 @@ pub fn log_text(text: JsValue, path: JsValue, options: JsValue) -> Promise {
 #[wasm_bindgen(js_name = logDict, unchecked_return_type = "Promise<void>")]
 pub fn log_dict(
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] dict: JsValue,
-    path: JsValue,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     with_service(move |_| async move {
         let p = required_string(&path, "path")?;
         let value: serde_json::Value = serde_wasm_bindgen::from_value(dict.clone())
@@ -145,9 +158,11 @@ pub fn log_image(
         unchecked_param_type = "HTMLCanvasElement | OffscreenCanvas | ImageData | Blob"
     )]
     image: JsValue,
-    path: JsValue,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     with_service(move |_| async move {
         let blob = image_to_png(&image).await?;
         let bytes = bytes_of(&blob, "logImage").await?;
@@ -157,10 +172,16 @@ pub fn log_image(
 
 /// `listArtifacts(runId, path?) → [{path, isDir, fileSize}]`: the direct children.
 #[wasm_bindgen(js_name = listArtifacts, unchecked_return_type = "Promise<FileInfo[]>")]
-pub fn list_artifacts(run_id: JsValue, path: JsValue) -> Promise {
+pub fn list_artifacts(
+    #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] path: Option<JsValue>,
+) -> Promise {
+    let path = path.unwrap_or(JsValue::UNDEFINED);
+
     with_service(move |s| async move {
         let run = required_string(&run_id, "runId")?;
         let dir = super::args::opt_string(&path, "path")?.unwrap_or_default();
+        s.know_run(&run).await;
         s.read(|t| t.run(&run).map(|_| ()))
             .map_err(errors::tracking)?;
         s.flush()
@@ -185,7 +206,10 @@ pub fn list_artifacts(run_id: JsValue, path: JsValue) -> Promise {
 
 /// `downloadArtifact(runId, path) → Blob`.
 #[wasm_bindgen(js_name = downloadArtifact, unchecked_return_type = "Promise<Blob>")]
-pub fn download_artifact(run_id: JsValue, path: JsValue) -> Promise {
+pub fn download_artifact(
+    #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
+) -> Promise {
     with_service(move |s| async move {
         let run = required_string(&run_id, "runId")?;
         let path = required_string(&path, "path")?;

@@ -18,9 +18,13 @@ fn experiment_js(s: &crate::service::Service, id: &str) -> Result<JsValue, JsVal
 /// `createExperiment(name, {tags?, artifactLocation?}) → id`.
 #[wasm_bindgen(js_name = createExperiment, unchecked_return_type = "Promise<string>")]
 pub fn create_experiment(
-    name: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "CreateExperimentOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CreateExperimentOptions")] options: Option<
+        JsValue,
+    >,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     with_service(move |s| async move {
         let name = required_string(&name, "name")?;
         let o = Opts::new(&options, "createExperiment options")?;
@@ -34,7 +38,7 @@ pub fn create_experiment(
 
 /// `setExperiment(name)`: creates the experiment if missing and makes it active.
 #[wasm_bindgen(js_name = setExperiment, unchecked_return_type = "Promise<Experiment>")]
-pub fn set_experiment(name: JsValue) -> Promise {
+pub fn set_experiment(#[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
     with_service(move |s| async move {
         let name = required_string(&name, "name")?;
         let existing = s.read(|t| t.experiment_by_name(&name).cloned());
@@ -60,16 +64,21 @@ pub fn set_experiment(name: JsValue) -> Promise {
 
 /// `getExperiment(id) → Experiment`.
 #[wasm_bindgen(js_name = getExperiment, unchecked_return_type = "Promise<Experiment>")]
-pub fn get_experiment(experiment_id: JsValue) -> Promise {
+pub fn get_experiment(
+    #[wasm_bindgen(js_name = experimentId, unchecked_param_type = "string")] experiment_id: JsValue,
+) -> Promise {
     with_service(move |s| async move {
         let id = required_string(&experiment_id, "experimentId")?;
+        s.know_experiment(&id).await;
         experiment_js(&s, &id)
     })
 }
 
 /// `getExperimentByName(name) → Experiment | null`.
 #[wasm_bindgen(js_name = getExperimentByName, unchecked_return_type = "Promise<Experiment | null>")]
-pub fn get_experiment_by_name(name: JsValue) -> Promise {
+pub fn get_experiment_by_name(
+    #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+) -> Promise {
     with_service(move |s| async move {
         let name = required_string(&name, "name")?;
         Ok(s.read(|t| {
@@ -104,8 +113,12 @@ pub(super) fn max_results(o: &Opts) -> Result<Option<usize>, JsValue> {
 /// `searchExperiments({viewType?, filter?, orderBy?, maxResults?}) → Experiment[]`.
 #[wasm_bindgen(js_name = searchExperiments, unchecked_return_type = "Promise<Experiment[]>")]
 pub fn search_experiments(
-    #[wasm_bindgen(unchecked_param_type = "SearchExperimentsOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SearchExperimentsOptions")] options: Option<
+        JsValue,
+    >,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     with_service(move |s| async move {
         let o = Opts::new(&options, "searchExperiments options")?;
         let view = view_type(&o)?;
@@ -138,7 +151,10 @@ fn id_op(
 
 /// `renameExperiment(id, newName)`.
 #[wasm_bindgen(js_name = renameExperiment, unchecked_return_type = "Promise<void>")]
-pub fn rename_experiment(experiment_id: JsValue, new_name: JsValue) -> Promise {
+pub fn rename_experiment(
+    #[wasm_bindgen(js_name = experimentId, unchecked_param_type = "string")] experiment_id: JsValue,
+    #[wasm_bindgen(js_name = newName, unchecked_param_type = "string")] new_name: JsValue,
+) -> Promise {
     match required_string(&new_name, "newName") {
         Ok(n) => id_op(experiment_id, move |t, id| {
             t.rename_experiment(id, &n, now_ms())
@@ -149,19 +165,27 @@ pub fn rename_experiment(experiment_id: JsValue, new_name: JsValue) -> Promise {
 
 /// `deleteExperiment(id)`: soft delete (runs too); restorable.
 #[wasm_bindgen(js_name = deleteExperiment, unchecked_return_type = "Promise<void>")]
-pub fn delete_experiment(experiment_id: JsValue) -> Promise {
+pub fn delete_experiment(
+    #[wasm_bindgen(js_name = experimentId, unchecked_param_type = "string")] experiment_id: JsValue,
+) -> Promise {
     id_op(experiment_id, |t, id| t.delete_experiment(id, now_ms()))
 }
 
 /// `restoreExperiment(id)`.
 #[wasm_bindgen(js_name = restoreExperiment, unchecked_return_type = "Promise<void>")]
-pub fn restore_experiment(experiment_id: JsValue) -> Promise {
+pub fn restore_experiment(
+    #[wasm_bindgen(js_name = experimentId, unchecked_param_type = "string")] experiment_id: JsValue,
+) -> Promise {
     id_op(experiment_id, |t, id| t.restore_experiment(id, now_ms()))
 }
 
 /// `setExperimentTag(id, key, value)`.
 #[wasm_bindgen(js_name = setExperimentTag, unchecked_return_type = "Promise<void>")]
-pub fn set_experiment_tag(experiment_id: JsValue, key: JsValue, value: JsValue) -> Promise {
+pub fn set_experiment_tag(
+    #[wasm_bindgen(js_name = experimentId, unchecked_param_type = "string")] experiment_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | number | boolean")] value: JsValue,
+) -> Promise {
     let kv = required_string(&key, "key")
         .and_then(|k| Ok((k, opt_string(&value, "value")?.unwrap_or_default())));
     match kv {
@@ -174,7 +198,10 @@ pub fn set_experiment_tag(experiment_id: JsValue, key: JsValue, value: JsValue) 
 
 /// `deleteExperimentTag(id, key)`.
 #[wasm_bindgen(js_name = deleteExperimentTag, unchecked_return_type = "Promise<void>")]
-pub fn delete_experiment_tag(experiment_id: JsValue, key: JsValue) -> Promise {
+pub fn delete_experiment_tag(
+    #[wasm_bindgen(js_name = experimentId, unchecked_param_type = "string")] experiment_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+) -> Promise {
     match required_string(&key, "key") {
         Ok(k) => id_op(experiment_id, move |t, id| t.delete_experiment_tag(id, &k)),
         Err(e) => Promise::reject(&e),

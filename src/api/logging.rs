@@ -87,12 +87,19 @@ fn metric_value(v: &JsValue, key: &str) -> Result<f64, JsValue> {
 }
 
 /// Reads `{step?, timestamp?, runId?}` (or a bare number as the step).
-fn metric_options(options: &JsValue, key: &str) -> Result<(Option<i64>, Option<i64>, JsValue), JsValue> {
+fn metric_options(
+    options: &JsValue,
+    key: &str,
+) -> Result<(Option<i64>, Option<i64>, JsValue), JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok((None, None, JsValue::UNDEFINED));
     }
     if options.as_f64().is_some() {
-        return Ok((whole_number(options, "step", key)?, None, JsValue::UNDEFINED));
+        return Ok((
+            whole_number(options, "step", key)?,
+            None,
+            JsValue::UNDEFINED,
+        ));
     }
     let o = Opts::new(options, "logMetric options ({step, timestamp, runId})")?;
     Ok((
@@ -124,9 +131,13 @@ fn log_one(
 #[wasm_bindgen(js_name = logMetric, unchecked_return_type = "Promise<void>")]
 pub fn log_metric(
     key: &str,
-    value: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "MetricOptions | number")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] value: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "MetricOptions | number")] options: Option<
+        JsValue,
+    >,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     match log_metric_fast(key, &value, &options) {
         Ok(()) => RESOLVED.with(Promise::clone),
         Err(e) => Promise::reject(&e),
@@ -138,19 +149,33 @@ fn log_metric_fast(key: &str, value: &JsValue, options: &JsValue) -> Result<(), 
     let s = svc()?;
     let v = metric_value(value, key)?;
     let step = fast_step(options);
+    if step == f64::NEG_INFINITY || !super::has_active_run() {
+        // Before a run may be auto-started for it, the key must be valid.
+        crate::core::rules::validate_key(crate::core::rules::KeyKind::Metric, key)
+            .map_err(|e| errors::invalid_arg(e.0))?;
+    }
     if step == f64::NEG_INFINITY {
         let (step, ts, run_id) = metric_options(options, key)?;
         let run = target_run(&s, &run_id)?;
         return log_one(&s, &run, key, v, step, ts);
     }
-    let step = if step.is_nan() { 0 } else { whole(step, "step", key)? };
-    let point = MetricPoint { timestamp: log_clock_ms(), value: v, step };
+    let step = if step.is_nan() {
+        0
+    } else {
+        whole(step, "step", key)?
+    };
+    let point = MetricPoint {
+        timestamp: log_clock_ms(),
+        value: v,
+        step,
+    };
     let logged = super::with_active_run(|run| s.write(|t| t.log_metric(run, key, point)));
     match logged {
         Some(r) => r.map_err(errors::tracking),
         None => {
             let run = target_run(&s, &JsValue::UNDEFINED)?;
-            s.write(|t| t.log_metric(&run, key, point)).map_err(errors::tracking)
+            s.write(|t| t.log_metric(&run, key, point))
+                .map_err(errors::tracking)
         }
     }
 }
@@ -159,8 +184,12 @@ fn log_metric_fast(key: &str, value: &JsValue, options: &JsValue) -> Result<(), 
 #[wasm_bindgen(js_name = logMetrics, unchecked_return_type = "Promise<void>")]
 pub fn log_metrics(
     #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] metrics: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "MetricOptions | number")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "MetricOptions | number")] options: Option<
+        JsValue,
+    >,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     settle((|| {
         let s = svc()?;
         let obj = metrics.dyn_ref::<js_sys::Object>().ok_or_else(|| {
@@ -195,7 +224,13 @@ fn run_of(options: &JsValue) -> Result<String, JsValue> {
 
 /// `logParam(key, value, {runId?})`.
 #[wasm_bindgen(js_name = logParam, unchecked_return_type = "Promise<void>")]
-pub fn log_param(key: JsValue, value: JsValue, options: JsValue) -> Promise {
+pub fn log_param(
+    #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | number | boolean")] value: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
+) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     settle((|| {
         let key = required_string(&key, "key")?;
         let value = value_to_string(&value, &key)?;
@@ -212,8 +247,10 @@ pub fn log_param(key: JsValue, value: JsValue, options: JsValue) -> Promise {
 pub fn log_params(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string | number | boolean>")]
     params: JsValue,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     settle((|| {
         let params: Vec<_> = string_map(&params, "params")?.into_iter().collect();
         let run = run_of(&options)?;
@@ -226,7 +263,13 @@ pub fn log_params(
 
 /// `setTag(key, value, {runId?})`.
 #[wasm_bindgen(js_name = setTag, unchecked_return_type = "Promise<void>")]
-pub fn set_tag(key: JsValue, value: JsValue, options: JsValue) -> Promise {
+pub fn set_tag(
+    #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | number | boolean")] value: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
+) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     settle((|| {
         let key = required_string(&key, "key")?;
         let value = value_to_string(&value, &key)?;
@@ -243,8 +286,10 @@ pub fn set_tag(key: JsValue, value: JsValue, options: JsValue) -> Promise {
 pub fn set_tags(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string | number | boolean>")]
     tags: JsValue,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     settle((|| {
         let tags: Vec<_> = string_map(&tags, "tags")?.into_iter().collect();
         let run = run_of(&options)?;
@@ -257,7 +302,12 @@ pub fn set_tags(
 
 /// `deleteTag(key, {runId?})`.
 #[wasm_bindgen(js_name = deleteTag, unchecked_return_type = "Promise<void>")]
-pub fn delete_tag(key: JsValue, options: JsValue) -> Promise {
+pub fn delete_tag(
+    #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
+) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     settle((|| {
         let key = required_string(&key, "key")?;
         let run = run_of(&options)?;

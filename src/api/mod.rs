@@ -93,6 +93,10 @@ fn with_active_run<T>(f: impl FnOnce(&str) -> T) -> Option<T> {
     ACTIVE_RUNS.with(|a| a.borrow().last().map(|id| f(id)))
 }
 
+fn has_active_run() -> bool {
+    ACTIVE_RUNS.with(|a| !a.borrow().is_empty())
+}
+
 fn push_active_run(id: String) {
     ACTIVE_RUNS.with(|a| a.borrow_mut().push(id));
 }

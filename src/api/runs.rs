@@ -66,8 +66,10 @@ pub(super) fn start_run_now(o: &Opts) -> Result<String, JsValue> {
 /// `startRun({runName?, experimentId?, nested?, parentRunId?, runId?, tags?, description?}) → Run`.
 #[wasm_bindgen(js_name = startRun, unchecked_return_type = "Promise<Run>")]
 pub fn start_run(
-    #[wasm_bindgen(unchecked_param_type = "StartRunOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "StartRunOptions")] options: Option<JsValue>,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     with_service(move |s| async move {
         let o = Opts::new(&options, "startRun options")?;
         let id = start_run_now(&o)?;
@@ -98,7 +100,11 @@ fn parse_status(v: &JsValue, default: RunStatus) -> Result<RunStatus, JsValue> {
 
 /// `endRun(status = "FINISHED")`: ends the active run and commits everything it logged.
 #[wasm_bindgen(js_name = endRun, unchecked_return_type = "Promise<void>")]
-pub fn end_run(status: JsValue) -> Promise {
+pub fn end_run(
+    #[wasm_bindgen(unchecked_optional_param_type = "RunStatus")] status: Option<JsValue>,
+) -> Promise {
+    let status = status.unwrap_or(JsValue::UNDEFINED);
+
     with_service(move |s| async move {
         let status = parse_status(&status, RunStatus::Finished)?;
         if let Some(id) = super::pop_active_run() {
@@ -114,9 +120,12 @@ pub fn end_run(status: JsValue) -> Promise {
 
 /// `getRun(runId) → Run`.
 #[wasm_bindgen(js_name = getRun, unchecked_return_type = "Promise<Run>")]
-pub fn get_run(run_id: JsValue) -> Promise {
+pub fn get_run(
+    #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
+) -> Promise {
     with_service(move |s| async move {
         let id = required_string(&run_id, "runId")?;
+        s.know_run(&id).await;
         run_js(&s, &id)
     })
 }
@@ -124,8 +133,10 @@ pub fn get_run(run_id: JsValue) -> Promise {
 /// `searchRuns({experimentIds?, filter?, orderBy?, maxResults?, viewType?}) → Run[]`.
 #[wasm_bindgen(js_name = searchRuns, unchecked_return_type = "Promise<Run[]>")]
 pub fn search_runs(
-    #[wasm_bindgen(unchecked_param_type = "SearchRunsOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SearchRunsOptions")] options: Option<JsValue>,
 ) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+
     with_service(move |s| async move {
         let o = Opts::new(&options, "searchRuns options")?;
         let ids = o.strings("experimentIds")?;
@@ -160,19 +171,28 @@ fn run_op(
 
 /// `deleteRun(runId)`: soft delete.
 #[wasm_bindgen(js_name = deleteRun, unchecked_return_type = "Promise<void>")]
-pub fn delete_run(run_id: JsValue) -> Promise {
+pub fn delete_run(
+    #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
+) -> Promise {
     run_op(run_id, |t, id| t.delete_run(id, now_ms()))
 }
 
 /// `restoreRun(runId)`.
 #[wasm_bindgen(js_name = restoreRun, unchecked_return_type = "Promise<void>")]
-pub fn restore_run(run_id: JsValue) -> Promise {
+pub fn restore_run(
+    #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
+) -> Promise {
     run_op(run_id, |t, id| t.restore_run(id))
 }
 
 /// `setTerminated(runId, status = "FINISHED")`.
 #[wasm_bindgen(js_name = setTerminated, unchecked_return_type = "Promise<void>")]
-pub fn set_terminated(run_id: JsValue, status: JsValue) -> Promise {
+pub fn set_terminated(
+    #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunStatus")] status: Option<JsValue>,
+) -> Promise {
+    let status = status.unwrap_or(JsValue::UNDEFINED);
+
     match parse_status(&status, RunStatus::Finished) {
         Ok(st) => run_op(run_id, move |t, id| t.set_terminated(id, st, now_ms())),
         Err(e) => Promise::reject(&e),
