@@ -8,6 +8,7 @@ pub mod chart;
 pub mod float_serde;
 pub mod ids;
 pub mod metric_log;
+pub mod mlruns;
 pub mod model;
 pub mod queries;
 pub mod rules;

@@ -1,0 +1,48 @@
+//! MLflow's file store (`mlruns/`) in and out of memory: archives are read into a
+//! [`Snapshot`] and snapshots are written back as archives real MLflow (2.x and 3.x)
+//! reads without complaint. See `shared/mlruns/FORMAT.md` for the layout.
+//!
+//! Stages, each its own file: [`archive`] (bytes ↔ file tree, safely; the formats in
+//! `zipfile` and `tarball`), [`read`] (file tree → snapshot, failing where MLflow
+//! fails), `write` (snapshot → file tree), and the encodings they share: `yaml`
+//! (`meta.yaml`), `metrics` (metric files), [`pyfloat`] (Python's number spelling).
+
+pub mod archive;
+pub mod error;
+mod metrics;
+pub mod pyfloat;
+pub mod read;
+pub mod snapshot;
+mod tarball;
+mod write;
+mod yaml;
+mod zipfile;
+
+pub use archive::{read_archive, write_zip, ArchiveLimits, FileTree, StoreArchive};
+pub use error::{ImportError, ImportErrorKind};
+pub use pyfloat::python_float_repr;
+pub use read::read_store;
+pub use snapshot::{RunRecord, Selection, Snapshot, Summary};
+pub use write::{write_store, STORE_DIR};
+
+/// Reads an archive (zip, tar or tar.gz) holding an MLflow store into a snapshot.
+pub fn import_archive(bytes: &[u8], limits: &ArchiveLimits) -> Result<Snapshot, ImportError> {
+    let store = read_archive(bytes, limits)?;
+    let mut snap = read_store(store.tree, &store.prefix)?;
+    if let Some(first) = store.outside.first() {
+        snap.warnings.push(format!(
+            "{} archive entries outside the store folder were not imported (e.g. '{first}').",
+            store.outside.len()
+        ));
+    }
+    Ok(snap)
+}
+
+/// Writes the selected part of `snap` as a zip holding `mlruns/`.
+pub fn export_zip(snap: &Snapshot, selection: &Selection) -> Vec<u8> {
+    let layout = write::layout(snap, selection);
+    archive::write_zip_from(
+        layout.files.iter().map(|(p, d)| (p.as_str(), d.as_ref())),
+        layout.dirs.iter().map(String::as_str),
+    )
+}

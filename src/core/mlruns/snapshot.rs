@@ -1,0 +1,104 @@
+//! What an mlruns store becomes in memory: the entities we model, plus every file we
+//! do not model kept byte for byte so an export writes it back unchanged.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::core::model::{Experiment, ExperimentId, MetricPoint, Run, RunId};
+
+/// A run with everything the file store holds for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRecord {
+    /// Info, params, tags and the latest value of each metric.
+    pub run: Run,
+    /// Every logged point of every metric, in file (logging) order.
+    pub history: BTreeMap<String, Vec<MetricPoint>>,
+    /// Artifact bytes by path relative to the run's `artifacts/` folder.
+    pub artifacts: BTreeMap<String, Vec<u8>>,
+}
+
+/// A whole store (or the part of one chosen for export).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    /// Active and deleted experiments.
+    pub experiments: Vec<Experiment>,
+    /// Every run of those experiments.
+    pub runs: Vec<RunRecord>,
+    /// Files we do not model (run `inputs/` and `outputs/`, `<exp>/datasets/`,
+    /// `<exp>/models/`, `<exp>/traces/`, the registry `models/`, unknown files), by
+    /// store-relative path as found on import.
+    pub extra_files: BTreeMap<String, Vec<u8>>,
+    /// Empty directories we do not model (an empty artifact folder, …), by
+    /// store-relative path.
+    pub extra_dirs: BTreeSet<String>,
+    /// What the import skipped or changed, one sentence each.
+    pub warnings: Vec<String>,
+}
+
+/// Counts shown to a person after an import.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Experiments, active and deleted.
+    pub experiments: usize,
+    /// Runs, active and deleted.
+    pub runs: usize,
+    /// Metric points over all runs and keys.
+    pub metric_points: usize,
+    /// Artifact files over all runs.
+    pub artifacts: usize,
+    /// Registered models (folders under `models/` with a `meta.yaml`).
+    pub registered_models: usize,
+    /// Warnings raised while importing.
+    pub warnings: usize,
+}
+
+impl Snapshot {
+    /// Counts of what the snapshot holds.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            experiments: self.experiments.len(),
+            runs: self.runs.len(),
+            metric_points: self
+                .runs
+                .iter()
+                .flat_map(|r| r.history.values())
+                .map(Vec::len)
+                .sum(),
+            artifacts: self.runs.iter().map(|r| r.artifacts.len()).sum(),
+            registered_models: self
+                .extra_files
+                .keys()
+                .filter(|p| {
+                    let mut parts = p.split('/');
+                    parts.next() == Some("models")
+                        && parts.next().is_some()
+                        && parts.next() == Some("meta.yaml")
+                        && parts.next().is_none()
+                })
+                .count(),
+            warnings: self.warnings.len(),
+        }
+    }
+}
+
+/// Which part of a snapshot to export.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// Everything, including the model registry and unknown root files.
+    #[default]
+    All,
+    /// These experiments with all their runs, plus these runs (each with its
+    /// experiment's metadata). Registry and root files are left out.
+    Some {
+        /// Experiments exported whole.
+        experiment_ids: BTreeSet<ExperimentId>,
+        /// Single runs exported with their experiment's `meta.yaml` and tags.
+        run_ids: BTreeSet<RunId>,
+    },
+}
+
+impl Selection {
+    /// Whether this is [`Selection::All`].
+    pub fn is_all(&self) -> bool {
+        matches!(self, Selection::All)
+    }
+}
