@@ -5,7 +5,7 @@ import type * as api from "./ferroflow.js";
 export type {
   Experiment, Run, RunInfo, RunData, RunStatus, ViewType, Metric, FileInfo, RunTarget,
   MetricOptions, StartRunOptions, SearchRunsOptions, SearchExperimentsOptions,
-  CreateExperimentOptions, MlflowError,
+  CreateExperimentOptions, MlflowError, ImportSummary, Progress, ImportOptions, ExportOptions,
 } from "./ferroflow.js";
 
 type Names =
@@ -14,7 +14,8 @@ type Names =
   | "renameExperiment" | "deleteExperiment" | "restoreExperiment" | "setExperimentTag" | "deleteExperimentTag"
   | "startRun" | "activeRun" | "endRun" | "getRun" | "searchRuns" | "deleteRun" | "restoreRun" | "setTerminated"
   | "logParam" | "logParams" | "logMetric" | "logMetrics" | "setTag" | "setTags" | "deleteTag"
-  | "logArtifact" | "logText" | "logDict" | "logImage" | "listArtifacts" | "downloadArtifact" | "getMetricHistory";
+  | "logArtifact" | "logText" | "logDict" | "logImage" | "listArtifacts" | "downloadArtifact" | "getMetricHistory"
+  | "importArchive" | "exportArchive";
 
 export type Mlflow = Pick<typeof api, Names>;
 export declare const ready: Mlflow["ready"], flush: Mlflow["flush"],
@@ -30,6 +31,7 @@ export declare const ready: Mlflow["ready"], flush: Mlflow["flush"],
   logMetrics: Mlflow["logMetrics"], setTag: Mlflow["setTag"], setTags: Mlflow["setTags"],
   deleteTag: Mlflow["deleteTag"], logArtifact: Mlflow["logArtifact"], logText: Mlflow["logText"],
   logDict: Mlflow["logDict"], logImage: Mlflow["logImage"], listArtifacts: Mlflow["listArtifacts"],
-  downloadArtifact: Mlflow["downloadArtifact"], getMetricHistory: Mlflow["getMetricHistory"];
+  downloadArtifact: Mlflow["downloadArtifact"], getMetricHistory: Mlflow["getMetricHistory"],
+  importArchive: Mlflow["importArchive"], exportArchive: Mlflow["exportArchive"];
 declare const mlflow: Mlflow;
 export default mlflow;

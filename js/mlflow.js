@@ -14,6 +14,7 @@ export const {
   startRun, activeRun, endRun, getRun, searchRuns, deleteRun, restoreRun, setTerminated,
   logParam, logParams, logMetric, logMetrics, setTag, setTags, deleteTag,
   logArtifact, logText, logDict, logImage, listArtifacts, downloadArtifact, getMetricHistory,
+  importArchive, exportArchive,
 } = wasm;
 
 const mlflow = Object.freeze({
@@ -23,5 +24,6 @@ const mlflow = Object.freeze({
   startRun, activeRun, endRun, getRun, searchRuns, deleteRun, restoreRun, setTerminated,
   logParam, logParams, logMetric, logMetrics, setTag, setTags, deleteTag,
   logArtifact, logText, logDict, logImage, listArtifacts, downloadArtifact, getMetricHistory,
+  importArchive, exportArchive,
 });
 export default mlflow;

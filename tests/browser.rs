@@ -11,7 +11,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn pts(range: std::ops::Range<i64>) -> Vec<MetricPoint> {
     range
-        .map(|i| MetricPoint { timestamp: 1000 + i, value: i as f64 / 2.0, step: i })
+        .map(|i| MetricPoint {
+            timestamp: 1000 + i,
+            value: i as f64 / 2.0,
+            step: i,
+        })
         .collect()
 }
 
@@ -30,12 +34,30 @@ async fn records_and_chunks_survive_reopening() {
     for p in pts(0..40_000) {
         t.log_metric(&run, "loss", p).unwrap();
     }
-    t.log_metric(&run, "nan", MetricPoint { timestamp: 1, value: f64::NAN, step: 0 }).unwrap();
+    t.log_metric(
+        &run,
+        "nan",
+        MetricPoint {
+            timestamp: 1,
+            value: f64::NAN,
+            step: 0,
+        },
+    )
+    .unwrap();
     let w = t.take_pending();
-    assert_eq!(w.chunks.iter().filter(|c| c.key == "loss").count(), 3, "16384-point chunks");
-    db.write(&Batch { experiments: &w.experiments, runs: &w.runs, chunks: &w.chunks, ..Default::default() })
-        .await
-        .unwrap();
+    assert_eq!(
+        w.chunks.iter().filter(|c| c.key == "loss").count(),
+        3,
+        "16384-point chunks"
+    );
+    db.write(&Batch {
+        experiments: &w.experiments,
+        runs: &w.runs,
+        chunks: &w.chunks,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     db.close();
 
     let db = Db::open(name).await.unwrap();
@@ -46,20 +68,40 @@ async fn records_and_chunks_survive_reopening() {
     let hist = db.metric_history(&run, "loss").await.unwrap();
     assert_eq!(hist.len(), 40_000);
     assert_eq!(hist, pts(0..40_000), "chunks come back in order");
-    assert!(db.metric_history(&run, "nan").await.unwrap()[0].value.is_nan());
+    assert!(db.metric_history(&run, "nan").await.unwrap()[0]
+        .value
+        .is_nan());
     assert!(db.metric_history(&run, "missing").await.unwrap().is_empty());
 }
 
 #[wasm_bindgen_test]
 async fn rewriting_the_tail_chunk_replaces_it() {
     let db = fresh("ff-test-tail").await;
-    let chunk = |n: i64| MetricChunk { run_id: "r".into(), key: "k".into(), seq: 0, points: pts(0..n) };
-    db.write(&Batch { chunks: &[chunk(3)], ..Default::default() }).await.unwrap();
-    db.write(&Batch { chunks: &[chunk(5)], ..Default::default() }).await.unwrap();
+    let chunk = |n: i64| MetricChunk {
+        run_id: "r".into(),
+        key: "k".into(),
+        seq: 0,
+        points: pts(0..n),
+    };
+    db.write(&Batch {
+        chunks: &[chunk(3)],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    db.write(&Batch {
+        chunks: &[chunk(5)],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     assert_eq!(db.metric_history("r", "k").await.unwrap().len(), 5);
-    db.write(&Batch { clear_series: &[("r".into(), "k".into())], ..Default::default() })
-        .await
-        .unwrap();
+    db.write(&Batch {
+        clear_series: &[("r".into(), "k".into())],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     assert!(db.metric_history("r", "k").await.unwrap().is_empty());
 }
 
@@ -68,13 +110,25 @@ async fn artifacts_are_listed_by_prefix() {
     let db = fresh("ff-test-artifacts").await;
     let files = vec![
         ("r1".to_string(), "a.txt".to_string(), b"hello".to_vec()),
-        ("r1".to_string(), "plots/loss.png".to_string(), vec![1, 2, 3]),
+        (
+            "r1".to_string(),
+            "plots/loss.png".to_string(),
+            vec![1, 2, 3],
+        ),
         ("r2".to_string(), "other.txt".to_string(), vec![9]),
     ];
-    db.write(&Batch { artifacts: &files, ..Default::default() }).await.unwrap();
+    db.write(&Batch {
+        artifacts: &files,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let mut listed = db.artifact_sizes("r1", "").await.unwrap();
     listed.sort();
-    assert_eq!(listed, vec![("a.txt".into(), 5), ("plots/loss.png".into(), 3)]);
+    assert_eq!(
+        listed,
+        vec![("a.txt".into(), 5), ("plots/loss.png".into(), 3)]
+    );
     assert_eq!(db.artifact("r1", "a.txt").await.unwrap().unwrap(), b"hello");
     assert!(db.artifact("r1", "nope").await.unwrap().is_none());
 }
@@ -92,9 +146,15 @@ async fn an_older_database_is_upgraded_in_place() {
     let mut t = Tracker::load(vec![], vec![], 1, 5);
     let run = t.create_run(NewRun::default(), 10).unwrap();
     let w = t.take_pending();
-    let tx = old.transaction(&["runs"], rexie::TransactionMode::ReadWrite).unwrap();
+    let tx = old
+        .transaction(&["runs"], rexie::TransactionMode::ReadWrite)
+        .unwrap();
     let json = serde_json::to_string(&w.runs[0]).unwrap();
-    tx.store("runs").unwrap().put(&json.into(), Some(&run.as_str().into())).await.unwrap();
+    tx.store("runs")
+        .unwrap()
+        .put(&json.into(), Some(&run.as_str().into()))
+        .await
+        .unwrap();
     tx.done().await.unwrap();
     old.close();
 
@@ -102,8 +162,17 @@ async fn an_older_database_is_upgraded_in_place() {
     let (_, runs) = db.load_all().await.unwrap();
     assert_eq!(runs[0].run.info.run_id, run, "records survive the upgrade");
     let files = [(run.clone(), "a.txt".to_string(), vec![1])];
-    db.write(&Batch { artifacts: &files, ..Default::default() }).await.unwrap();
-    assert_eq!(db.artifact(&run, "a.txt").await.unwrap(), Some(vec![1]), "new stores exist");
+    db.write(&Batch {
+        artifacts: &files,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        db.artifact(&run, "a.txt").await.unwrap(),
+        Some(vec![1]),
+        "new stores exist"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -116,8 +185,14 @@ async fn a_database_from_a_newer_ferroflow_is_refused_clearly() {
         .build()
         .await
         .unwrap();
-    let tx = r.transaction(&["meta"], rexie::TransactionMode::ReadWrite).unwrap();
-    tx.store("meta").unwrap().put(&99.into(), Some(&"schema".into())).await.unwrap();
+    let tx = r
+        .transaction(&["meta"], rexie::TransactionMode::ReadWrite)
+        .unwrap();
+    tx.store("meta")
+        .unwrap()
+        .put(&99.into(), Some(&"schema".into()))
+        .await
+        .unwrap();
     tx.done().await.unwrap();
     r.close();
     let err = Db::open(name).await.err().expect("refused");

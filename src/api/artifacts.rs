@@ -54,7 +54,7 @@ pub fn get_metric_history(
 }
 
 /// Bytes of a Blob, ArrayBuffer, typed array, DataView or string.
-async fn bytes_of(data: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+pub(super) async fn bytes_of(data: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = data.as_string() {
         return Ok(s.into_bytes());
     }

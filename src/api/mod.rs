@@ -6,6 +6,7 @@
 //! fluent state (active experiment, stack of active runs) lives here, as it does in
 //! MLflow's `mlflow.tracking.fluent`.
 
+mod archive;
 mod args;
 mod artifacts;
 mod dto;

@@ -81,6 +81,8 @@ pub struct Batch<'a> {
     pub extra_files: &'a [(String, Vec<u8>)],
     /// Chunks to delete first `(run id, key)`: every chunk of the series.
     pub clear_series: &'a [(String, String)],
+    /// Runs whose artifacts are deleted first (an imported run replacing one).
+    pub clear_artifacts: &'a [String],
 }
 
 /// An open Ferroflow database.
@@ -208,52 +210,102 @@ impl Db {
 
     /// Writes a batch in one transaction: all of it or nothing.
     pub async fn write(&self, batch: &Batch<'_>) -> Result<()> {
-        let tx = self.rexie.transaction(
-            &[EXPERIMENTS, RUNS, CHUNKS, ARTIFACTS, EXTRA],
-            TransactionMode::ReadWrite,
-        )?;
-        let chunks = tx.store(CHUNKS)?;
-        for (run, key) in batch.clear_series {
-            chunks.delete(series_range(run, key)?.into()).await?;
+        // Only the stores touched: a smaller scope commits faster.
+        let touched: Vec<&str> = [
+            (EXPERIMENTS, !batch.experiments.is_empty()),
+            (RUNS, !batch.runs.is_empty()),
+            (
+                CHUNKS,
+                !batch.chunks.is_empty() || !batch.clear_series.is_empty(),
+            ),
+            (
+                ARTIFACTS,
+                !batch.artifacts.is_empty() || !batch.clear_artifacts.is_empty(),
+            ),
+            (EXTRA, !batch.extra_files.is_empty()),
+        ]
+        .into_iter()
+        .filter_map(|(name, used)| used.then_some(name))
+        .collect();
+        if touched.is_empty() {
+            return Ok(());
         }
-        tx.store(EXPERIMENTS)?
-            .put_all(
-                batch
-                    .experiments
-                    .iter()
-                    .map(|e| (to_json(e), Some(e.experiment_id.as_str().into()))),
-            )
-            .await?;
-        tx.store(RUNS)?
-            .put_all(
-                batch
-                    .runs
-                    .iter()
-                    .map(|r| (to_json(r), Some(r.run.info.run_id.as_str().into()))),
-            )
-            .await?;
-        chunks
-            .put_all(batch.chunks.iter().map(|c| {
-                let bytes: JsValue = Uint8Array::from(encode_chunk(&c.points).as_slice()).into();
-                (bytes, Some(chunk_key(&c.run_id, &c.key, c.seq)))
-            }))
-            .await?;
-        tx.store(ARTIFACTS)?
-            .put_all(batch.artifacts.iter().map(|(run, path, bytes)| {
-                (
+        let tx = self
+            .rexie
+            .transaction(&touched, TransactionMode::ReadWrite)?;
+        let store = |name: &str| -> Result<Option<rexie::Store>> {
+            Ok(if touched.contains(&name) {
+                Some(tx.store(name)?)
+            } else {
+                None
+            })
+        };
+        let (exps, runs, chunks, arts, extra) = (
+            store(EXPERIMENTS)?,
+            store(RUNS)?,
+            store(CHUNKS)?,
+            store(ARTIFACTS)?,
+            store(EXTRA)?,
+        );
+        // Every request is issued at once (requests of one transaction run in order),
+        // then the transaction's completion is awaited: no round trip per store.
+        let mut requests: Vec<
+            futures::future::LocalBoxFuture<'_, std::result::Result<(), rexie::Error>>,
+        > = Vec::new();
+        if let Some(c) = &chunks {
+            for (run, key) in batch.clear_series {
+                requests.push(Box::pin(c.delete(series_range(run, key)?.into())));
+            }
+            for ch in batch.chunks {
+                let bytes: JsValue = Uint8Array::from(encode_chunk(&ch.points).as_slice()).into();
+                let key = chunk_key(&ch.run_id, &ch.key, ch.seq);
+                requests.push(Box::pin(async move {
+                    c.put(&bytes, Some(&key)).await.map(drop)
+                }));
+            }
+        }
+        if let Some(st) = &exps {
+            for e in batch.experiments {
+                let (v, k) = (to_json(e), JsValue::from_str(&e.experiment_id));
+                requests.push(Box::pin(
+                    async move { st.put(&v, Some(&k)).await.map(drop) },
+                ));
+            }
+        }
+        if let Some(st) = &runs {
+            for r in batch.runs {
+                let (v, k) = (to_json(r), JsValue::from_str(&r.run.info.run_id));
+                requests.push(Box::pin(
+                    async move { st.put(&v, Some(&k)).await.map(drop) },
+                ));
+            }
+        }
+        if let Some(st) = &arts {
+            for run in batch.clear_artifacts {
+                requests.push(Box::pin(st.delete(prefix_range(run, "")?.into())));
+            }
+            for (run, path, bytes) in batch.artifacts {
+                let (v, k): (JsValue, _) =
+                    (Uint8Array::from(bytes.as_slice()).into(), key2(run, path));
+                requests.push(Box::pin(
+                    async move { st.put(&v, Some(&k)).await.map(drop) },
+                ));
+            }
+        }
+        if let Some(st) = &extra {
+            for (path, bytes) in batch.extra_files {
+                let (v, k): (JsValue, _) = (
                     Uint8Array::from(bytes.as_slice()).into(),
-                    Some(key2(run, path)),
-                )
-            }))
-            .await?;
-        tx.store(EXTRA)?
-            .put_all(batch.extra_files.iter().map(|(path, bytes)| {
-                (
-                    Uint8Array::from(bytes.as_slice()).into(),
-                    Some(JsValue::from_str(path)),
-                )
-            }))
-            .await?;
+                    JsValue::from_str(path),
+                );
+                requests.push(Box::pin(
+                    async move { st.put(&v, Some(&k)).await.map(drop) },
+                ));
+            }
+        }
+        for r in futures::future::join_all(requests).await {
+            r?;
+        }
         tx.done().await?;
         Ok(())
     }
@@ -289,6 +341,26 @@ impl Db {
             .filter_map(|(k, v)| {
                 let path = Array::from(&k).get(1).as_string()?;
                 Some((path, Uint8Array::new(&v).length() as u64))
+            })
+            .collect())
+    }
+
+    /// Every artifact of a run (path, bytes), by path.
+    pub async fn artifacts_of(&self, run_id: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let tx = self
+            .rexie
+            .transaction(&[ARTIFACTS], TransactionMode::ReadOnly)?;
+        let entries = tx
+            .store(ARTIFACTS)?
+            .scan(Some(prefix_range(run_id, "")?), None, None, None)
+            .await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(k, v)| {
+                Some((
+                    Array::from(&k).get(1).as_string()?,
+                    Uint8Array::new(&v).to_vec(),
+                ))
             })
             .collect())
     }

@@ -14,12 +14,16 @@ use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use futures::lock::Mutex;
 use wasm_bindgen::prelude::*;
 
-use crate::core::model::{Experiment, MetricPoint};
-use crate::core::tracking::{Result as TrackResult, StoredRun, Tracker, TrackingError};
+use crate::core::model::MetricPoint;
+use crate::core::tracking::{Result as TrackResult, Tracker, TrackingError};
 use crate::store::{Batch, Db, StoreError};
+
+mod archive;
 
 /// How long queued writes may wait before they are flushed.
 pub const FLUSH_DELAY_MS: i32 = 100;
+/// Shortest interval between two change notifications to the UI.
+pub const NOTIFY_INTERVAL_MS: i32 = 50;
 /// The database every Ferroflow page of an origin shares.
 pub const DB_NAME: &str = "ferroflow";
 const CHANNEL: &str = "ferroflow-changes";
@@ -97,6 +101,9 @@ pub struct Service {
     db: Db,
     write_lock: Mutex<()>,
     flush_scheduled: Cell<bool>,
+    notify_scheduled: Rc<Cell<bool>>,
+    /// Ids committed and not yet announced to other tabs.
+    outbox: Rc<RefCell<(BTreeSet<String>, BTreeSet<String>)>>,
     listeners: RefCell<Vec<Rc<dyn Fn()>>>,
     channel: Option<web_sys::BroadcastChannel>,
 }
@@ -150,6 +157,8 @@ impl Service {
             db,
             write_lock: Mutex::new(()),
             flush_scheduled: Cell::new(false),
+            notify_scheduled: Rc::new(Cell::new(false)),
+            outbox: Rc::default(),
             listeners: RefCell::new(Vec::new()),
             channel,
         });
@@ -185,11 +194,21 @@ impl Service {
         self.listeners.borrow_mut().push(f);
     }
 
+    /// Tells listeners about changes, at most once per [`NOTIFY_INTERVAL_MS`]: a
+    /// script ending thousands of runs must not re-render the UI thousands of times.
     fn notify(&self) {
-        let ls: Vec<_> = self.listeners.borrow().clone();
-        for l in ls {
-            l();
+        if self.listeners.borrow().is_empty() || self.notify_scheduled.replace(true) {
+            return;
         }
+        let ls: Vec<_> = self.listeners.borrow().clone();
+        let scheduled = self.notify_scheduled.clone();
+        let cb = Closure::once_into_js(move || {
+            scheduled.set(false);
+            for l in ls {
+                l();
+            }
+        });
+        set_timeout(cb.unchecked_ref(), NOTIFY_INTERVAL_MS);
     }
 
     /// Schedules a flush within [`FLUSH_DELAY_MS`] unless one is scheduled.
@@ -260,33 +279,24 @@ impl Service {
     }
 
     /// Stores imported records with their histories, artifacts and extra files in one
-    /// transaction; the tracker takes them only once they are committed.
-    pub async fn import(
-        &self,
-        experiments: Vec<Experiment>,
-        runs: Vec<StoredRun>,
-        histories: Vec<crate::core::metric_log::MetricChunk>,
-        clear_series: Vec<(String, String)>,
-        artifacts: Vec<(String, String, Vec<u8>)>,
-        extra_files: Vec<(String, Vec<u8>)>,
-    ) -> Result<(), StoreError> {
+    /// transaction (all or nothing); the tracker takes them once they are committed.
+    pub async fn import(&self, batch: Batch<'_>) -> Result<(), StoreError> {
         self.flush().await?;
         let _guard = self.write_lock.lock().await;
-        let batch = Batch {
-            experiments: &experiments,
-            runs: &runs,
-            chunks: &histories,
-            artifacts: &artifacts,
-            extra_files: &extra_files,
-            clear_series: &clear_series,
-        };
         self.db.write(&batch).await?;
-        let exp_ids = experiments
+        let exp_ids = batch
+            .experiments
             .iter()
             .map(|e| e.experiment_id.clone())
             .collect();
-        let run_ids = runs.iter().map(|r| r.run.info.run_id.clone()).collect();
-        self.tracker.borrow_mut().refresh(experiments, runs);
+        let run_ids = batch
+            .runs
+            .iter()
+            .map(|r| r.run.info.run_id.clone())
+            .collect();
+        self.tracker
+            .borrow_mut()
+            .refresh(batch.experiments.to_vec(), batch.runs.to_vec());
         self.announce(exp_ids, run_ids);
         self.notify();
         Ok(())
@@ -338,10 +348,27 @@ impl Service {
         Ok(self.db.metric_history(run_id, key).await?)
     }
 
+    /// Queues committed ids for other tabs; one message per [`NOTIFY_INTERVAL_MS`]
+    /// carries them all.
     fn announce(&self, experiments: Vec<String>, runs: Vec<String>) {
         let Some(ch) = &self.channel else { return };
-        let msg = serde_json::json!({ "experiments": experiments, "runs": runs });
-        let _ = ch.post_message(&JsValue::from_str(&msg.to_string()));
+        let first = {
+            let mut out = self.outbox.borrow_mut();
+            let first = out.0.is_empty() && out.1.is_empty();
+            out.0.extend(experiments);
+            out.1.extend(runs);
+            first
+        };
+        if !first {
+            return;
+        }
+        let (ch, outbox) = (ch.clone(), self.outbox.clone());
+        let cb = Closure::once_into_js(move || {
+            let (e, r) = std::mem::take(&mut *outbox.borrow_mut());
+            let msg = serde_json::json!({ "experiments": e, "runs": r });
+            let _ = ch.post_message(&JsValue::from_str(&msg.to_string()));
+        });
+        set_timeout(cb.unchecked_ref(), NOTIFY_INTERVAL_MS);
     }
 
     fn listen_to_other_tabs(self: &Rc<Self>) {

@@ -1,0 +1,138 @@
+//! `importArchive` and `exportArchive`: MLflow `mlruns` stores in and out.
+
+use js_sys::{Function, Promise};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::args::Opts;
+use super::dto::to_js;
+use super::errors;
+use super::with_service;
+use crate::core::mlruns::{
+    export_zip, import_archive as read_archive_bytes, ArchiveLimits, Selection,
+};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ARCHIVE: &str = r#"
+export interface ImportSummary {
+  experiments: number; runs: number; metricPoints: number; artifacts: number;
+  registeredModels: number; warnings: string[];
+}
+export interface Progress { phase: "read" | "parse" | "store" | "gather" | "write" | "done"; fraction: number; }
+export interface ImportOptions { onProgress?: (p: Progress) => void; }
+export interface ExportOptions { experimentIds?: string[]; runIds?: string[]; onProgress?: (p: Progress) => void; }
+"#;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SummaryDto {
+    experiments: usize,
+    runs: usize,
+    metric_points: usize,
+    artifacts: usize,
+    registered_models: usize,
+    warnings: Vec<String>,
+}
+
+fn progress(cb: &Option<Function>, phase: &str, fraction: f64) {
+    if let Some(f) = cb {
+        let p = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&p, &"phase".into(), &phase.into());
+        let _ = js_sys::Reflect::set(&p, &"fraction".into(), &fraction.into());
+        let _ = f.call1(&JsValue::NULL, &p);
+    }
+}
+
+fn on_progress(o: &Opts) -> Result<Option<Function>, JsValue> {
+    let v = o.get("onProgress");
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.dyn_into::<Function>()
+        .map(Some)
+        .map_err(|_| errors::invalid_arg("onProgress must be a function"))
+}
+
+/// Yields to the event loop so a progress bar can paint between phases.
+async fn yield_now() {
+    let p = Promise::new(&mut |ok, _| {
+        let _ = web_sys::window()
+            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&ok, 0));
+    });
+    if web_sys::window().is_some() {
+        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+    }
+}
+
+/// `importArchive(data, {onProgress?}) → summary`: a `.zip`, `.tar` or `.tar.gz` of an
+/// MLflow store (with `mlruns/` at its root or the store's contents directly), all or
+/// nothing: a bad archive rejects with an `Error` naming the file and changes nothing.
+#[wasm_bindgen(js_name = importArchive, unchecked_return_type = "Promise<ImportSummary>")]
+pub fn import_archive(
+    #[wasm_bindgen(unchecked_param_type = "Blob | ArrayBuffer | Uint8Array")] data: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions")] options: Option<JsValue>,
+) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+    with_service(move |s| async move {
+        let o = Opts::new(&options, "importArchive options")?;
+        let cb = on_progress(&o)?;
+        progress(&cb, "read", 0.0);
+        let bytes = super::artifacts::bytes_of(&data, "importArchive").await?;
+        progress(&cb, "parse", 0.2);
+        yield_now().await;
+        let snap = read_archive_bytes(&bytes, &ArchiveLimits::default())
+            .map_err(|e| errors::invalid_arg(format!("Import failed: {e}")))?;
+        drop(bytes);
+        let warnings = snap.warnings.clone();
+        progress(&cb, "store", 0.6);
+        yield_now().await;
+        let sum = s
+            .import_snapshot(snap)
+            .await
+            .map_err(|e| errors::internal(format!("Import failed, nothing was changed: {e}")))?;
+        progress(&cb, "done", 1.0);
+        Ok(to_js(&SummaryDto {
+            experiments: sum.experiments,
+            runs: sum.runs,
+            metric_points: sum.metric_points,
+            artifacts: sum.artifacts,
+            registered_models: sum.registered_models,
+            warnings,
+        }))
+    })
+}
+
+/// `exportArchive({experimentIds?, runIds?, onProgress?}) → Blob`: a zip with
+/// `mlruns/` at its root that MLflow 2.x and 3.x read. No arguments = everything.
+#[wasm_bindgen(js_name = exportArchive, unchecked_return_type = "Promise<Blob>")]
+pub fn export_archive(
+    #[wasm_bindgen(unchecked_optional_param_type = "ExportOptions")] options: Option<JsValue>,
+) -> Promise {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+    with_service(move |s| async move {
+        let o = Opts::new(&options, "exportArchive options")?;
+        let cb = on_progress(&o)?;
+        let experiment_ids = o.strings("experimentIds")?;
+        let run_ids = o.strings("runIds")?;
+        progress(&cb, "gather", 0.0);
+        let snap = s
+            .export_snapshot(&experiment_ids, &run_ids)
+            .await
+            .map_err(errors::service)?;
+        progress(&cb, "write", 0.5);
+        yield_now().await;
+        let selection = if experiment_ids.is_empty() && run_ids.is_empty() {
+            Selection::All
+        } else {
+            Selection::Some {
+                experiment_ids: experiment_ids.into_iter().collect(),
+                run_ids: run_ids.into_iter().collect(),
+            }
+        };
+        let zip = export_zip(&snap, &selection);
+        drop(snap);
+        let blob = super::artifacts::blob(&zip, "application/zip")?;
+        progress(&cb, "done", 1.0);
+        Ok(blob.into())
+    })
+}

@@ -1,0 +1,129 @@
+//! Moving whole stores in and out: an imported `Snapshot` becomes one IndexedDB
+//! transaction; an export gathers a `Snapshot` back from the store.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Service, ServiceError};
+use crate::core::metric_log::{MetricChunk, CHUNK_POINTS};
+use crate::core::mlruns::{RunRecord, Snapshot, Summary};
+use crate::core::tracking::StoredRun;
+use crate::store::{Batch, StoreError};
+
+/// Key suffix marking an empty directory kept among the extra files.
+const DIR_MARK: char = '/';
+
+impl Service {
+    /// Stores an imported snapshot, merging by id: an imported experiment or run
+    /// replaces the one with the same id (its old metric chunks and artifacts go).
+    pub async fn import_snapshot(&self, snap: Snapshot) -> Result<Summary, StoreError> {
+        let summary = snap.summary();
+        let mut runs = Vec::with_capacity(snap.runs.len());
+        let (mut chunks, mut clear_series, mut clear_artifacts, mut artifacts) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for rec in snap.runs {
+            let id = rec.run.info.run_id.clone();
+            if let Ok(old) = self.read(|t| t.stored_run(&id).map(|r| r.metric_chunks.clone())) {
+                clear_series.extend(old.into_keys().map(|k| (id.clone(), k)));
+                clear_artifacts.push(id.clone());
+            }
+            let mut counts = BTreeMap::new();
+            for (key, points) in rec.history {
+                clear_series.push((id.clone(), key.clone()));
+                let mut seq = 0;
+                for part in points.chunks(CHUNK_POINTS) {
+                    chunks.push(MetricChunk {
+                        run_id: id.clone(),
+                        key: key.clone(),
+                        seq,
+                        points: part.to_vec(),
+                    });
+                    seq += 1;
+                }
+                counts.insert(key, seq);
+            }
+            artifacts.extend(rec.artifacts.into_iter().map(|(p, b)| (id.clone(), p, b)));
+            runs.push(StoredRun {
+                run: rec.run,
+                metric_chunks: counts,
+            });
+        }
+        let mut extra: Vec<(String, Vec<u8>)> = snap.extra_files.into_iter().collect();
+        extra.extend(
+            snap.extra_dirs
+                .into_iter()
+                .map(|d| (format!("{d}{DIR_MARK}"), Vec::new())),
+        );
+        self.import(Batch {
+            experiments: &snap.experiments,
+            runs: &runs,
+            chunks: &chunks,
+            artifacts: &artifacts,
+            extra_files: &extra,
+            clear_series: &clear_series,
+            clear_artifacts: &clear_artifacts,
+        })
+        .await?;
+        Ok(summary)
+    }
+
+    /// Gathers the runs of `experiment_ids` plus `run_ids` (everything when both are
+    /// empty) with their full histories and artifacts, and every experiment and
+    /// extra file (the exporter keeps what the selection needs).
+    pub async fn export_snapshot(
+        &self,
+        experiment_ids: &[String],
+        run_ids: &[String],
+    ) -> Result<Snapshot, ServiceError> {
+        self.flush().await?;
+        let all = experiment_ids.is_empty() && run_ids.is_empty();
+        for id in experiment_ids {
+            self.read(|t| t.experiment(id).map(drop))?;
+        }
+        for id in run_ids {
+            self.read(|t| t.run(id).map(drop))?;
+        }
+        let (experiments, stored) = self.read(|t| {
+            let runs: Vec<StoredRun> = t
+                .runs()
+                .filter(|r| {
+                    all || experiment_ids.contains(&r.info.experiment_id)
+                        || run_ids.contains(&r.info.run_id)
+                })
+                .filter_map(|r| t.stored_run(&r.info.run_id).ok().cloned())
+                .collect();
+            (t.experiments().cloned().collect::<Vec<_>>(), runs)
+        });
+        let mut runs = Vec::with_capacity(stored.len());
+        for s in stored {
+            let id = s.run.info.run_id.clone();
+            let mut history = BTreeMap::new();
+            for key in s.metric_chunks.keys() {
+                history.insert(key.clone(), self.db().metric_history(&id, key).await?);
+            }
+            let artifacts = self.db().artifacts_of(&id).await?.into_iter().collect();
+            runs.push(RunRecord {
+                run: s.run,
+                history,
+                artifacts,
+            });
+        }
+        let (mut extra_files, mut extra_dirs) = (BTreeMap::new(), BTreeSet::new());
+        for (path, bytes) in self.db().extra_files().await? {
+            match path.strip_suffix(DIR_MARK) {
+                Some(dir) => {
+                    extra_dirs.insert(dir.to_owned());
+                }
+                None => {
+                    extra_files.insert(path, bytes);
+                }
+            }
+        }
+        Ok(Snapshot {
+            experiments,
+            runs,
+            extra_files,
+            extra_dirs,
+            warnings: Vec::new(),
+        })
+    }
+}
