@@ -6,7 +6,7 @@
 //! under the same sequence number until it is full, so frequent flushes do not leave
 //! thousands of tiny chunks behind.
 
-use std::collections::HashMap;
+use crate::core::fxhash::FxHashMap;
 
 use crate::core::model::MetricPoint;
 
@@ -40,7 +40,7 @@ struct Series {
 #[derive(Debug, Default)]
 pub struct MetricLog {
     /// run id → metric key → series; nested so lookups by `&str` allocate nothing.
-    series: HashMap<String, HashMap<String, Series>>,
+    series: FxHashMap<String, FxHashMap<String, Series>>,
     pending_points: usize,
 }
 

@@ -6,6 +6,7 @@
 pub mod artifacts;
 pub mod chart;
 pub mod float_serde;
+pub mod fxhash;
 pub mod ids;
 pub mod metric_log;
 pub mod mlruns;

@@ -5,7 +5,9 @@
 //! persists [`Tracker::take_pending`] in batches; everything here is synchronous and
 //! pure, so the rules are tested natively.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::core::fxhash::FxHashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -144,7 +146,7 @@ pub struct NewRun {
 #[derive(Debug)]
 pub struct Tracker {
     experiments: BTreeMap<ExperimentId, Experiment>,
-    runs: HashMap<RunId, StoredRun>,
+    runs: FxHashMap<RunId, StoredRun>,
     metrics: MetricLog,
     dirty_experiments: BTreeSet<ExperimentId>,
     dirty_runs: BTreeSet<RunId>,

@@ -69,6 +69,44 @@ try {
   }, r.runId);
   emit("read_100k_point_history", h, "ms", { stat: "median of 5" });
 
+  // export of the 1,000,000-point run
+  const exp1M = await page.evaluate(async (runId) => {
+    const t0 = performance.now();
+    const blob = await mlflow.exportArchive({ runIds: [runId] });
+    return { ms: performance.now() - t0, bytes: blob.size };
+  }, r.runId);
+  emit("export_1M_points", exp1M.ms, "ms", { zip_mib: Math.round(exp1M.bytes / 10485.76) / 100 });
+
+  // import of a 200-run store: 5 metrics x 200 steps each (200,000 metric lines)
+  const storeZip = await page.evaluate(async () => {
+    await mlflow.setExperiment("bench-import-200");
+    const exp = await mlflow.getExperimentByName("bench-import-200");
+    for (let i = 0; i < 200; i++) {
+      await mlflow.startRun({ runName: `run-${i}` });
+      await mlflow.logParams({ lr: 0.001 * (i + 1), batch: 32, model: i % 2 ? "cnn" : "mlp" });
+      for (let step = 0; step < 200; step++) {
+        for (let k = 0; k < 5; k++) mlflow.logMetric(`m${k}`, Math.random(), { step });
+      }
+      await mlflow.endRun();
+    }
+    const blob = await mlflow.exportArchive({ experimentIds: [exp.experimentId] });
+    window.__benchZip = blob;
+    return blob.size;
+  });
+  const imp = await newPage(browser);
+  await imp.goto(site.url);
+  await waitForMlflow(imp);
+  const zip = await page.evaluate(async () => Array.from(new Uint8Array(await window.__benchZip.arrayBuffer())));
+  const importMs = await imp.evaluate(async (bytes) => {
+    const data = new Uint8Array(bytes);
+    const t0 = performance.now();
+    const s = await mlflow.importArchive(data);
+    if (s.runs !== 200 || s.metricPoints !== 200_000) throw new Error(JSON.stringify(s));
+    return performance.now() - t0;
+  }, zip);
+  emit("import_200_run_store", importMs, "ms", { zip_mib: Math.round(storeZip / 10485.76) / 100, metric_lines: 200_000 });
+  await imp.context().close();
+
   // 10,000 runs created through the API
   const runs = await page.evaluate(async () => {
     await mlflow.setExperiment("bench-10k-runs");
