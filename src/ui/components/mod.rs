@@ -35,3 +35,16 @@ pub fn format_value(v: f64) -> String {
         }
     }
 }
+pub mod artifact_preview;
+pub mod artifacts;
+pub mod chart;
+pub mod chart_draw;
+pub mod chart_model;
+pub mod markdown;
+pub mod run_charts;
+pub mod run_common;
+pub mod run_description;
+pub mod run_overview;
+pub mod run_tables;
+pub mod run_tags;
+pub mod chart_watch;

@@ -1,10 +1,52 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-/// `/experiments/:experimentId/runs/:runId`: one run.
+use crate::ui::components::artifacts::ArtifactBrowser;
+use crate::ui::components::run_charts::RunCharts;
+use crate::ui::components::run_common::RunHandle;
+use crate::ui::components::run_description::RunDescription;
+use crate::ui::components::run_overview::{RunHeader, RunOverview};
+use crate::ui::components::run_tables::{MetricsTable, ParamsTable};
+use crate::ui::components::run_tags::RunTags;
+use crate::ui::href;
+
+/// `/experiments/:experimentId/runs/:runId`: one run — overview, description,
+/// params, metrics, tags, a chart per metric and the artifacts.
 #[component]
 pub fn RunPage() -> impl IntoView {
     let params = use_params_map();
-    let run_id = move || params.read().get("runId").unwrap_or_default();
-    view! { <section><h1>"Run " {run_id}</h1></section> }
+    let run_id = Memo::new(move |_| params.read().get("runId").unwrap_or_default());
+    // Another run is another page: its state (expanded folders, zoom) starts afresh.
+    move || {
+        let id = run_id.get();
+        view! { <RunBody id/> }
+    }
+}
+
+#[component]
+fn RunBody(id: String) -> impl IntoView {
+    let h = RunHandle::new(id.clone());
+    let exists = Memo::new(move |_| h.run.with(|r| r.is_some()));
+    view! {
+        <Show when=move || exists.get() fallback=move || view! {
+            <section>
+                <p class="crumbs"><a href=href("/")>"Experiments"</a></p>
+                <h1>"Run not found"</h1>
+                <p>"No run has the id " <code>{id.clone()}</code> "."</p>
+            </section>
+        }>
+            <article class="run-page">
+                <RunHeader h/>
+                <RunOverview h/>
+                <RunDescription h/>
+                <div class="run-columns">
+                    <ParamsTable h/>
+                    <MetricsTable h/>
+                </div>
+                <RunTags h/>
+                <RunCharts h/>
+                <ArtifactBrowser h/>
+            </article>
+        </Show>
+    }
 }

@@ -1,0 +1,348 @@
+//! Previews of one artifact by kind, and the blob URLs behind previews and downloads.
+//!
+//! Safety: user files never become part of this page's DOM as HTML. Images (SVG
+//! included) load through `<img>`, where scripts never run; Markdown goes through
+//! [`super::markdown`]; HTML files render in an `<iframe sandbox="">` (no scripts,
+//! an opaque origin) via `srcdoc`; everything else is text.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::markdown::Markdown;
+use crate::core::artifacts::mime_type;
+use crate::service;
+
+/// Object URLs created for a view, revoked when the view goes away.
+#[derive(Clone, Copy)]
+pub struct BlobUrls(StoredValue<Vec<String>>);
+
+impl BlobUrls {
+    /// A set whose URLs are revoked when the current reactive owner is cleaned up
+    /// (cleanups run before the owner's values are dropped).
+    pub fn scoped() -> Self {
+        let urls = BlobUrls(StoredValue::new(Vec::new()));
+        on_cleanup(move || urls.revoke_all());
+        urls
+    }
+
+    /// A `blob:` URL for `bytes` typed `mime`.
+    pub fn create(&self, bytes: &[u8], mime: &str) -> Option<String> {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type(mime);
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).ok()?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+        self.0.update_value(|u| u.push(url.clone()));
+        Some(url)
+    }
+
+    /// Revokes every URL made so far.
+    pub fn revoke_all(&self) {
+        let urls = self.0.try_update_value(std::mem::take).unwrap_or_default();
+        for url in urls {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    }
+}
+
+/// How a file is previewed, from its name.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Image,
+    Markdown,
+    Json,
+    Table(char),
+    Html,
+    Text,
+    /// Unknown extension: text if it decodes as such, else no preview.
+    Unknown,
+}
+
+fn kind_of(path: &str) -> Kind {
+    match mime_type(path) {
+        m if m.starts_with("image/") => Kind::Image,
+        "text/markdown" => Kind::Markdown,
+        "application/json" => Kind::Json,
+        "text/csv" => Kind::Table(','),
+        "text/tab-separated-values" => Kind::Table('\t'),
+        "text/html" => Kind::Html,
+        "text/plain" | "application/yaml" => Kind::Text,
+        _ => Kind::Unknown,
+    }
+}
+
+/// Text previews stop here (the download has the rest).
+const MAX_TEXT_BYTES: usize = 1 << 20;
+/// Rows of a CSV/TSV table shown (after the header).
+pub const MAX_TABLE_ROWS: usize = 500;
+
+#[derive(Clone)]
+struct Loaded {
+    bytes: Arc<Vec<u8>>,
+    url: Option<String>,
+}
+
+/// The file's last path segment.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A human size: `512 B`, `1.5 KB`, `20.3 MB`.
+pub fn format_size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b < 1024.0 {
+        format!("{bytes} B")
+    } else if b < 1024.0 * 1024.0 {
+        format!("{:.1} KB", b / 1024.0)
+    } else if b < 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} MB", b / (1024.0 * 1024.0))
+    } else {
+        format!("{:.1} GB", b / (1024.0 * 1024.0 * 1024.0))
+    }
+}
+
+/// The preview pane of one file, with its download button.
+#[component]
+pub fn ArtifactPreview(run_id: String, path: String) -> impl IntoView {
+    let urls = BlobUrls::scoped();
+    let kind = kind_of(&path);
+    let data = LocalResource::new({
+        let (run_id, path) = (run_id.clone(), path.clone());
+        move || {
+            let (run_id, path) = (run_id.clone(), path.clone());
+            async move {
+                let s = service::ready().ok_or_else(|| "The store is not open.".to_owned())?;
+                let bytes = s
+                    .db()
+                    .artifact(&run_id, &path)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| {
+                        "This file is no longer among the run's artifacts.".to_owned()
+                    })?;
+                let url = urls.create(&bytes, mime_type(&path));
+                Ok::<_, String>(Loaded {
+                    bytes: Arc::new(bytes),
+                    url,
+                })
+            }
+        }
+    });
+    let name = file_name(&path).to_owned();
+    let body = {
+        let path = path.clone();
+        move || match data.get() {
+            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(l)) => render(kind, &path, &l).into_any(),
+        }
+    };
+    let download = move || {
+        let name = name.clone();
+        data.get()
+            .and_then(|r| r.ok())
+            .and_then(|l| l.url)
+            .map(|url| {
+                view! { <a class="button download" href=url download=name>"Download"</a> }
+            })
+    };
+    let size = move || {
+        data.get()
+            .and_then(|r| r.ok())
+            .map(|l| format_size(l.bytes.len() as u64))
+    };
+    view! {
+        <div class="artifact-preview" data-path=path.clone()>
+            <div class="preview-head">
+                <code class="preview-path">{path.clone()}</code>
+                <span class="muted">{size}</span>
+                {download}
+            </div>
+            <div class="preview-body">{body}</div>
+        </div>
+    }
+}
+
+fn render(kind: Kind, path: &str, l: &Loaded) -> impl IntoView {
+    let text = || {
+        let b = &l.bytes[..l.bytes.len().min(MAX_TEXT_BYTES)];
+        String::from_utf8_lossy(b).into_owned()
+    };
+    let truncated = l.bytes.len() > MAX_TEXT_BYTES;
+    let note = move || {
+        truncated.then(|| view! { <p class="muted">"Showing the first 1 MB; download the file for the rest."</p> })
+    };
+    match kind {
+        Kind::Image => match &l.url {
+            Some(url) => view! { <img class="artifact-image" src=url.clone() alt=path.to_owned()/> }.into_any(),
+            None => view! { <p class="error">"Could not make an image of this file."</p> }.into_any(),
+        },
+        Kind::Markdown => view! { <Markdown source=text()/> {note()} }.into_any(),
+        Kind::Json => {
+            let shown = text();
+            let pretty = if truncated {
+                shown
+            } else {
+                match serde_json::from_slice::<serde::de::IgnoredAny>(&l.bytes) {
+                    Ok(_) => pretty_json(&shown),
+                    Err(_) => shown,
+                }
+            };
+            view! { <pre class="artifact-text json">{pretty}</pre> {note()} }.into_any()
+        }
+        Kind::Table(delim) => {
+            let (rows, more) = parse_delimited(&text(), delim, MAX_TABLE_ROWS);
+            table_view(rows, more || truncated).into_any()
+        }
+        Kind::Html => view! {
+            <iframe class="artifact-html" sandbox="" srcdoc=text() title=format!("Preview of {path}")
+                referrerpolicy="no-referrer"></iframe>
+            <p class="muted">"Shown sandboxed: scripts in this file do not run."</p>
+        }
+        .into_any(),
+        Kind::Text => view! { <pre class="artifact-text">{text()}</pre> {note()} }.into_any(),
+        Kind::Unknown => {
+            let head = &l.bytes[..l.bytes.len().min(8192)];
+            if !head.contains(&0) && std::str::from_utf8(head).is_ok() {
+                view! { <pre class="artifact-text">{text()}</pre> {note()} }.into_any()
+            } else {
+                view! { <p class="muted">"No preview for this kind of file. Use Download."</p> }.into_any()
+            }
+        }
+    }
+}
+
+fn table_view(rows: Vec<Vec<String>>, more: bool) -> impl IntoView {
+    let mut rows = rows.into_iter();
+    let header = rows.next().unwrap_or_default();
+    let body: Vec<Vec<String>> = rows.collect();
+    let count = body.len();
+    view! {
+        <div class="artifact-table-wrap">
+            <table class="grid artifact-table">
+                <thead><tr>{header.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {body.into_iter().map(|r| view! {
+                        <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="muted">
+            {if more { format!("Showing the first {count} rows; download the file for the rest.") } else { format!("{count} rows.") }}
+        </p>
+    }
+}
+
+/// Splits delimited text (RFC 4180 quoting: `"a ""quoted"" field"`) into rows; at
+/// most `max_rows` rows after the header. The flag says whether rows were left out.
+pub fn parse_delimited(text: &str, delim: char, max_rows: usize) -> (Vec<Vec<String>>, bool) {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let (mut row, mut field) = (Vec::new(), String::new());
+    let (mut quoted, mut field_started) = (false, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' if !field_started => {
+                quoted = true;
+                field_started = true;
+            }
+            '\r' => {}
+            '\n' => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+                field_started = false;
+                if rows.len() > max_rows + 1 {
+                    rows.truncate(max_rows + 1);
+                    return (rows, true);
+                }
+            }
+            c if c == delim => {
+                row.push(std::mem::take(&mut field));
+                field_started = false;
+            }
+            c => {
+                field.push(c);
+                field_started = true;
+            }
+        }
+    }
+    if field_started || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    let more = rows.len() > max_rows + 1;
+    rows.truncate(max_rows + 1);
+    (rows, more)
+}
+
+/// Re-indents valid JSON by two spaces, keeping key order and number spelling
+/// exactly as written (a parse-and-print would sort keys and reformat numbers).
+pub fn pretty_json(src: &str) -> String {
+    let mut out = String::with_capacity(src.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    let mut chars = src.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                // Empty containers stay on one line.
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+                if matches!(chars.peek(), Some('}') | Some(']')) {
+                    out.push(chars.next().unwrap_or(' '));
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
