@@ -8,9 +8,6 @@ use super::args::Opts;
 use super::dto::to_js;
 use super::errors;
 use super::with_service;
-use crate::core::mlruns::{
-    export_zip, import_archive as read_archive_bytes, ArchiveLimits, Selection,
-};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ARCHIVE: &str = r#"
@@ -53,17 +50,6 @@ fn on_progress(o: &Opts) -> Result<Option<Function>, JsValue> {
         .map_err(|_| errors::invalid_arg("onProgress must be a function"))
 }
 
-/// Yields to the event loop so a progress bar can paint between phases.
-async fn yield_now() {
-    let p = Promise::new(&mut |ok, _| {
-        let _ = web_sys::window()
-            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&ok, 0));
-    });
-    if web_sys::window().is_some() {
-        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-    }
-}
-
 /// `importArchive(data, {onProgress?}) → summary`: a `.zip`, `.tar` or `.tar.gz` of an
 /// MLflow store (with `mlruns/` at its root or the store's contents directly), all or
 /// nothing: a bad archive rejects with an `Error` naming the file and changes nothing.
@@ -78,19 +64,11 @@ pub fn import_archive(
         let cb = on_progress(&o)?;
         progress(&cb, "read", 0.0);
         let bytes = super::artifacts::bytes_of(&data, "importArchive").await?;
-        progress(&cb, "parse", 0.2);
-        yield_now().await;
-        let snap = read_archive_bytes(&bytes, &ArchiveLimits::default())
-            .map_err(|e| errors::invalid_arg(format!("Import failed: {e}")))?;
-        drop(bytes);
-        let warnings = snap.warnings.clone();
-        progress(&cb, "store", 0.6);
-        yield_now().await;
-        let sum = s
-            .import_snapshot(snap)
+        let imported = s
+            .import_archive(&bytes, &|phase, f| progress(&cb, phase, f))
             .await
-            .map_err(|e| errors::internal(format!("Import failed, nothing was changed: {e}")))?;
-        progress(&cb, "done", 1.0);
+            .map_err(errors::invalid_arg)?;
+        let (sum, warnings) = (imported.summary, imported.warnings);
         Ok(to_js(&SummaryDto {
             experiments: sum.experiments,
             runs: sum.runs,
@@ -114,25 +92,13 @@ pub fn export_archive(
         let cb = on_progress(&o)?;
         let experiment_ids = o.strings("experimentIds")?;
         let run_ids = o.strings("runIds")?;
-        progress(&cb, "gather", 0.0);
-        let snap = s
-            .export_snapshot(&experiment_ids, &run_ids)
+        let zip = s
+            .export_archive(&experiment_ids, &run_ids, &|phase, f| {
+                progress(&cb, phase, f)
+            })
             .await
             .map_err(errors::service)?;
-        progress(&cb, "write", 0.5);
-        yield_now().await;
-        let selection = if experiment_ids.is_empty() && run_ids.is_empty() {
-            Selection::All
-        } else {
-            Selection::Some {
-                experiment_ids: experiment_ids.into_iter().collect(),
-                run_ids: run_ids.into_iter().collect(),
-            }
-        };
-        let zip = export_zip(&snap, &selection);
-        drop(snap);
         let blob = super::artifacts::blob(&zip, "application/zip")?;
-        progress(&cb, "done", 1.0);
         Ok(blob.into())
     })
 }

@@ -5,14 +5,94 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Service, ServiceError};
 use crate::core::metric_log::{MetricChunk, CHUNK_POINTS};
-use crate::core::mlruns::{RunRecord, Snapshot, Summary};
+use crate::core::mlruns::{
+    export_zip, import_archive, ArchiveLimits, RunRecord, Selection, Snapshot, Summary,
+};
 use crate::core::tracking::StoredRun;
 use crate::store::{Batch, StoreError};
 
 /// Key suffix marking an empty directory kept among the extra files.
 const DIR_MARK: char = '/';
 
+/// What an import brought in.
+pub struct Imported {
+    /// Counts.
+    pub summary: Summary,
+    /// What was skipped, as MLflow would skip it.
+    pub warnings: Vec<String>,
+    /// The imported experiments' ids, in archive order.
+    pub experiment_ids: Vec<String>,
+}
+
+/// A phase of an import or export (`read`, `parse`, `store`, `gather`, `write`,
+/// `done`) and how far along the whole job is (0–1).
+pub type Progress<'a> = &'a dyn Fn(&str, f64);
+
+/// Yields to the event loop so a progress bar can paint between phases (windows
+/// only; a worker has nothing to paint).
+async fn yield_now() {
+    let Some(w) = web_sys::window() else { return };
+    let p = js_sys::Promise::new(&mut |ok, _| {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&ok, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
 impl Service {
+    /// Imports an archive's bytes all-or-nothing.
+    pub async fn import_archive(
+        &self,
+        bytes: &[u8],
+        progress: Progress<'_>,
+    ) -> Result<Imported, String> {
+        progress("parse", 0.2);
+        yield_now().await;
+        let snap = import_archive(bytes, &ArchiveLimits::default())
+            .map_err(|e| format!("Import failed: {e}"))?;
+        let warnings = snap.warnings.clone();
+        let experiment_ids = snap
+            .experiments
+            .iter()
+            .map(|e| e.experiment_id.clone())
+            .collect();
+        progress("store", 0.6);
+        yield_now().await;
+        let summary = self
+            .import_snapshot(snap)
+            .await
+            .map_err(|e| format!("Import failed, nothing was changed: {e}"))?;
+        progress("done", 1.0);
+        Ok(Imported {
+            summary,
+            warnings,
+            experiment_ids,
+        })
+    }
+
+    /// A zip of the selection (everything when both lists are empty) that MLflow reads.
+    pub async fn export_archive(
+        &self,
+        experiment_ids: &[String],
+        run_ids: &[String],
+        progress: Progress<'_>,
+    ) -> Result<Vec<u8>, ServiceError> {
+        progress("gather", 0.0);
+        let snap = self.export_snapshot(experiment_ids, run_ids).await?;
+        progress("write", 0.5);
+        yield_now().await;
+        let selection = if experiment_ids.is_empty() && run_ids.is_empty() {
+            Selection::All
+        } else {
+            Selection::Some {
+                experiment_ids: experiment_ids.iter().cloned().collect(),
+                run_ids: run_ids.iter().cloned().collect(),
+            }
+        };
+        let zip = export_zip(&snap, &selection);
+        progress("done", 1.0);
+        Ok(zip)
+    }
+
     /// Stores an imported snapshot, merging by id: an imported experiment or run
     /// replaces the one with the same id (its old metric chunks and artifacts go).
     pub async fn import_snapshot(&self, snap: Snapshot) -> Result<Summary, StoreError> {
