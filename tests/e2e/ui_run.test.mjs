@@ -171,6 +171,8 @@ test("the run page shows, edits and previews a run, and runs no payload", async 
     const dl = preview.locator("a.download");
     assert.match(await dl.getAttribute("href"), /^blob:/);
     assert.equal(await dl.getAttribute("download"), "plot.png");
+    const artifacts = page.locator(".run-artifacts");
+    await artifacts.screenshot({ path: `${SHOTS}run_artifact_image.png` });
 
     await open("images/diagram.svg");
     await page.waitForFunction(() => {
@@ -194,6 +196,7 @@ test("the run page shows, edits and previews a run, and runs no payload", async 
     const table = preview.locator("table.artifact-table");
     assert.deepEqual(await table.locator("th").allInnerTexts(), ["name", "score"]);
     assert.deepEqual(await table.locator("tbody td:first-child").allInnerTexts(), ["alpha", "b,eta", 'say "hi"']);
+    await artifacts.screenshot({ path: `${SHOTS}run_artifact_csv.png` });
 
     await open("report.md");
     const report = preview.locator(".markdown");
@@ -209,6 +212,7 @@ test("the run page shows, edits and previews a run, and runs no payload", async 
     await inFrame.locator("h1").getByText("Hello from HTML").waitFor();
     // Wait until the frame's <img src=x> has failed, i.e. its onerror would have run.
     await poll(() => inFrame.locator("img").evaluate((i) => i.complete && i.naturalWidth === 0));
+    await artifacts.screenshot({ path: `${SHOTS}run_artifact_html.png` });
 
     await open("a");
     await open("a/b");
@@ -339,6 +343,8 @@ test("a running run's charts and tables update live; dark mode screenshot", asyn
     await page.locator(".artifact-tree li[data-path='log.txt'] .artifact-name").click();
     await page.locator(".artifact-preview pre").getByText("started").waitFor();
     await fullShot(page, "run_page_dark.png");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await fullShot(page, "run_page_phone_dark.png");
     assert.deepEqual(unexpected(page.errors), []);
   } finally {
     await page.context().close();

@@ -380,15 +380,18 @@ pub fn MetricChart(
         move || format!("Chart of {title}: {} points", total_points.get())
     };
     let status = move || {
-        if loading.get() && total_points.get() == 0 {
-            Some("Loading history…")
-        } else if total_points.get() == 0 {
-            Some("No points logged")
+        if total_points.get() == 0 {
+            Some(if loading.get() {
+                "Loading history…"
+            } else {
+                "No points logged"
+            })
+        } else if geo.with(|g| g.as_ref().is_some_and(|g| !g.has_data)) {
+            Some("No finite values here")
         } else {
             None
         }
     };
-
     view! {
         <figure class="metric-chart">
             <div class="chart-head">
@@ -409,14 +412,21 @@ pub fn MetricChart(
                 </div>
             </div>
             <div class="chart-plot" node_ref=plot_ref
-                on:mousedown=move |ev| if ev.button() == 0 { ev.prevent_default(); if let Some((x, _)) = local(&ev) { drag.set(Some((x, x))); } }
-                on:mousemove=move |ev| {
+                on:pointerdown=move |ev| {
+                    if ev.button() != 0 { return; }
+                    ev.prevent_default();
+                    // Captured, so a drag that leaves the plot still ends here.
+                    if let Some(el) = plot_ref.get_untracked() { let _ = el.set_pointer_capture(ev.pointer_id()); }
+                    if let Some((x, _)) = local(&ev) { drag.set(Some((x, x))); }
+                }
+                on:pointermove=move |ev| {
                     let Some(at) = local(&ev) else { return };
                     hover.set(Some(at));
                     if let Some((a, _)) = drag.get_untracked() { drag.set(Some((a, at.0))); }
                 }
-                on:mouseup=move |_| finish_drag()
-                on:mouseleave=move |_| { hover.set(None); finish_drag(); }
+                on:pointerup=move |_| finish_drag()
+                on:pointercancel=move |_| drag.set(None)
+                on:pointerleave=move |_| if drag.get_untracked().is_none() { hover.set(None) }
                 on:dblclick=move |_| zoom.set(None)>
                 <canvas node_ref=canvas_ref role="img" aria-label=aria></canvas>
                 {drag_rect}

@@ -14,7 +14,6 @@ use crate::core::chart::{downsample_min_max, Scale};
 
 /// Colours read from the page's CSS variables, so the chart follows the theme.
 pub struct Colors {
-    pub fg: String,
     pub muted: String,
     pub grid: String,
     pub series: Vec<String>,
@@ -36,7 +35,6 @@ impl Colors {
                 .unwrap_or_else(|| fallback.to_owned())
         };
         Colors {
-            fg: var("--fg", "#1f2328"),
             muted: var("--muted", "#656d76"),
             grid: var("--line", "#d0d7de"),
             series: (1..=PALETTE_SIZE)
@@ -240,14 +238,5 @@ fn draw_axes(ctx: &CanvasRenderingContext2d, geo: &Geometry, colors: &Colors) {
         }
         right_of_last = t.px + half;
         let _ = ctx.fill_text(&t.label, t.px, p.top + p.height + 6.0);
-    }
-    if !geo.has_data {
-        ctx.set_fill_style_str(&colors.fg);
-        ctx.set_text_baseline("middle");
-        let _ = ctx.fill_text(
-            "No values to show",
-            p.left + p.width / 2.0,
-            p.top + p.height / 2.0,
-        );
     }
 }
