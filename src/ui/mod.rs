@@ -37,6 +37,15 @@ pub fn href(path: &str) -> String {
     format!("{}{path}", base_path())
 }
 
+/// The site's own URL for `path` with origin (`http://host/ferroflow/mlflow.js`), for
+/// snippets a user pastes elsewhere.
+pub fn site_url(path: &str) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}{}", href(path))
+}
+
 /// Mounts the app into `root` and opens the store.
 pub fn mount(root: web_sys::Element) {
     use wasm_bindgen::JsCast;
@@ -53,6 +62,8 @@ fn App() -> impl IntoView {
         revision: RwSignal::new(0),
     };
     provide_context(store);
+    components::theme::apply_stored();
+    components::focus_search_on_slash();
     leptos::task::spawn_local(async move {
         match service::service().await {
             Ok(s) => {

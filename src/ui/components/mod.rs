@@ -1,8 +1,24 @@
 //! Components shared by the pages.
 
+mod compare_charts;
+pub mod compare_data;
+mod compare_table;
+mod first_run;
 mod header;
+mod keys;
+mod parallel_coordinates;
+pub mod runs_table;
+mod scatter_plot;
+pub mod theme;
+pub mod url_query;
 
+pub use compare_charts::CompareCharts;
+pub use compare_table::CompareTable;
+pub use first_run::FirstRun;
 pub use header::Header;
+pub use keys::focus_search_on_slash;
+pub use parallel_coordinates::ParallelCoordinates;
+pub use scatter_plot::ScatterPlot;
 
 /// `1700000000000` → `2023-11-14 22:13:20` (UTC-free local time via JS Date).
 pub fn format_time(ms: i64) -> String {
@@ -40,6 +56,7 @@ pub mod artifacts;
 pub mod chart;
 pub mod chart_draw;
 pub mod chart_model;
+pub mod chart_watch;
 pub mod markdown;
 pub mod run_charts;
 pub mod run_common;
@@ -47,4 +64,3 @@ pub mod run_description;
 pub mod run_overview;
 pub mod run_tables;
 pub mod run_tags;
-pub mod chart_watch;

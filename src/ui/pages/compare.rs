@@ -1,10 +1,83 @@
-use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use std::sync::Arc;
 
-/// `/compare-runs?runs=id1,id2,…`: runs side by side.
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::ui::components::compare_data::{load, CompareData};
+use crate::ui::components::{
+    url_query, CompareCharts, CompareTable, ParallelCoordinates, ScatterPlot,
+};
+use crate::ui::{href, Store};
+
+/// The run ids of `?runs=id1,id2,…` (repeated `runs` params are joined).
+fn requested_ids(search: &str) -> Vec<String> {
+    url_query::parse(search)
+        .into_iter()
+        .filter(|(k, _)| k == "runs")
+        .flat_map(|(_, v)| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// `/compare-runs?runs=id1,id2,…`: runs side by side, overlaid metric charts, a
+/// parallel-coordinates plot and a scatter plot.
 #[component]
 pub fn CompareRuns() -> impl IntoView {
-    let query = use_query_map();
-    let ids = move || query.read().get("runs").unwrap_or_default();
-    view! { <section><h1>"Compare " {ids}</h1></section> }
+    let store = expect_context::<Store>();
+    let location = use_location();
+    let ids = Memo::new(move |_| requested_ids(&location.search.get()));
+    let data = Memo::new(move |_| {
+        store.revision.track();
+        Arc::new(load(&ids.get()))
+    });
+    let back = move || {
+        data.with(|d| {
+            d.runs.first().map(|r| {
+                (
+                    href(&format!("/experiments/{}", r.experiment_id)),
+                    "Back to the runs".to_owned(),
+                )
+            })
+        })
+        .unwrap_or_else(|| (href("/"), "Experiments".to_owned()))
+    };
+    view! {
+        <section class="compare-page">
+            <p class="crumbs">{move || { let (link, label) = back(); view! { <a href=link>{label}</a> } }}</p>
+            <h1>{move || match data.with(|d| d.runs.len()) {
+                1 => "Comparing 1 run".to_owned(),
+                n => format!("Comparing {n} runs"),
+            }}</h1>
+            {move || data.with(|d| (!d.missing.is_empty()).then(|| {
+                let list = d.missing.join(", ");
+                view! { <p class="error" role="alert">"Not found: " <code>{list}</code></p> }
+            }))}
+            <Show
+                when=move || data.with(|d: &Arc<CompareData>| !d.runs.is_empty())
+                fallback=move || view! {
+                    <p class="table-note">
+                        "No runs to compare. Tick runs in an experiment's runs table and press Compare."
+                    </p>
+                }
+            >
+                <CompareTable data/>
+                <CompareCharts data/>
+                <section class="compare-plots">
+                    <div class="plot-card">
+                        <h2>"Parallel coordinates"</h2>
+                        <ParallelCoordinates data/>
+                    </div>
+                    <div class="plot-card">
+                        <h2>"Scatter"</h2>
+                        <ScatterPlot data/>
+                    </div>
+                </section>
+            </Show>
+        </section>
+    }
 }

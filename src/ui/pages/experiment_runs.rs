@@ -1,107 +1,86 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
 
-use crate::core::model::{Run, ViewType};
-use crate::core::queries::search_runs;
-use crate::service;
-use crate::ui::components::{format_time, format_value};
-use crate::ui::{href, Store};
+use crate::core::table_state::RunsTableState;
+use crate::ui::components::runs_table::{table_data, RunsTable, SelectedRuns};
+use crate::ui::components::{url_query, FirstRun};
+use crate::ui::href;
 
-/// What the runs table shows of one run.
-#[derive(Clone, PartialEq)]
-struct RunRow {
-    id: String,
-    name: String,
-    status: &'static str,
-    start: i64,
-    user: String,
-    metrics: Vec<(String, f64)>,
-}
-
-impl From<&Run> for RunRow {
-    fn from(r: &Run) -> Self {
-        RunRow {
-            id: r.info.run_id.clone(),
-            name: r.info.run_name.clone(),
-            status: r.info.status.as_str(),
-            start: r.info.start_time,
-            user: r.info.user_id.clone(),
-            metrics: r
-                .metrics
-                .iter()
-                .map(|(k, p)| (k.clone(), p.value))
-                .collect(),
-        }
+/// `/experiments/:experimentId`: the experiment's runs. The table's whole state is
+/// the URL query (see `core::table_state`), so a reload or a shared link shows the
+/// same view.
+#[component]
+pub fn ExperimentRuns() -> impl IntoView {
+    let params = use_params_map();
+    let experiment_id =
+        Signal::derive(move || params.read().get("experimentId").unwrap_or_default());
+    let location = use_location();
+    let state =
+        Memo::new(move |_| RunsTableState::from_query(&url_query::parse(&location.search.get())));
+    let navigate = use_navigate();
+    let set_state = Callback::new(move |s: RunsTableState| {
+        let path = format!(
+            "/experiments/{}{}",
+            url_query::encode_component(&experiment_id.get_untracked()),
+            url_query::encode(&s.to_query())
+        );
+        navigate(
+            &path,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    provide_context(SelectedRuns::new());
+    let data = table_data(experiment_id, state);
+    let name = move || data.with(|d| d.experiment_name.clone());
+    let counts = move || {
+        data.with(|d| {
+            let matching = d.ids.len();
+            if d.error.is_some() {
+                String::new()
+            } else if matching == d.in_view {
+                plural(matching, "run")
+            } else {
+                format!("{} of {}", matching, plural(d.in_view, "run"))
+            }
+        })
+    };
+    let found = move || data.with(|d| d.experiment_name.is_some());
+    let empty = move || data.with(|d| d.in_experiment == 0);
+    view! {
+        <section class="runs-page">
+            <p class="crumbs"><a href=href("/")>"Experiments"</a></p>
+            <Show
+                when=found
+                fallback=move || view! {
+                    <h1>"Experiment not found"</h1>
+                    <p>"No experiment has the id " <code>{experiment_id.get()}</code> ". "
+                       <a href=href("/")>"See all experiments"</a></p>
+                }
+            >
+                <div class="title-row">
+                    <h1>{name}</h1>
+                    <span class="muted count">{counts}</span>
+                </div>
+                <Show
+                    when=empty
+                    fallback=move || view! { <RunsTable experiment_id data state set_state/> }
+                >
+                    <FirstRun title="No runs yet" experiment_id=experiment_id.get_untracked()/>
+                </Show>
+            </Show>
+        </section>
     }
 }
 
-/// `/experiments/:experimentId`: the experiment's runs, newest first.
-#[component]
-pub fn ExperimentRuns() -> impl IntoView {
-    let store = expect_context::<Store>();
-    let params = use_params_map();
-    let experiment_id = move || params.read().get("experimentId").unwrap_or_default();
-    let data = Memo::new(move |_| {
-        store.revision.track();
-        let id = experiment_id();
-        let s = service::ready()?;
-        s.read(|t| {
-            let exp = t.experiment(&id).ok()?.name.clone();
-            let ids = [id.clone()];
-            let runs = search_runs::<&str>(t, &ids, ViewType::ActiveOnly, "", &[], None).ok()?;
-            Some((exp, runs.into_iter().map(RunRow::from).collect::<Vec<_>>()))
-        })
-    });
-    let metric_keys = Memo::new(move |_| {
-        let mut keys: Vec<String> = data
-            .get()
-            .map(|(_, rows)| {
-                rows.iter()
-                    .flat_map(|r| r.metrics.iter().map(|m| m.0.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        keys.sort();
-        keys.dedup();
-        keys
-    });
-    view! {
-        <section>
-            <p class="crumbs"><a href=href("/")>"Experiments"</a></p>
-            {move || match data.get() {
-                None => view! { <h1>"Experiment not found"</h1><p>"No experiment has the id " <code>{experiment_id()}</code> "."</p> }.into_any(),
-                Some((name, rows)) => {
-                    let keys = metric_keys.get();
-                    let count = rows.len();
-                    view! {
-                        <h1>{name}</h1>
-                        <p class="muted">{count} " runs"</p>
-                        <table class="grid runs">
-                            <thead><tr>
-                                <th>"Run name"</th><th>"Status"</th><th>"Start time"</th><th>"User"</th>
-                                {keys.iter().map(|k| view! { <th class="num">{k.clone()}</th> }).collect_view()}
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|r| {
-                                    let cells = keys.iter().map(|k| {
-                                        let v = r.metrics.iter().find(|m| &m.0 == k).map(|m| format_value(m.1)).unwrap_or_default();
-                                        view! { <td class="num">{v}</td> }
-                                    }).collect_view();
-                                    view! {
-                                        <tr data-run-id=r.id.clone()>
-                                            <td>{r.name}</td>
-                                            <td><span class=format!("status {}", r.status.to_lowercase())>{r.status}</span></td>
-                                            <td>{format_time(r.start)}</td>
-                                            <td>{r.user}</td>
-                                            {cells}
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any()
-                }
-            }}
-        </section>
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }

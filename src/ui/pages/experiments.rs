@@ -1,33 +1,44 @@
 use leptos::prelude::*;
 
 use crate::core::model::{LifecycleStage, ViewType};
+use crate::core::tracking::DEFAULT_EXPERIMENT_ID;
 use crate::service;
-use crate::ui::components::format_time;
+use crate::ui::components::{format_time, FirstRun};
 use crate::ui::{href, Store};
 
 /// One row of the experiments list.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct ExperimentRow {
     id: String,
     name: String,
+    /// Runs in the row's lifecycle view (active runs of an active experiment).
     runs: usize,
     last_activity: Option<i64>,
 }
 
-fn rows() -> Vec<ExperimentRow> {
+/// The experiments in `stage` whose name contains `search` (any case), most recently
+/// active first, and whether the store holds nothing but an empty Default.
+fn rows(stage: LifecycleStage, search: &str) -> (Vec<ExperimentRow>, bool) {
     let Some(s) = service::ready() else {
-        return vec![];
+        return (vec![], false);
     };
+    let needle = search.trim().to_lowercase();
     s.read(|t| {
         let mut counts = std::collections::HashMap::<&str, (usize, i64)>::new();
-        for r in t.runs_in(&[], ViewType::ActiveOnly) {
+        let view = match stage {
+            LifecycleStage::Active => ViewType::ActiveOnly,
+            LifecycleStage::Deleted => ViewType::All,
+        };
+        for r in t.runs_in(&[], view) {
             let c = counts.entry(r.info.experiment_id.as_str()).or_default();
             c.0 += 1;
             c.1 = c.1.max(r.info.end_time.unwrap_or(r.info.start_time));
         }
+        let pristine = t.run_count() == 0 && t.experiments().count() == 1;
         let mut rows: Vec<_> = t
             .experiments()
-            .filter(|e| e.lifecycle_stage == LifecycleStage::Active)
+            .filter(|e| e.lifecycle_stage == stage)
+            .filter(|e| needle.is_empty() || e.name.to_lowercase().contains(&needle))
             .map(|e| {
                 let (runs, last_run) = counts
                     .get(e.experiment_id.as_str())
@@ -47,34 +58,208 @@ fn rows() -> Vec<ExperimentRow> {
                 .cmp(&a.last_activity)
                 .then(a.name.cmp(&b.name))
         });
-        rows
+        (rows, pristine)
     })
 }
 
-/// `/`: every experiment with its run count and last activity.
+/// Runs `f` on the tracker; the error text if MLflow refuses.
+fn write(
+    f: impl FnOnce(&mut crate::core::tracking::Tracker, i64) -> crate::core::tracking::Result<()>,
+) -> Result<(), String> {
+    let s = service::ready().ok_or("The store is not open yet.")?;
+    let now = service::now_ms();
+    s.write(|t| f(t, now)).map_err(|e| e.message)
+}
+
+/// `/`: every experiment with its run count and last activity; create, rename,
+/// delete and restore.
 #[component]
 pub fn Experiments() -> impl IntoView {
     let store = expect_context::<Store>();
+    let search = RwSignal::new(String::new());
+    let deleted_view = RwSignal::new(false);
     let list = Memo::new(move |_| {
         store.revision.track();
-        rows()
+        let stage = if deleted_view.get() {
+            LifecycleStage::Deleted
+        } else {
+            LifecycleStage::Active
+        };
+        rows(stage, &search.get())
+    });
+    let creating = RwSignal::new(false);
+    let has_rows = move || list.with(|(r, _)| !r.is_empty());
+    let pristine = move || list.with(|(_, p)| *p) && !deleted_view.get();
+    view! {
+        <section class="experiments-page">
+            <div class="title-row">
+                <h1>"Experiments"</h1>
+                <div class="io-toolbar"></div>
+            </div>
+            <div class="list-toolbar">
+                <input
+                    type="search"
+                    class="search"
+                    data-search-box=""
+                    aria-label="Search experiments by name"
+                    placeholder="Search experiments   (press / to focus)"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+                <div class="segmented" role="group" aria-label="Which experiments">
+                    <button type="button" aria-pressed=move || (!deleted_view.get()).to_string()
+                        on:click=move |_| deleted_view.set(false)>"Active"</button>
+                    <button type="button" aria-pressed=move || deleted_view.get().to_string()
+                        on:click=move |_| deleted_view.set(true)>"Deleted"</button>
+                </div>
+                <button type="button" class="primary" on:click=move |_| creating.set(true)
+                    disabled=move || creating.get()>"New experiment"</button>
+            </div>
+            <Show when=move || creating.get()>
+                <CreateForm on_done=Callback::new(move |_| creating.set(false))/>
+            </Show>
+            <Show when=has_rows fallback=move || view! {
+                <p class="table-note">{move || {
+                    let s = search.get();
+                    match (deleted_view.get(), s.trim().is_empty()) {
+                        (false, true) => "No experiments.".to_owned(),
+                        (true, true) => "No deleted experiments.".to_owned(),
+                        (_, false) => format!("No experiment name contains “{}”.", s.trim()),
+                    }
+                }}</p>
+            }>
+                <div class="table-scroll">
+                    <table class="grid experiments">
+                        <thead><tr>
+                            <th>"Name"</th>
+                            <th>"ID"</th>
+                            <th class="num">"Runs"</th>
+                            <th>"Last activity"</th>
+                            <th class="actions"><span class="sr-only">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            <For
+                                each=move || list.get().0
+                                key=|r| r.clone()
+                                let:row
+                            >
+                                <ExperimentItem row deleted=deleted_view.get_untracked()/>
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+            </Show>
+            <Show when=pristine>
+                <FirstRun title="Log your first run"/>
+            </Show>
+        </section>
+    }
+}
+
+/// The inline form that creates an experiment.
+#[component]
+fn CreateForm(on_done: Callback<()>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
     });
     view! {
-        <section>
-            <h1>"Experiments"</h1>
-            <table class="grid experiments">
-                <thead><tr><th>"Name"</th><th>"ID"</th><th class="num">"Runs"</th><th>"Last activity"</th></tr></thead>
-                <tbody>
-                    <For each=move || list.get() key=|r| (r.id.clone(), r.name.clone(), r.runs, r.last_activity) let:row>
-                        <tr data-experiment-id=row.id.clone()>
-                            <td><a href=href(&format!("/experiments/{}", row.id))>{row.name.clone()}</a></td>
-                            <td class="mono">{row.id.clone()}</td>
-                            <td class="num">{row.runs}</td>
-                            <td>{row.last_activity.map(format_time).unwrap_or_default()}</td>
-                        </tr>
-                    </For>
-                </tbody>
-            </table>
-        </section>
+        <form class="inline-form" aria-label="New experiment" on:submit=move |ev| {
+            ev.prevent_default();
+            let n = name.get_untracked();
+            match write(|t, now| t.create_experiment(n.trim(), None, Default::default(), now).map(|_| ())) {
+                Ok(()) => on_done.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        }>
+            <input
+                node_ref=input
+                type="text"
+                aria-label="Experiment name"
+                placeholder="Experiment name"
+                prop:value=move || name.get()
+                on:input=move |ev| { name.set(event_target_value(&ev)); error.set(None); }
+                on:keydown=move |ev| if ev.key() == "Escape" { on_done.run(()) }
+            />
+            <button type="submit" class="primary">"Create"</button>
+            <button type="button" class="ghost" on:click=move |_| on_done.run(())>"Cancel"</button>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </form>
+    }
+}
+
+/// One experiment: its link and numbers, or the rename form; delete or restore.
+#[component]
+fn ExperimentItem(row: ExperimentRow, deleted: bool) -> impl IntoView {
+    let renaming = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let draft = RwSignal::new(row.name.clone());
+    let id = row.id.clone();
+    let link = href(&format!("/experiments/{}", row.id));
+    let id_rename = id.clone();
+    let rename = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let n = draft.get_untracked();
+        match write(|t, now| t.rename_experiment(&id_rename, n.trim(), now)) {
+            Ok(()) => renaming.set(false),
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    let id_life = id.clone();
+    let lifecycle = move |_| {
+        let res = if deleted {
+            write(|t, now| t.restore_experiment(&id_life, now))
+        } else {
+            write(|t, now| t.delete_experiment(&id_life, now))
+        };
+        if let Err(e) = res {
+            error.set(Some(e));
+        }
+    };
+    let name = row.name.clone();
+    let name_label = row.name.clone();
+    view! {
+        <tr data-experiment-id=id.clone()>
+            <td class="name">
+                <Show when=move || renaming.get() fallback=move || {
+                    let (link, name) = (link.clone(), name.clone());
+                    view! { <a href=link>{name}</a> }
+                }>
+                    <form class="inline-form compact" aria-label="Rename experiment" on:submit=rename.clone()>
+                        <input
+                            type="text"
+                            aria-label="New name"
+                            prop:value=move || draft.get()
+                            on:input=move |ev| { draft.set(event_target_value(&ev)); error.set(None); }
+                            on:keydown=move |ev| if ev.key() == "Escape" { renaming.set(false) }
+                        />
+                        <button type="submit" class="primary">"Save"</button>
+                        <button type="button" class="ghost" on:click=move |_| { renaming.set(false); error.set(None); }>"Cancel"</button>
+                    </form>
+                </Show>
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            </td>
+            <td class="mono">{id.clone()}</td>
+            <td class="num">{row.runs}</td>
+            <td>{row.last_activity.map(format_time).unwrap_or_default()}</td>
+            <td class="actions">
+                {(!deleted).then(|| view! {
+                    <button type="button" class="ghost" aria-label=format!("Rename {name_label}")
+                        on:click=move |_| renaming.set(true)>"Rename"</button>
+                })}
+                // MLflow keeps the Default experiment: it cannot be deleted.
+                {(row.id != DEFAULT_EXPERIMENT_ID).then(|| view! {
+                    <button type="button" class=if deleted { "ghost" } else { "ghost danger" }
+                        aria-label=format!("{} {}", if deleted { "Restore" } else { "Delete" }, row.name)
+                        on:click=lifecycle>
+                        {if deleted { "Restore" } else { "Delete" }}
+                    </button>
+                })}
+            </td>
+        </tr>
     }
 }

@@ -5,9 +5,9 @@ mod experiment_runs;
 mod experiments;
 mod run;
 
+pub use compare::CompareRuns;
 pub use experiment_runs::ExperimentRuns;
 pub use experiments::Experiments;
-pub use compare::CompareRuns;
 pub use run::RunPage;
 
 use leptos::prelude::*;

@@ -1,0 +1,138 @@
+//! The runs table of one experiment: filter box, lifecycle view, column picker,
+//! selection actions and a virtualized body that renders only the rows on screen.
+//!
+//! Data flow: the URL query → [`RunsTableState`] (the page parses it) → one memo
+//! that filters, sorts and nests every run as plain data ([`data::build`], keyed on
+//! `Store.revision` so writes here or in another tab show up) → a window of rows
+//! around `scrollTop`, whose cells are read from the tracker as they render.
+
+mod body;
+mod columns;
+mod data;
+mod picker;
+mod toolbar;
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::core::model::RunId;
+use crate::core::table_state::{OrderBy, RunsTableState};
+use crate::service;
+use crate::ui::Store;
+
+pub use columns::Column;
+pub use data::TableData;
+
+/// The runs ticked in the runs table, for actions on them (compare, delete, restore,
+/// export). The runs page provides it as a context; the table keeps it to runs that
+/// still match.
+#[derive(Clone, Copy)]
+pub struct SelectedRuns(pub RwSignal<BTreeSet<RunId>>);
+
+impl SelectedRuns {
+    /// A new, empty selection.
+    pub fn new() -> Self {
+        SelectedRuns(RwSignal::new(BTreeSet::new()))
+    }
+
+    /// The selected run ids (sorted by id), for actions outside the table (the
+    /// mlruns export of the selection).
+    #[allow(dead_code)]
+    pub fn ids(&self) -> Vec<RunId> {
+        self.0.with(|s| s.iter().cloned().collect())
+    }
+}
+
+impl Default for SelectedRuns {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The table data for `experiment_id` and `state`, rebuilt after every committed
+/// change (`Store.revision`).
+pub fn table_data(
+    experiment_id: Signal<String>,
+    state: Memo<RunsTableState>,
+) -> Memo<Arc<TableData>> {
+    let store = expect_context::<Store>();
+    Memo::new_with_compare(
+        move |_| {
+            store.revision.track();
+            let id = experiment_id.get();
+            state.with(|st| {
+                Arc::new(
+                    service::ready()
+                        .map(|s| s.read(|t| data::build(t, &id, st)))
+                        .unwrap_or_default(),
+                )
+            })
+        },
+        |a: Option<&Arc<TableData>>, b: Option<&Arc<TableData>>| match (a, b) {
+            (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+            _ => true,
+        },
+    )
+}
+
+/// The runs table of `data` (see [`table_data`]) for `experiment_id` showing
+/// `state`; changes go to `set_state` (which puts them in the URL). Expects
+/// [`SelectedRuns`] in context.
+#[component]
+pub fn RunsTable(
+    #[prop(into)] experiment_id: Signal<String>,
+    data: Memo<Arc<TableData>>,
+    state: Memo<RunsTableState>,
+    set_state: Callback<RunsTableState>,
+) -> impl IntoView {
+    let selected = expect_context::<SelectedRuns>();
+    // Keep the selection to runs that still match (deleted, filtered out, …).
+    Effect::new(move |_| {
+        let d = data.get();
+        let ids: HashSet<&str> = d.ids.iter().map(String::as_str).collect();
+        let stale = selected
+            .0
+            .with_untracked(|s| s.iter().any(|id| !ids.contains(id.as_str())));
+        if stale {
+            selected
+                .0
+                .update(|s| s.retain(|id| ids.contains(id.as_str())));
+        }
+    });
+    let columns = Memo::new(move |_| {
+        let mut cols: Vec<Column> = Column::FIXED.to_vec();
+        state.with(|s| cols.extend(s.columns.iter().cloned().map(Column::Extra)));
+        cols
+    });
+    let sort_by = Callback::new(move |col: Column| {
+        let mut s = state.get_untracked();
+        let key = col.key();
+        let ascending = match s.effective_order_by().first() {
+            Some(o) if o.key == key => !o.ascending,
+            _ => !col.is_numeric(),
+        };
+        s.order_by = vec![OrderBy { key, ascending }];
+        set_state.run(s);
+    });
+    let toggle_expanded = Callback::new(move |id: RunId| {
+        let mut s = state.get_untracked();
+        if let Some(i) = s.expanded.iter().position(|e| *e == id) {
+            s.expanded.remove(i);
+        } else {
+            s.expanded.push(id);
+        }
+        set_state.run(s);
+    });
+    let error = Signal::derive(move || data.with(|d| d.error.clone()));
+    view! {
+        <div class="runs-toolbar">
+            <toolbar::FilterBox state set_state error/>
+            <toolbar::ViewSwitch state set_state/>
+            <picker::ColumnPicker experiment_id state set_state/>
+        </div>
+        <toolbar::SelectionBar data/>
+        <body::RunsBody data columns state experiment_id sort_by toggle_expanded/>
+    }
+}
