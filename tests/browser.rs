@@ -161,6 +161,42 @@ async fn an_older_database_is_upgraded_in_place() {
     let db = Db::open(name).await.unwrap();
     let (_, runs) = db.load_all().await.unwrap();
     assert_eq!(runs[0].run.info.run_id, run, "records survive the upgrade");
+    db.close();
+
+    // Format 1 at IndexedDB version 2: artifacts without the size index.
+    let name = "ff-test-upgrade-index";
+    Db::delete(name).await.unwrap();
+    let mut b = rexie::Rexie::builder(name).version(2);
+    for s in [
+        "meta",
+        "experiments",
+        "runs",
+        "metric_chunks",
+        "artifacts",
+        "extra_files",
+    ] {
+        b = b.add_object_store(rexie::ObjectStore::new(s));
+    }
+    let v2 = b.build().await.unwrap();
+    let tx = v2
+        .transaction(&["artifacts"], rexie::TransactionMode::ReadWrite)
+        .unwrap();
+    let key: wasm_bindgen::JsValue =
+        js_sys::Array::of2(&run.as_str().into(), &"old/model.bin".into()).into();
+    let bytes: wasm_bindgen::JsValue = js_sys::Uint8Array::from(&[7u8; 42][..]).into();
+    tx.store("artifacts")
+        .unwrap()
+        .put(&bytes, Some(&key))
+        .await
+        .unwrap();
+    tx.done().await.unwrap();
+    v2.close();
+    let db = Db::open(name).await.unwrap();
+    assert_eq!(
+        db.artifact_sizes(&run, "").await.unwrap(),
+        vec![("old/model.bin".to_string(), 42)],
+        "the migration indexed the old artifact"
+    );
     let files = [(run.clone(), "a.txt".to_string(), vec![1])];
     db.write(&Batch {
         artifacts: &files,

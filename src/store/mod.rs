@@ -8,12 +8,14 @@
 //! - `metric_chunks`: `[run id, key, seq]` → a `Uint8Array` of up to 16,384 points
 //!   (`core::metric_log::encode_chunk`);
 //! - `artifacts`: `[run id, path]` → the file's bytes as a `Uint8Array`;
+//! - `artifact_index`: `[run id, path]` → the file's size, so listings never read
+//!   the bytes;
 //! - `extra_files`: root-relative path → bytes of imported files Ferroflow does not
 //!   model (registry, logged models, datasets, run inputs/outputs), exported back as
 //!   they came.
 //!
 //! Upgrades: IndexedDB's version creates missing object stores (version 1 had no
-//! `artifacts` or `extra_files`); [`MIGRATIONS`] then
+//! `artifacts` or `extra_files`, version 2 no `artifact_index`); [`MIGRATIONS`] then
 //! rewrites records written by older data formats, one step at a time.
 
 use js_sys::{Array, Uint8Array};
@@ -25,9 +27,9 @@ use crate::core::model::{Experiment, MetricPoint};
 use crate::core::tracking::StoredRun;
 
 /// IndexedDB version: bump when object stores are added.
-pub const IDB_VERSION: u32 = 2;
+pub const IDB_VERSION: u32 = 3;
 /// Record-format version: bump with a new entry in [`MIGRATIONS`].
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const META: &str = "meta";
 const EXPERIMENTS: &str = "experiments";
@@ -35,7 +37,16 @@ const RUNS: &str = "runs";
 const CHUNKS: &str = "metric_chunks";
 const ARTIFACTS: &str = "artifacts";
 const EXTRA: &str = "extra_files";
-const ALL_STORES: [&str; 6] = [META, EXPERIMENTS, RUNS, CHUNKS, ARTIFACTS, EXTRA];
+const ARTIFACT_INDEX: &str = "artifact_index";
+const ALL_STORES: [&str; 7] = [
+    META,
+    EXPERIMENTS,
+    RUNS,
+    CHUNKS,
+    ARTIFACTS,
+    EXTRA,
+    ARTIFACT_INDEX,
+];
 
 /// A record-format migration: from `version - 1` to `version`.
 pub struct Migration {
@@ -45,8 +56,11 @@ pub struct Migration {
     pub what: &'static str,
 }
 
-/// Steps from older record formats; empty while format 1 is the only one shipped.
-pub const MIGRATIONS: &[Migration] = &[];
+/// Steps from older record formats, applied in order above the stored format.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 2,
+    what: "index the sizes of stored artifacts",
+}];
 
 /// A storage failure, as a message.
 #[derive(Debug, Clone)]
@@ -146,24 +160,39 @@ impl Db {
     }
 
     async fn migrate(&self) -> Result<()> {
+        let stores = [META, ARTIFACTS, ARTIFACT_INDEX];
         let tx = self
             .rexie
-            .transaction(&[META], TransactionMode::ReadWrite)?;
+            .transaction(&stores, TransactionMode::ReadWrite)?;
         let meta = tx.store(META)?;
         let stored = meta
             .get("schema".into())
             .await?
             .and_then(|v| v.as_f64())
-            .map(|v| v as u32);
-        if stored.is_some_and(|v| v > SCHEMA_VERSION) {
+            .map_or(1, |v| v as u32);
+        if stored > SCHEMA_VERSION {
             return Err(StoreError(format!(
-                "this database was written by a newer Ferroflow (format {}, this one reads {SCHEMA_VERSION}); reload the page to get the new version",
-                stored.unwrap_or_default()
+                "this database was written by a newer Ferroflow (format {stored}, this one reads {SCHEMA_VERSION}); reload the page to get the new version"
             )));
         }
-        // Each step of MIGRATIONS above `stored` would rewrite records here.
-        meta.put(&JsValue::from(SCHEMA_VERSION), Some(&"schema".into()))
-            .await?;
+        for step in MIGRATIONS.iter().filter(|m| m.version > stored) {
+            match step.version {
+                2 => {
+                    // Sizes of artifacts stored before the index existed.
+                    let index = tx.store(ARTIFACT_INDEX)?;
+                    let all = tx.store(ARTIFACTS)?.scan(None, None, None, None).await?;
+                    for (key, bytes) in all {
+                        let size = JsValue::from(Uint8Array::new(&bytes).length());
+                        index.put(&size, Some(&key)).await?;
+                    }
+                }
+                v => return Err(StoreError(format!("no migration to format {v}"))),
+            }
+        }
+        if stored != SCHEMA_VERSION {
+            meta.put(&JsValue::from(SCHEMA_VERSION), Some(&"schema".into()))
+                .await?;
+        }
         tx.done().await?;
         Ok(())
     }
@@ -222,6 +251,10 @@ impl Db {
                 ARTIFACTS,
                 !batch.artifacts.is_empty() || !batch.clear_artifacts.is_empty(),
             ),
+            (
+                ARTIFACT_INDEX,
+                !batch.artifacts.is_empty() || !batch.clear_artifacts.is_empty(),
+            ),
             (EXTRA, !batch.extra_files.is_empty()),
         ]
         .into_iter()
@@ -240,6 +273,7 @@ impl Db {
                 None
             })
         };
+        let index = store(ARTIFACT_INDEX)?;
         let (exps, runs, chunks, arts, extra) = (
             store(EXPERIMENTS)?,
             store(RUNS)?,
@@ -280,15 +314,21 @@ impl Db {
                 ));
             }
         }
-        if let Some(st) = &arts {
+        if let (Some(st), Some(ix)) = (&arts, &index) {
             for run in batch.clear_artifacts {
                 requests.push(Box::pin(st.delete(prefix_range(run, "")?.into())));
+                requests.push(Box::pin(ix.delete(prefix_range(run, "")?.into())));
             }
             for (run, path, bytes) in batch.artifacts {
                 let (v, k): (JsValue, _) =
                     (Uint8Array::from(bytes.as_slice()).into(), key2(run, path));
+                let size = JsValue::from(bytes.len() as f64);
+                let k2 = k.clone();
                 requests.push(Box::pin(
                     async move { st.put(&v, Some(&k)).await.map(drop) },
+                ));
+                requests.push(Box::pin(
+                    async move { ix.put(&size, Some(&k2)).await.map(drop) },
                 ));
             }
         }
@@ -327,21 +367,19 @@ impl Db {
         Ok(out)
     }
 
-    /// Paths of a run's artifacts under `prefix`, with their sizes.
+    /// Paths of a run's artifacts under `prefix`, with their sizes (from the index:
+    /// no file is read).
     pub async fn artifact_sizes(&self, run_id: &str, prefix: &str) -> Result<Vec<(String, u64)>> {
         let tx = self
             .rexie
-            .transaction(&[ARTIFACTS], TransactionMode::ReadOnly)?;
-        let store = tx.store(ARTIFACTS)?;
-        let entries = store
+            .transaction(&[ARTIFACT_INDEX], TransactionMode::ReadOnly)?;
+        let entries = tx
+            .store(ARTIFACT_INDEX)?
             .scan(Some(prefix_range(run_id, prefix)?), None, None, None)
             .await?;
         Ok(entries
             .into_iter()
-            .filter_map(|(k, v)| {
-                let path = Array::from(&k).get(1).as_string()?;
-                Some((path, Uint8Array::new(&v).length() as u64))
-            })
+            .filter_map(|(k, v)| Some((Array::from(&k).get(1).as_string()?, v.as_f64()? as u64)))
             .collect())
     }
 
