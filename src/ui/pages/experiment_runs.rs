@@ -45,7 +45,7 @@ pub fn ExperimentRuns() -> impl IntoView {
             } else if matching == d.in_view {
                 plural(matching, "run")
             } else {
-                format!("{} of {}", matching, plural(d.in_view, "run"))
+                format!("{} of {}", thousands(matching), plural(d.in_view, "run"))
             }
         })
     };
@@ -81,6 +81,19 @@ fn plural(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
     } else {
-        format!("{n} {what}s")
+        format!("{} {what}s", thousands(n))
     }
+}
+
+/// `10000` → `10,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -123,6 +123,7 @@ pub fn RunsBody(
             role="table"
             aria-label="Runs"
             aria-rowcount=row_count
+            data-build-ms=move || format!("{:.1}", data.with(|d| d.build_ms))
             on:scroll=move |_| measure()
         >
             <div class="runs-inner" style=inner_style>
@@ -138,9 +139,18 @@ pub fn RunsBody(
                 </div>
             </div>
         </div>
-        {move || data.with(|d| (d.error.is_none() && d.display.is_empty() && d.in_view > 0).then(|| view! {
-            <p class="table-note">"No runs match this filter."</p>
-        }))}
+        {move || data.with(|d| {
+            let note = if d.error.is_some() {
+                "Fix the filter, or clear it, to see runs."
+            } else if d.display.is_empty() && d.in_view > 0 {
+                "No runs match this filter."
+            } else if d.in_view == 0 {
+                "No runs in this view."
+            } else {
+                return None;
+            };
+            Some(view! { <p class="table-note">{note}</p> })
+        })}
     }
 }
 

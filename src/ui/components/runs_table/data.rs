@@ -44,6 +44,8 @@ pub struct TableData {
     pub in_experiment: usize,
     /// Whether any shown run has children (the name column then has expanders).
     pub nested: bool,
+    /// How long the build took (ms), shown as `data-build-ms` for benchmarks.
+    pub build_ms: f64,
 }
 
 static GENERATION: AtomicU64 = AtomicU64::new(0);

@@ -62,13 +62,15 @@ pub fn table_data(
         move |_| {
             store.revision.track();
             let id = experiment_id.get();
-            state.with(|st| {
-                Arc::new(
-                    service::ready()
-                        .map(|s| s.read(|t| data::build(t, &id, st)))
-                        .unwrap_or_default(),
-                )
-            })
+            let clock = web_sys::window().and_then(|w| w.performance());
+            let t0 = clock.as_ref().map_or(0.0, |p| p.now());
+            let mut built = state.with(|st| {
+                service::ready()
+                    .map(|s| s.read(|t| data::build(t, &id, st)))
+                    .unwrap_or_default()
+            });
+            built.build_ms = clock.as_ref().map_or(0.0, |p| p.now()) - t0;
+            Arc::new(built)
         },
         |a: Option<&Arc<TableData>>, b: Option<&Arc<TableData>>| match (a, b) {
             (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
