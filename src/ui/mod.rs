@@ -85,6 +85,7 @@ fn App() -> impl IntoView {
                         <p class="error" role="alert">"Ferroflow could not open its browser store: " {e}</p>
                     }.into_any(),
                     Some(Ok(())) => view! {
+                        <components::transfer::BundleOpener/>
                         <Routes fallback=|| view! { <pages::NotFound/> }>
                             <Route path=path!("/") view=pages::Experiments/>
                             <Route path=path!("/experiments/:experimentId") view=pages::ExperimentRuns/>

@@ -10,6 +10,7 @@ mod parallel_coordinates;
 pub mod runs_table;
 mod scatter_plot;
 pub mod theme;
+pub mod transfer;
 pub mod url_query;
 
 pub use compare_charts::CompareCharts;

@@ -162,7 +162,7 @@ pub fn ImportExport() -> impl IntoView {
         >
             <label class="button">
                 "Import mlruns…"
-                <input type="file" class="visually-hidden" accept=".zip,.tar,.gz,.tgz,application/zip,application/gzip,application/x-tar" on:change=on_pick/>
+                <input type="file" class="sr-only" accept=".zip,.tar,.gz,.tgz,application/zip,application/gzip,application/x-tar" on:change=on_pick/>
             </label>
             <button class="button" on:click=export_all>"Export all"</button>
             <span class="muted drop-hint">"or drop a .zip / .tar.gz of ./mlruns here"</span>
@@ -323,7 +323,7 @@ pub fn BundleOpener() -> impl IntoView {
                     <p>"This link shares an MLflow bundle:"</p>
                     <p class="mono">{url}</p>
                     <p>"Import it into this browser's Ferroflow store?"</p>
-                    <button class="button primary" on:click=accept.clone()>"Import bundle"</button>
+                    <button class="primary" on:click=accept.clone()>"Import bundle"</button>
                     <button class="button" on:click=dismiss.clone()>"Cancel"</button>
                 </div>
             }.into_any(),

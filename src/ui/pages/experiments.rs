@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::core::model::{LifecycleStage, ViewType};
 use crate::core::tracking::DEFAULT_EXPERIMENT_ID;
 use crate::service;
+use crate::ui::components::transfer::ImportExport;
 use crate::ui::components::{format_time, FirstRun};
 use crate::ui::{href, Store};
 
@@ -94,7 +95,7 @@ pub fn Experiments() -> impl IntoView {
         <section class="experiments-page">
             <div class="title-row">
                 <h1>"Experiments"</h1>
-                <div class="io-toolbar"></div>
+                <div class="io-toolbar"><ImportExport/></div>
             </div>
             <div class="list-toolbar">
                 <input

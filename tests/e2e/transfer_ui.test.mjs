@@ -1,0 +1,101 @@
+// Moving stores through the UI: import by file picker and by drag-and-drop with a
+// summary, export buttons that download mlruns-<name>.zip, and ?bundle=<url> links.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import { serve } from "./server.mjs";
+import { launch, newPage, waitForMlflow, SHOTS } from "./browser.mjs";
+
+const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
+const basic = JSON.parse(fs.readFileSync(`${FIXTURES}basic.json`, "utf8"));
+const [expId, exp] = Object.entries(basic.experiments).find(([, e]) => e.name !== "Default" && Object.keys(e.runs).length);
+const runName = Object.values(exp.runs)[0].info.run_name;
+
+let browser, site;
+before(async () => {
+  browser = await launch();
+  site = await serve(process.env.DIST, "/");
+  site.routes.set("/bundles/basic.zip", { type: "application/zip", body: fs.readFileSync(`${FIXTURES}basic.zip`) });
+});
+after(async () => { await browser?.close(); await site?.close(); });
+
+async function open(url = site.url) {
+  const page = await newPage(browser, { acceptDownloads: true });
+  await page.goto(url);
+  await waitForMlflow(page);
+  return page;
+}
+
+test("import with the file picker shows a summary and the experiments", async () => {
+  const page = await open();
+  try {
+    await page.locator('input[type="file"]').setInputFiles(`${FIXTURES}basic.zip`);
+    await page.getByRole("status").filter({ hasText: "Imported" }).waitFor();
+    const text = await page.getByRole("status").filter({ hasText: "Imported" }).innerText();
+    assert.match(text, /Imported \d+ experiments, 5 runs/);
+    await page.getByRole("link", { name: exp.name }).waitFor();
+    await page.screenshot({ path: `${SHOTS}import-summary.png`, fullPage: true });
+    assert.deepEqual(page.errors.map(String), []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("a broken archive dropped on the page shows an error naming the problem", async () => {
+  const page = await open();
+  try {
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(["not a zip at all"], "broken.zip", { type: "application/zip" }));
+      const zone = document.querySelector(".import-zone");
+      zone.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /not a zip, tar or tar\.gz/i);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("Export all downloads an mlruns zip", async () => {
+  const page = await open();
+  try {
+    await page.evaluate(async () => { await mlflow.startRun({ runName: "to-export" }); await mlflow.endRun(); });
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export all" }).click()]);
+    assert.equal(download.suggestedFilename(), "mlruns-all.zip");
+    const file = await download.path();
+    const head = fs.readFileSync(file).subarray(0, 2).toString();
+    assert.equal(head, "PK");
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("?bundle=<url> asks, imports and opens the bundle's experiment", async () => {
+  const page = await open(`${site.url}?bundle=${encodeURIComponent(`${site.origin}/bundles/basic.zip`)}`);
+  try {
+    const dialog = page.getByRole("dialog", { name: "Import shared bundle" });
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /bundles\/basic\.zip/);
+    await page.screenshot({ path: `${SHOTS}bundle-confirm.png` });
+    await dialog.getByRole("button", { name: "Import bundle" }).click();
+    await page.waitForURL(new RegExp(`/experiments/${expId}$`));
+    await page.getByText(runName).first().waitFor();
+    assert.deepEqual(page.errors.map(String), []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("a bundle that cannot be fetched says so and imports nothing", async () => {
+  const page = await open(`${site.url}?bundle=${encodeURIComponent(`${site.origin}/bundles/missing.zip`)}`);
+  try {
+    await page.getByRole("button", { name: "Import bundle" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /404/);
+  } finally {
+    await page.context().close();
+  }
+});
