@@ -256,7 +256,7 @@ test("runs table: nesting, filter, errors, columns, sort, views, URL state, comp
     await other.evaluate(async () => { await mlflow.logMetric("acc", 0.99, { step: 1 }); });
     await page.waitForFunction((id) =>
       [...document.querySelectorAll(`.runs-row[data-run-id="${id}"] .cell.num`)].at(-1)?.textContent === "0.99",
-      liveId, { timeout: 2_000 });
+      liveId, { timeout: 5_000 });
     await waitForRows(page, ["live", "big", "sweep", "baseline"]);
     await other.evaluate(async () => { await mlflow.endRun(); });
     await page.locator(`.runs-row[data-run-id="${liveId}"] .status`, { hasText: "FINISHED" }).waitFor();
