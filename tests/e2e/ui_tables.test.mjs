@@ -117,9 +117,15 @@ test("experiments: counts, search, create, duplicate error, rename, delete, rest
     await page.screenshot({ path: `${SHOTS}ui_experiments_error.png`, fullPage: true });
     await page.getByRole("button", { name: "Cancel" }).click();
 
-    // rename
+    // rename; the form survives a live update of the list meanwhile
     await page.getByRole("button", { name: "Rename nlp" }).click();
     await page.getByLabel("New name").fill("nlp-2");
+    await page.evaluate(async () => {
+      await mlflow.startRun({ runName: "meanwhile", experimentId: (await mlflow.getExperimentByName("vision")).experimentId });
+      await mlflow.endRun();
+    });
+    await page.locator(`tr[data-experiment-id="${expId}"] td.num`, { hasText: "5" }).waitFor();
+    assert.equal(await page.getByLabel("New name").inputValue(), "nlp-2");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("link", { name: "nlp-2" }).waitFor();
     // renaming onto an existing name is refused inline too

@@ -8,7 +8,7 @@ use crate::ui::components::{format_time, FirstRun};
 use crate::ui::{href, Store};
 
 /// One row of the experiments list.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 struct ExperimentRow {
     id: String,
     name: String,
@@ -139,12 +139,14 @@ pub fn Experiments() -> impl IntoView {
                             <th class="actions"><span class="sr-only">"Actions"</span></th>
                         </tr></thead>
                         <tbody>
+                            // Keyed by id, so a rename in progress survives live updates
+                            // of the counts.
                             <For
                                 each=move || list.get().0
-                                key=|r| r.clone()
+                                key=|r| r.id.clone()
                                 let:row
                             >
-                                <ExperimentItem row deleted=deleted_view.get_untracked()/>
+                                <ExperimentItem id=row.id list deleted=deleted_view.get_untracked()/>
                             </For>
                         </tbody>
                     </table>
@@ -194,13 +196,22 @@ fn CreateForm(on_done: Callback<()>) -> impl IntoView {
 }
 
 /// One experiment: its link and numbers, or the rename form; delete or restore.
+/// Reads its row from `list`, so counts and names follow the store.
 #[component]
-fn ExperimentItem(row: ExperimentRow, deleted: bool) -> impl IntoView {
+fn ExperimentItem(
+    id: String,
+    list: Memo<(Vec<ExperimentRow>, bool)>,
+    deleted: bool,
+) -> impl IntoView {
+    let row = Memo::new({
+        let id = id.clone();
+        move |_| list.with(|(rows, _)| rows.iter().find(|r| r.id == id).cloned())
+    });
+    let name = move || row.with(|r| r.as_ref().map(|r| r.name.clone()).unwrap_or_default());
     let renaming = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let draft = RwSignal::new(row.name.clone());
-    let id = row.id.clone();
-    let link = href(&format!("/experiments/{}", row.id));
+    let draft = RwSignal::new(String::new());
+    let link = href(&format!("/experiments/{id}"));
     let id_rename = id.clone();
     let rename = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -221,13 +232,12 @@ fn ExperimentItem(row: ExperimentRow, deleted: bool) -> impl IntoView {
             error.set(Some(e));
         }
     };
-    let name = row.name.clone();
-    let name_label = row.name.clone();
+    let verb = if deleted { "Restore" } else { "Delete" };
     view! {
         <tr data-experiment-id=id.clone()>
             <td class="name">
                 <Show when=move || renaming.get() fallback=move || {
-                    let (link, name) = (link.clone(), name.clone());
+                    let link = link.clone();
                     view! { <a href=link>{name}</a> }
                 }>
                     <form class="inline-form compact" aria-label="Rename experiment" on:submit=rename.clone()>
@@ -245,19 +255,22 @@ fn ExperimentItem(row: ExperimentRow, deleted: bool) -> impl IntoView {
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             </td>
             <td class="mono">{id.clone()}</td>
-            <td class="num">{row.runs}</td>
-            <td>{row.last_activity.map(format_time).unwrap_or_default()}</td>
+            <td class="num">{move || row.with(|r| r.as_ref().map_or(0, |r| r.runs))}</td>
+            <td>{move || row.with(|r| r.as_ref().and_then(|r| r.last_activity).map(format_time).unwrap_or_default())}</td>
             <td class="actions">
                 {(!deleted).then(|| view! {
-                    <button type="button" class="ghost" aria-label=format!("Rename {name_label}")
-                        on:click=move |_| renaming.set(true)>"Rename"</button>
+                    <button type="button" class="ghost" aria-label=move || format!("Rename {}", name())
+                        on:click=move |_| {
+                            draft.set(name());
+                            renaming.set(true);
+                        }>"Rename"</button>
                 })}
                 // MLflow keeps the Default experiment: it cannot be deleted.
-                {(row.id != DEFAULT_EXPERIMENT_ID).then(|| view! {
+                {(id != DEFAULT_EXPERIMENT_ID).then(|| view! {
                     <button type="button" class=if deleted { "ghost" } else { "ghost danger" }
-                        aria-label=format!("{} {}", if deleted { "Restore" } else { "Delete" }, row.name)
+                        aria-label=move || format!("{verb} {}", name())
                         on:click=lifecycle>
-                        {if deleted { "Restore" } else { "Delete" }}
+                        {verb}
                     </button>
                 })}
             </td>
