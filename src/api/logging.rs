@@ -222,6 +222,35 @@ fn run_of(options: &JsValue) -> Result<String, JsValue> {
     target_run(&s, &o.get("runId"))
 }
 
+type PairsWrite = fn(
+    &mut crate::core::tracking::Tracker,
+    &str,
+    &[(String, String)],
+) -> crate::core::tracking::Result<()>;
+
+/// `key, value` as one pair.
+fn one_pair(key: &JsValue, value: &JsValue) -> Result<Vec<(String, String)>, JsValue> {
+    let key = required_string(key, "key")?;
+    let value = value_to_string(value, &key)?;
+    Ok(vec![(key, value)])
+}
+
+/// Writes key/value pairs to the target run, all or nothing.
+fn write_pairs(
+    pairs: Result<Vec<(String, String)>, JsValue>,
+    options: Option<JsValue>,
+    write: PairsWrite,
+) -> Promise {
+    settle((|| {
+        let pairs = pairs?;
+        let run = run_of(&options.unwrap_or(JsValue::UNDEFINED))?;
+        svc()?
+            .write(|t| write(t, &run, &pairs))
+            .map_err(errors::tracking)?;
+        Ok(JsValue::UNDEFINED)
+    })())
+}
+
 /// `logParam(key, value, {runId?})`.
 #[wasm_bindgen(js_name = logParam, unchecked_return_type = "Promise<void>")]
 pub fn log_param(
@@ -229,17 +258,9 @@ pub fn log_param(
     #[wasm_bindgen(unchecked_param_type = "string | number | boolean")] value: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
 ) -> Promise {
-    let options = options.unwrap_or(JsValue::UNDEFINED);
-
-    settle((|| {
-        let key = required_string(&key, "key")?;
-        let value = value_to_string(&value, &key)?;
-        let run = run_of(&options)?;
-        svc()?
-            .write(|t| t.log_params(&run, &[(key, value)]))
-            .map_err(errors::tracking)?;
-        Ok(JsValue::UNDEFINED)
-    })())
+    write_pairs(one_pair(&key, &value), options, |t, run, p| {
+        t.log_params(run, p)
+    })
 }
 
 /// `logParams({k: v}, {runId?})`: all-or-nothing.
@@ -249,16 +270,8 @@ pub fn log_params(
     params: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
 ) -> Promise {
-    let options = options.unwrap_or(JsValue::UNDEFINED);
-
-    settle((|| {
-        let params: Vec<_> = string_map(&params, "params")?.into_iter().collect();
-        let run = run_of(&options)?;
-        svc()?
-            .write(|t| t.log_params(&run, &params))
-            .map_err(errors::tracking)?;
-        Ok(JsValue::UNDEFINED)
-    })())
+    let pairs = string_map(&params, "params").map(|m| m.into_iter().collect());
+    write_pairs(pairs, options, |t, run, p| t.log_params(run, p))
 }
 
 /// `setTag(key, value, {runId?})`.
@@ -268,17 +281,9 @@ pub fn set_tag(
     #[wasm_bindgen(unchecked_param_type = "string | number | boolean")] value: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
 ) -> Promise {
-    let options = options.unwrap_or(JsValue::UNDEFINED);
-
-    settle((|| {
-        let key = required_string(&key, "key")?;
-        let value = value_to_string(&value, &key)?;
-        let run = run_of(&options)?;
-        svc()?
-            .write(|t| t.set_tags(&run, &[(key, value)]))
-            .map_err(errors::tracking)?;
-        Ok(JsValue::UNDEFINED)
-    })())
+    write_pairs(one_pair(&key, &value), options, |t, run, p| {
+        t.set_tags(run, p)
+    })
 }
 
 /// `setTags({k: v}, {runId?})`: all-or-nothing.
@@ -288,16 +293,8 @@ pub fn set_tags(
     tags: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
 ) -> Promise {
-    let options = options.unwrap_or(JsValue::UNDEFINED);
-
-    settle((|| {
-        let tags: Vec<_> = string_map(&tags, "tags")?.into_iter().collect();
-        let run = run_of(&options)?;
-        svc()?
-            .write(|t| t.set_tags(&run, &tags))
-            .map_err(errors::tracking)?;
-        Ok(JsValue::UNDEFINED)
-    })())
+    let pairs = string_map(&tags, "tags").map(|m| m.into_iter().collect());
+    write_pairs(pairs, options, |t, run, p| t.set_tags(run, p))
 }
 
 /// `deleteTag(key, {runId?})`.
@@ -306,14 +303,6 @@ pub fn delete_tag(
     #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "RunTarget")] options: Option<JsValue>,
 ) -> Promise {
-    let options = options.unwrap_or(JsValue::UNDEFINED);
-
-    settle((|| {
-        let key = required_string(&key, "key")?;
-        let run = run_of(&options)?;
-        svc()?
-            .write(|t| t.delete_tag(&run, &key))
-            .map_err(errors::tracking)?;
-        Ok(JsValue::UNDEFINED)
-    })())
+    let key = required_string(&key, "key").map(|k| vec![(k, String::new())]);
+    write_pairs(key, options, |t, run, p| t.delete_tag(run, &p[0].0))
 }

@@ -72,6 +72,31 @@ test("Export all downloads an mlruns zip", async () => {
   }
 });
 
+test("one experiment and the selected runs export from the runs page", async (t) => {
+  const page = await open();
+  try {
+    await page.evaluate(async () => mlflow.importArchive(await (await fetch("/bundles/basic.zip")).blob()));
+    await page.goto(`${site.url}experiments/${expId}`);
+    await page.getByText(runName).first().waitFor();
+    const [whole] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export experiment" }).click()]);
+    assert.equal(whole.suggestedFilename(), `mlruns-${exp.name}.zip`);
+    await page.getByRole("checkbox", { name: `Select run ${runName}` }).check();
+    const [part] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export selected" }).click()]);
+    assert.equal(part.suggestedFilename(), `mlruns-${exp.name}-selected.zip`);
+    const PY = process.env.ORACLE_PYTHON;
+    if (!PY) return t.skip("ORACLE_PYTHON not set");
+    const { spawnSync } = await import("node:child_process");
+    const dump = (file) => JSON.parse(spawnSync(PY, [new URL("../oracle/oracle.py", import.meta.url).pathname, "dump", "--strict", file], { encoding: "utf8" }).stdout);
+    const wholeDump = dump(await whole.path());
+    assert.deepEqual(Object.keys(wholeDump.experiments[expId].runs).sort(), Object.keys(exp.runs).sort());
+    const partDump = dump(await part.path());
+    const runs = Object.values(partDump.experiments[expId].runs).map((r) => r.info.run_name);
+    assert.deepEqual(runs, [runName]);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test("?bundle=<url> asks, imports and opens the bundle's experiment", async () => {
   const page = await open(`${site.url}?bundle=${encodeURIComponent(`${site.origin}/bundles/basic.zip`)}`);
   try {

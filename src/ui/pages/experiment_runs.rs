@@ -4,6 +4,7 @@ use leptos_router::NavigateOptions;
 
 use crate::core::table_state::RunsTableState;
 use crate::ui::components::runs_table::{table_data, RunsTable, SelectedRuns};
+use crate::ui::components::transfer::ExportButton;
 use crate::ui::components::{url_query, FirstRun};
 use crate::ui::href;
 
@@ -65,6 +66,11 @@ pub fn ExperimentRuns() -> impl IntoView {
                 <div class="title-row">
                     <h1>{name}</h1>
                     <span class="muted count">{counts}</span>
+                    <ExportButton
+                        label="Export experiment"
+                        file_stem=Signal::derive(move || name().unwrap_or_default())
+                        experiment_ids=Signal::derive(move || vec![experiment_id.get()])
+                    />
                 </div>
                 <Show
                     when=empty

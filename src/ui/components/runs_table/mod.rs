@@ -37,12 +37,6 @@ impl SelectedRuns {
         SelectedRuns(RwSignal::new(BTreeSet::new()))
     }
 
-    /// The selected run ids (sorted by id), for actions outside the table (the
-    /// mlruns export of the selection).
-    #[allow(dead_code)]
-    pub fn ids(&self) -> Vec<RunId> {
-        self.0.with(|s| s.iter().cloned().collect())
-    }
 }
 
 impl Default for SelectedRuns {

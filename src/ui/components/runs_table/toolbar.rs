@@ -9,6 +9,7 @@ use leptos_router::NavigateOptions;
 
 use super::data::TableData;
 use super::SelectedRuns;
+use crate::ui::components::transfer::ExportButton;
 use crate::core::model::{LifecycleStage, ViewType};
 use crate::core::search::FilterError;
 use crate::core::table_state::RunsTableState;
@@ -103,8 +104,8 @@ pub fn ViewSwitch(
     }
 }
 
-/// Counts and actions for the ticked runs. The `export-selected` slot is where the
-/// mlruns export of the selection goes.
+/// Counts and actions for the ticked runs, including the mlruns export of the
+/// selection.
 #[component]
 pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
     let selected = expect_context::<SelectedRuns>();
@@ -185,7 +186,13 @@ pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
             <Show when=move || { count() > 0 }>
                 <button type="button" class="ghost" on:click=move |_| selected.0.update(|s| s.clear())>"Clear selection"</button>
             </Show>
-            <span class="export-selected"></span>
+            <span class="export-selected">
+                <ExportButton
+                    label="Export selected"
+                    file_stem=Signal::derive(move || data.with(|d| format!("{}-selected", d.experiment_name.clone().unwrap_or_default())))
+                    run_ids=Signal::derive(move || picked.get())
+                />
+            </span>
             {move || error.get().map(|e| view! { <span class="error" role="alert">{e}</span> })}
         </div>
     }
