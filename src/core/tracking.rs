@@ -94,6 +94,33 @@ pub struct StoredRun {
     /// Metric key → number of chunks stored for it.
     #[serde(default)]
     pub metric_chunks: BTreeMap<String, u32>,
+    /// Metric key → the whole history of a short series, kept in this record
+    /// instead of in chunks (see `metric_log::INLINE_POINTS`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inline_metrics: BTreeMap<String, Vec<MetricPoint>>,
+}
+
+impl StoredRun {
+    /// A run record with nothing stored for its metrics yet.
+    pub fn new(run: Run) -> Self {
+        StoredRun {
+            run,
+            metric_chunks: BTreeMap::new(),
+            inline_metrics: BTreeMap::new(),
+        }
+    }
+
+    /// Every metric key with a stored history.
+    pub fn metric_keys(&self) -> impl Iterator<Item = &String> {
+        self.metric_chunks.keys().chain(self.inline_metrics.keys())
+    }
+
+    /// Changes whenever more of `key`'s history is stored (for views that refetch).
+    pub fn history_version(&self, key: &str) -> u64 {
+        let chunks = self.metric_chunks.get(key).copied().unwrap_or(0);
+        let inline = self.inline_metrics.get(key).map_or(0, Vec::len);
+        (u64::from(chunks) << 32) | inline as u64
+    }
 }
 
 /// Everything changed since the last [`Tracker::take_pending`].
@@ -479,13 +506,7 @@ impl Tracker {
             metrics: BTreeMap::new(),
         };
         self.dirty_runs.insert(run_id.clone());
-        self.runs.insert(
-            run_id.clone(),
-            StoredRun {
-                run,
-                metric_chunks: BTreeMap::new(),
-            },
-        );
+        self.runs.insert(run_id.clone(), StoredRun::new(run));
         Ok(run_id)
     }
 
@@ -595,8 +616,16 @@ impl Tracker {
         if point.is_later_than(latest) {
             *latest = point;
         }
-        let next_seq = stored.metric_chunks.get(key).copied().unwrap_or(0);
-        self.metrics.push(id, key, point, next_seq);
+        let (chunks, inline) = (&stored.metric_chunks, &stored.inline_metrics);
+        self.metrics.push(id, key, point, || {
+            let n = chunks.get(key).copied().unwrap_or(0);
+            let pts = if n == 0 {
+                inline.get(key).cloned().unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            (n, pts)
+        });
         if !self.dirty_runs.contains(id) {
             self.dirty_runs.insert(id.to_owned());
         }
@@ -617,13 +646,22 @@ impl Tracker {
 
     /// Takes everything changed since the last call, for storing.
     pub fn take_pending(&mut self) -> PendingWrites {
-        let (chunks, counts) = self.metrics.drain();
-        for (run_id, key, n) in counts {
+        let drained = self.metrics.drain();
+        for (run_id, key, n) in drained.counts {
             if let Some(r) = self.runs.get_mut(&run_id) {
-                r.metric_chunks.insert(key, n);
+                if n > 0 {
+                    r.inline_metrics.remove(&key);
+                    r.metric_chunks.insert(key, n);
+                }
                 self.dirty_runs.insert(run_id);
             }
         }
+        for (run_id, key, points) in drained.inline {
+            if let Some(r) = self.runs.get_mut(&run_id) {
+                r.inline_metrics.insert(key, points);
+            }
+        }
+        let chunks = drained.chunks;
         PendingWrites {
             experiments: std::mem::take(&mut self.dirty_experiments)
                 .into_iter()

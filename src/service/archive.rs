@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Service, ServiceError};
-use crate::core::metric_log::{MetricChunk, CHUNK_POINTS};
+use crate::core::metric_log::{MetricChunk, CHUNK_POINTS, INLINE_POINTS};
 use crate::core::mlruns::{
     export_zip, import_archive, ArchiveLimits, RunRecord, Selection, Snapshot, Summary,
 };
@@ -106,9 +106,13 @@ impl Service {
                 clear_series.extend(old.into_keys().map(|k| (id.clone(), k)));
                 clear_artifacts.push(id.clone());
             }
-            let mut counts = BTreeMap::new();
+            let mut stored = StoredRun::new(rec.run);
             for (key, points) in rec.history {
                 clear_series.push((id.clone(), key.clone()));
+                if points.len() <= INLINE_POINTS {
+                    stored.inline_metrics.insert(key, points);
+                    continue;
+                }
                 let mut seq = 0;
                 for part in points.chunks(CHUNK_POINTS) {
                     chunks.push(MetricChunk {
@@ -119,13 +123,10 @@ impl Service {
                     });
                     seq += 1;
                 }
-                counts.insert(key, seq);
+                stored.metric_chunks.insert(key, seq);
             }
             artifacts.extend(rec.artifacts.into_iter().map(|(p, b)| (id.clone(), p, b)));
-            runs.push(StoredRun {
-                run: rec.run,
-                metric_chunks: counts,
-            });
+            runs.push(stored);
         }
         let mut extra: Vec<(String, Vec<u8>)> = snap.extra_files.into_iter().collect();
         extra.extend(
@@ -177,8 +178,12 @@ impl Service {
         for s in stored {
             let id = s.run.info.run_id.clone();
             let mut history = BTreeMap::new();
-            for key in s.metric_chunks.keys() {
-                history.insert(key.clone(), self.db().metric_history(&id, key).await?);
+            for key in s.metric_keys() {
+                let points = match s.inline_metrics.get(key) {
+                    Some(points) if !s.metric_chunks.contains_key(key) => points.clone(),
+                    _ => self.db().metric_history(&id, key).await?,
+                };
+                history.insert(key.clone(), points);
             }
             let artifacts = self.db().artifacts_of(&id).await?.into_iter().collect();
             runs.push(RunRecord {

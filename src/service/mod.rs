@@ -345,7 +345,17 @@ impl Service {
     ) -> Result<Vec<MetricPoint>, ServiceError> {
         self.read(|t| t.run(run_id).map(|_| ()))?;
         self.flush().await?;
-        Ok(self.db.metric_history(run_id, key).await?)
+        // A short series lives inline in the run record; a longer one in chunks.
+        let inline = self.read(|t| {
+            t.stored_run(run_id)
+                .ok()
+                .filter(|r| !r.metric_chunks.contains_key(key))
+                .map(|r| r.inline_metrics.get(key).cloned().unwrap_or_default())
+        });
+        match inline {
+            Some(points) => Ok(points),
+            None => Ok(self.db.metric_history(run_id, key).await?),
+        }
     }
 
     /// Queues committed ids for other tabs; one message per [`NOTIFY_INTERVAL_MS`]

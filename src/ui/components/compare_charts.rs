@@ -75,7 +75,7 @@ fn OverlaidChart(data: Memo<Arc<CompareData>>, key: String) -> impl IntoView {
                                     p.step,
                                     p.timestamp,
                                     p.value.to_bits(),
-                                    st.metric_chunks.get(&key).copied().unwrap_or(0),
+                                    st.history_version(&key),
                                 ))
                             })
                         })

@@ -54,7 +54,7 @@ fn MetricPanel(h: RunHandle, key: String) -> impl IntoView {
                         latest.step,
                         latest.timestamp,
                         latest.value.to_bits(),
-                        stored.metric_chunks.get(&key).copied().unwrap_or(0),
+                        stored.history_version(&key),
                     ))
                 })
             })
