@@ -122,6 +122,87 @@ try {
     return performance.now() - t0;
   });
   emit("create_10k_runs", runs, "ms");
+
+  // UI: 10,000 runs x 20 params x 10 metrics in the runs table
+  const sweepId = await page.evaluate(async () => {
+    const exp = await mlflow.setExperiment("bench-ui-sweep");
+    const params = {};
+    for (let i = 0; i < 10_000; i++) {
+      await mlflow.startRun({ runName: `run-${i}` });
+      for (let p = 0; p < 20; p++) params[`p${p}`] = (i * 7 + p) % 13;
+      mlflow.logParams(params);
+      const m = {};
+      for (let k = 0; k < 10; k++) m[`m${k}`] = ((i * 31 + k * 17) % 1000) / 1000;
+      mlflow.logMetrics(m);
+      mlflow.endRun();
+      if (i % 2000 === 1999) await mlflow.flush();
+    }
+    await mlflow.flush();
+    return exp.experimentId;
+  });
+  // Same browser context (same IndexedDB), a new tab: app start included.
+  const ui = await page.context().newPage();
+  await ui.setViewportSize({ width: 1280, height: 900 });
+  const nav0 = Date.now();
+  await ui.goto(`${site.url}experiments/${sweepId}?columns=metrics.m0&columns=params.p3`);
+  await ui.locator(".runs-row").first().waitFor({ timeout: 60_000 });
+  emit("table_10k_runs_navigation_to_shown", Date.now() - nav0, "ms", { includes: "app start, store load" });
+  emit("table_10k_runs_build", Number(await ui.locator(".runs-scroll").getAttribute("data-build-ms")), "ms", { what: "filter+sort+nest pass" });
+  // Sorting and filtering, timed inside the page: from the click / Enter to the
+  // first animation frame after the rows changed.
+  const inPage = (act) => ui.evaluate(async (act) => {
+    const top = () => [...document.querySelectorAll(".runs-row")]
+      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))[0]?.textContent;
+    const before = top();
+    const t0 = performance.now();
+    if (act === "sort") {
+      [...document.querySelectorAll('[role="columnheader"]')].find((h) => /m0/.test(h.textContent)).querySelector("button").click();
+    } else {
+      const box = document.querySelector('input[aria-label="Filter runs"]');
+      box.value = "metrics.m0 > 0.99 and params.p3 = '5'";
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+      box.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+      box.form?.requestSubmit?.();
+    }
+    while (top() === before) await new Promise((ok) => requestAnimationFrame(ok));
+    await new Promise((ok) => requestAnimationFrame(ok));
+    return performance.now() - t0;
+  }, act);
+  emit("table_10k_runs_sort", await inPage("sort"), "ms", { build_ms: Number(await ui.locator(".runs-scroll").getAttribute("data-build-ms")) });
+  emit("table_10k_runs_filter", await inPage("filter"), "ms", { build_ms: Number(await ui.locator(".runs-scroll").getAttribute("data-build-ms")) });
+  await ui.close();
+
+  // UI: a 1,000,000-point metric chart
+  const big = await page.evaluate(async () => {
+    const exp = await mlflow.setExperiment("bench-chart");
+    const run = await mlflow.startRun({ runName: "million" });
+    for (let step = 0; step < 1_000_000; step++) mlflow.logMetric("big", Math.sin(step / 5000) + step / 1e6, { step });
+    await mlflow.endRun();
+    return { exp: exp.experimentId, run: run.info.runId };
+  });
+  const chartPage = await page.context().newPage();
+  await chartPage.setViewportSize({ width: 1280, height: 900 });
+  await chartPage.goto(`${site.url}experiments/${big.exp}/runs/${big.run}`);
+  const canvas = chartPage.locator(".chart-cell[data-metric='big'] canvas");
+  await canvas.and(chartPage.locator("[data-points='1000000']")).waitFor({ timeout: 60_000 });
+  const prepare = Number(await canvas.getAttribute("data-prepare-ms"));
+  const paint = Number(await canvas.getAttribute("data-draw-ms"));
+  emit("chart_1M_first_draw", prepare + paint, "ms", { prepare_ms: prepare, paint_ms: paint });
+  await canvas.evaluate((c) => c.scrollIntoView({ block: "center" }));
+  const box = await canvas.boundingBox();
+  const zooms = [];
+  for (const [a, b] of [[0.3, 0.7], [0.2, 0.8], [0.4, 0.6]]) {
+    await canvas.evaluate((c) => c.removeAttribute("data-draw-ms"));
+    await chartPage.mouse.move(box.x + box.width * a, box.y + box.height / 2);
+    await chartPage.mouse.down();
+    await chartPage.mouse.move(box.x + box.width * b, box.y + box.height / 2, { steps: 4 });
+    await chartPage.mouse.up();
+    await canvas.and(chartPage.locator("[data-draw-ms]")).waitFor();
+    zooms.push(Number(await canvas.getAttribute("data-draw-ms")));
+    await canvas.dblclick();
+  }
+  emit("chart_1M_zoom_repaint", Math.max(...zooms), "ms", { stat: "max of 3", all: zooms });
+  await chartPage.close();
   await page.context().close();
 } finally {
   await browser.close();
