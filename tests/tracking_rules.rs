@@ -192,3 +192,35 @@ fn nested_runs_carry_parent_tag_and_run_name_tag_renames() {
     assert_eq!((info.status, info.end_time), (RunStatus::Failed, Some(9)));
     assert!(t.delete_tag(&child, "nope").is_err());
 }
+
+#[test]
+fn a_failed_write_is_stored_again_by_the_next_flush() {
+    let mut t = tracker();
+    let id = new_run(&mut t, "r");
+    for i in 0..100 {
+        t.log_metric(&id, "loss", pt(i, 10 + i, i as f64)).unwrap();
+    }
+    let failed = t.take_pending();
+    assert_eq!(failed.chunks[0].points.len(), 100);
+    t.restore_pending(failed);
+    t.log_metric(&id, "loss", pt(100, 200, 1.0)).unwrap();
+    let retry = t.take_pending();
+    assert_eq!(retry.runs.len(), 1, "the run record is written again");
+    let last = retry.chunks.last().unwrap();
+    assert_eq!((last.seq, last.points.len()), (0, 101), "the newest copy of chunk 0 comes last");
+    assert!(t.take_pending().is_empty());
+}
+
+#[test]
+fn an_imported_run_replaces_queued_changes_to_it() {
+    let mut t = tracker();
+    let id = new_run(&mut t, "r");
+    t.take_pending();
+    t.log_metric(&id, "loss", pt(0, 1, 1.0)).unwrap();
+    let mut imported = t.stored_run(&id).unwrap().clone();
+    imported.run.info.run_name = "from the archive".into();
+    imported.run.metrics.clear();
+    t.replace_imported(vec![], vec![imported]);
+    assert_eq!(t.run(&id).unwrap().info.run_name, "from the archive");
+    assert!(t.take_pending().is_empty(), "nothing queued for it survives");
+}

@@ -181,17 +181,7 @@ pub fn list_artifacts(
     with_service(move |s| async move {
         let run = required_string(&run_id, "runId")?;
         let dir = super::args::opt_string(&path, "path")?.unwrap_or_default();
-        s.know_run(&run).await;
-        s.read(|t| t.run(&run).map(|_| ()))
-            .map_err(errors::tracking)?;
-        s.flush()
-            .await
-            .map_err(|e| errors::internal(e.to_string()))?;
-        let files = s
-            .db()
-            .artifact_sizes(&run, "")
-            .await
-            .map_err(|e| errors::internal(e.to_string()))?;
+        let files = s.artifact_sizes(&run, "").await.map_err(errors::service)?;
         let out = Array::new();
         for c in list_children(&files, &dir) {
             out.push(&to_js(&FileInfoDto {
@@ -214,10 +204,9 @@ pub fn download_artifact(
         let run = required_string(&run_id, "runId")?;
         let path = required_string(&path, "path")?;
         let bytes = s
-            .db()
             .artifact(&run, &path)
             .await
-            .map_err(|e| errors::internal(e.to_string()))?
+            .map_err(errors::service)?
             .ok_or_else(|| {
                 errors::js_error(
                     "RESOURCE_DOES_NOT_EXIST",

@@ -49,6 +49,8 @@ struct Series {
     tail: Vec<MetricPoint>,
     /// Points logged since the last drain.
     pending: Vec<MetricPoint>,
+    /// The run ended: forget the series once its last points are drained.
+    released: bool,
 }
 
 /// Queued metric points of every series.
@@ -73,6 +75,7 @@ impl MetricLog {
         // Look up by borrowed strings first: the hot path allocates nothing.
         if let Some(s) = self.series.get_mut(run_id).and_then(|m| m.get_mut(key)) {
             s.pending.push(point);
+            s.released = false;
             return;
         }
         let (tail_seq, tail) = stored();
@@ -80,6 +83,7 @@ impl MetricLog {
             tail_seq,
             tail,
             pending: vec![point],
+            released: false,
         };
         self.series
             .entry(run_id.to_owned())
@@ -133,17 +137,31 @@ impl MetricLog {
             out.counts.push((run_id.clone(), key.clone(), stored));
         }
         self.pending_points = 0;
+        for m in self.series.values_mut() {
+            m.retain(|_, s| !s.released);
+        }
+        self.series.retain(|_, m| !m.is_empty());
         out
     }
 
-    /// Forgets the in-memory tails of a run (it ended); its next point starts a new
-    /// chunk.
+    /// Forgets the in-memory tails of a run that ended, once its pending points are
+    /// drained; a later point starts from what is stored.
     pub fn release_run(&mut self, run_id: &str) {
         if let Some(m) = self.series.get_mut(run_id) {
+            for s in m.values_mut() {
+                s.released = true;
+            }
             m.retain(|_, s| !s.pending.is_empty());
             if m.is_empty() {
                 self.series.remove(run_id);
             }
+        }
+    }
+
+    /// Drops everything queued for a run (an import replaced it).
+    pub fn forget_run(&mut self, run_id: &str) {
+        if let Some(m) = self.series.remove(run_id) {
+            self.pending_points -= m.values().map(|s| s.pending.len()).sum::<usize>();
         }
     }
 }
@@ -297,5 +315,22 @@ mod tests {
         log.release_run("r");
         log.push("r", "acc", p(1), || (4, vec![]));
         assert_eq!(log.drain().chunks[0].seq, 4);
+    }
+
+    #[test]
+    fn an_ended_runs_series_are_dropped_after_their_last_drain() {
+        let mut log = MetricLog::default();
+        for i in 0..100 {
+            log.push("r", "m", p(i), || (0, vec![]));
+        }
+        log.release_run("r");
+        assert_eq!(log.drain().chunks.len(), 1, "pending points still leave");
+        assert!(log.series.is_empty(), "then the tail is forgotten");
+        log.push("r", "m", p(100), || (1, vec![]));
+        assert_eq!(
+            log.drain().chunks[0].seq,
+            1,
+            "a new point starts after what is stored"
+        );
     }
 }

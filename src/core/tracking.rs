@@ -177,6 +177,8 @@ pub struct Tracker {
     metrics: MetricLog,
     dirty_experiments: BTreeSet<ExperimentId>,
     dirty_runs: BTreeSet<RunId>,
+    /// Chunks of a write that failed, stored again with the next batch.
+    unsaved_chunks: Vec<MetricChunk>,
     ids: IdGen,
 }
 
@@ -195,6 +197,7 @@ impl Tracker {
             metrics: MetricLog::default(),
             dirty_experiments: BTreeSet::new(),
             dirty_runs: BTreeSet::new(),
+            unsaved_chunks: Vec::new(),
             ids: IdGen::new(seed),
         };
         if !t.experiments.contains_key(DEFAULT_EXPERIMENT_ID) {
@@ -661,7 +664,9 @@ impl Tracker {
                 r.inline_metrics.insert(key, points);
             }
         }
-        let chunks = drained.chunks;
+        // Chunks of a failed write go first: a newer copy of the same chunk wins.
+        let mut chunks = std::mem::take(&mut self.unsaved_chunks);
+        chunks.extend(drained.chunks);
         PendingWrites {
             experiments: std::mem::take(&mut self.dirty_experiments)
                 .into_iter()
@@ -672,6 +677,33 @@ impl Tracker {
                 .filter_map(|id| self.runs.get(&id).cloned())
                 .collect(),
             chunks,
+        }
+    }
+
+    /// Puts back what a failed write took, so the next flush stores it again.
+    pub fn restore_pending(&mut self, failed: PendingWrites) {
+        self.dirty_experiments
+            .extend(failed.experiments.into_iter().map(|e| e.experiment_id));
+        self.dirty_runs
+            .extend(failed.runs.into_iter().map(|r| r.run.info.run_id));
+        let newer = std::mem::take(&mut self.unsaved_chunks);
+        self.unsaved_chunks = failed.chunks;
+        self.unsaved_chunks.extend(newer);
+    }
+
+    /// Takes committed imported records as they are: they replace this tab's copies,
+    /// and whatever was queued for those runs is dropped with them.
+    pub fn replace_imported(&mut self, experiments: Vec<Experiment>, runs: Vec<StoredRun>) {
+        for e in experiments {
+            self.dirty_experiments.remove(&e.experiment_id);
+            self.experiments.insert(e.experiment_id.clone(), e);
+        }
+        for r in runs {
+            let id = r.run.info.run_id.clone();
+            self.metrics.forget_run(&id);
+            self.unsaved_chunks.retain(|c| c.run_id != id);
+            self.dirty_runs.remove(&id);
+            self.runs.insert(id, r);
         }
     }
 
@@ -687,17 +719,6 @@ impl Tracker {
             if !self.dirty_runs.contains(&r.run.info.run_id) {
                 self.runs.insert(r.run.info.run_id.clone(), r);
             }
-        }
-    }
-
-    /// Stores imported records as they are (ids preserved; merges by id).
-    pub fn merge_imported(&mut self, experiments: Vec<Experiment>, runs: Vec<StoredRun>) {
-        for e in experiments {
-            self.put_experiment(e);
-        }
-        for r in runs {
-            self.dirty_runs.insert(r.run.info.run_id.clone());
-            self.runs.insert(r.run.info.run_id.clone(), r);
         }
     }
 

@@ -94,21 +94,18 @@ impl Service {
     }
 
     /// Stores an imported snapshot, merging by id: an imported experiment or run
-    /// replaces the one with the same id (its old metric chunks and artifacts go).
+    /// replaces the one with the same id (its old metric chunks and artifacts go, in
+    /// the same transaction).
     pub async fn import_snapshot(&self, snap: Snapshot) -> Result<Summary, StoreError> {
         let summary = snap.summary();
         let mut runs = Vec::with_capacity(snap.runs.len());
-        let (mut chunks, mut clear_series, mut clear_artifacts, mut artifacts) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut chunks, mut clear_runs, mut artifacts) = (Vec::new(), Vec::new(), Vec::new());
         for rec in snap.runs {
             let id = rec.run.info.run_id.clone();
-            if let Ok(old) = self.read(|t| t.stored_run(&id).map(|r| r.metric_chunks.clone())) {
-                clear_series.extend(old.into_keys().map(|k| (id.clone(), k)));
-                clear_artifacts.push(id.clone());
-            }
+            // Whatever is stored under this id (here or by another tab) is replaced.
+            clear_runs.push(id.clone());
             let mut stored = StoredRun::new(rec.run);
             for (key, points) in rec.history {
-                clear_series.push((id.clone(), key.clone()));
                 if points.len() <= INLINE_POINTS {
                     stored.inline_metrics.insert(key, points);
                     continue;
@@ -140,8 +137,8 @@ impl Service {
             chunks: &chunks,
             artifacts: &artifacts,
             extra_files: &extra,
-            clear_series: &clear_series,
-            clear_artifacts: &clear_artifacts,
+            clear_series: &[],
+            clear_artifacts: &clear_runs,
         })
         .await?;
         Ok(summary)
@@ -181,11 +178,11 @@ impl Service {
             for key in s.metric_keys() {
                 let points = match s.inline_metrics.get(key) {
                     Some(points) if !s.metric_chunks.contains_key(key) => points.clone(),
-                    _ => self.db().metric_history(&id, key).await?,
+                    _ => self.db.metric_history(&id, key).await?,
                 };
                 history.insert(key.clone(), points);
             }
-            let artifacts = self.db().artifacts_of(&id).await?.into_iter().collect();
+            let artifacts = self.db.artifacts_of(&id).await?.into_iter().collect();
             runs.push(RunRecord {
                 run: s.run,
                 history,
@@ -193,7 +190,7 @@ impl Service {
             });
         }
         let (mut extra_files, mut extra_dirs) = (BTreeMap::new(), BTreeSet::new());
-        for (path, bytes) in self.db().extra_files().await? {
+        for (path, bytes) in self.db.extra_files().await? {
             match path.strip_suffix(DIR_MARK) {
                 Some(dir) => {
                     extra_dirs.insert(dir.to_owned());

@@ -32,37 +32,13 @@ const CHANNEL: &str = "ferroflow-changes";
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(cb: &js_sys::Function, ms: i32) -> JsValue;
-    #[wasm_bindgen(js_name = queueMicrotask)]
-    fn queue_microtask(cb: &js_sys::Function);
 }
 
-/// Reads of the clock one cached timestamp may serve (≈0.1 ms of logging calls,
-/// well under the clock's 1 ms resolution).
-const CLOCK_REUSE: u32 = 256;
-
-thread_local! {
-    /// (timestamp, uses left) of the cached clock reading; uses left = 0 means stale.
-    static CLOCK: Cell<(i64, u32)> = const { Cell::new((0, 0)) };
-    static CLOCK_RESET: js_sys::Function = Closure::<dyn Fn()>::new(|| CLOCK.with(|c| c.set((0, 0))))
-        .into_js_value()
-        .unchecked_into();
-}
-
-/// The time for a logged point without an explicit timestamp: `Date.now()`, read at
-/// most once per [`CLOCK_REUSE`] calls within one task (the cache is dropped when the
-/// task ends), which keeps a tight logging loop off the JS boundary.
+/// The time for a logged point without an explicit timestamp, read per point:
+/// a cached reading would go stale in a slow synchronous loop (a worker's training
+/// step), and `Date.now()` costs a few percent of a `logMetric` call.
 pub fn log_clock_ms() -> i64 {
-    CLOCK.with(|c| {
-        let (ms, left) = c.get();
-        if left > 0 {
-            c.set((ms, left - 1));
-            return ms;
-        }
-        let now = js_sys::Date::now() as i64;
-        c.set((now, CLOCK_REUSE - 1));
-        CLOCK_RESET.with(queue_microtask);
-        now
-    })
+    now_ms()
 }
 
 /// A failure of the service: a refused operation or a storage error.
@@ -136,9 +112,17 @@ pub async fn service() -> Result<Rc<Service>, String> {
             .get_or_insert_with(|| Service::open(DB_NAME).boxed_local().shared())
             .clone()
     });
-    let s = fut.await?;
-    READY.with(|r| *r.borrow_mut() = Some(s.clone()));
-    Ok(s)
+    match fut.await {
+        Ok(s) => {
+            READY.with(|r| *r.borrow_mut() = Some(s.clone()));
+            Ok(s)
+        }
+        Err(e) => {
+            // Let the next call try again (another tab may have released the database).
+            INIT.with(|i| *i.borrow_mut() = None);
+            Err(e)
+        }
+    }
 }
 
 /// The service if it has finished opening.
@@ -184,9 +168,24 @@ impl Service {
         out
     }
 
-    /// The database, for reads the tracker does not hold (histories, artifacts).
-    pub fn db(&self) -> &Db {
-        &self.db
+    /// Paths and sizes of a run's artifacts under `prefix` (committed ones included).
+    pub async fn artifact_sizes(
+        &self,
+        run_id: &str,
+        prefix: &str,
+    ) -> Result<Vec<(String, u64)>, ServiceError> {
+        self.know_run(run_id).await;
+        self.read(|t| t.run(run_id).map(drop))?;
+        Ok(self.db.artifact_sizes(run_id, prefix).await?)
+    }
+
+    /// One artifact's bytes, if the run has it.
+    pub async fn artifact(
+        &self,
+        run_id: &str,
+        path: &str,
+    ) -> Result<Option<Vec<u8>>, ServiceError> {
+        Ok(self.db.artifact(run_id, path).await?)
     }
 
     /// Calls `f` after every committed change, here or in another tab.
@@ -241,7 +240,11 @@ impl Service {
             chunks: &pending.chunks,
             ..Default::default()
         };
-        self.db.write(&batch).await?;
+        if let Err(e) = self.db.write(&batch).await {
+            // Keep it all for the next flush: nothing logged is dropped on a failure.
+            self.tracker.borrow_mut().restore_pending(pending);
+            return Err(e);
+        }
         self.announce(
             pending
                 .experiments
@@ -296,7 +299,7 @@ impl Service {
             .collect();
         self.tracker
             .borrow_mut()
-            .refresh(batch.experiments.to_vec(), batch.runs.to_vec());
+            .replace_imported(batch.experiments.to_vec(), batch.runs.to_vec());
         self.announce(exp_ids, run_ids);
         self.notify();
         Ok(())

@@ -95,8 +95,22 @@ pub struct Batch<'a> {
     pub extra_files: &'a [(String, Vec<u8>)],
     /// Chunks to delete first `(run id, key)`: every chunk of the series.
     pub clear_series: &'a [(String, String)],
-    /// Runs whose artifacts are deleted first (an imported run replacing one).
+    /// Runs whose artifacts and metric chunks are all deleted first (an imported
+    /// run replacing one).
     pub clear_artifacts: &'a [String],
+}
+
+/// Waits for `tx` to finish; an abort (storage full, tab closing) is an error, not
+/// a silent success.
+async fn committed(tx: rexie::Transaction) -> Result<()> {
+    if tx.done().await?.is_committed() {
+        Ok(())
+    } else {
+        Err(StoreError(
+            "the write was aborted (is the browser's storage full?); nothing of it was saved"
+                .into(),
+        ))
+    }
 }
 
 /// An open Ferroflow database.
@@ -120,6 +134,13 @@ fn series_range(run: &str, key: &str) -> Result<KeyRange> {
         Some(false),
     )
     .map_err(|e| StoreError(e.to_string()))
+}
+
+/// Every chunk of a run: `[run]` up to `[run, []]` (arrays sort after strings).
+fn run_range(run: &str) -> Result<KeyRange> {
+    let lo: JsValue = Array::of1(&run.into()).into();
+    let hi: JsValue = Array::of2(&run.into(), &Array::new()).into();
+    KeyRange::bound(&lo, &hi, Some(false), Some(false)).map_err(|e| StoreError(e.to_string()))
 }
 
 /// Keys `[run, prefix…]` up to `[run, prefix + U+FFFF]`.
@@ -193,8 +214,7 @@ impl Db {
             meta.put(&JsValue::from(SCHEMA_VERSION), Some(&"schema".into()))
                 .await?;
         }
-        tx.done().await?;
-        Ok(())
+        committed(tx).await
     }
 
     /// Every experiment and run record.
@@ -245,7 +265,9 @@ impl Db {
             (RUNS, !batch.runs.is_empty()),
             (
                 CHUNKS,
-                !batch.chunks.is_empty() || !batch.clear_series.is_empty(),
+                !batch.chunks.is_empty()
+                    || !batch.clear_series.is_empty()
+                    || !batch.clear_artifacts.is_empty(),
             ),
             (
                 ARTIFACTS,
@@ -287,6 +309,9 @@ impl Db {
             futures::future::LocalBoxFuture<'_, std::result::Result<(), rexie::Error>>,
         > = Vec::new();
         if let Some(c) = &chunks {
+            for run in batch.clear_artifacts {
+                requests.push(Box::pin(c.delete(run_range(run)?.into())));
+            }
             for (run, key) in batch.clear_series {
                 requests.push(Box::pin(c.delete(series_range(run, key)?.into())));
             }
@@ -346,8 +371,7 @@ impl Db {
         for r in futures::future::join_all(requests).await {
             r?;
         }
-        tx.done().await?;
-        Ok(())
+        committed(tx).await
     }
 
     /// A metric's full history in logging order.

@@ -114,14 +114,24 @@ pub fn ArtifactPreview(run_id: String, path: String) -> impl IntoView {
             async move {
                 let s = service::ready().ok_or_else(|| "The store is not open.".to_owned())?;
                 let bytes = s
-                    .db()
                     .artifact(&run_id, &path)
                     .await
                     .map_err(|e| e.to_string())?
                     .ok_or_else(|| {
                         "This file is no longer among the run's artifacts.".to_owned()
                     })?;
-                let url = urls.create(&bytes, mime_type(&path));
+                // Only images need their real type (for <img>); anything else gets a
+                // download-only type, so a blob: URL opened in a tab never renders
+                // user HTML on this origin.
+                let mime = mime_type(&path);
+                let url = urls.create(
+                    &bytes,
+                    if mime.starts_with("image/") {
+                        mime
+                    } else {
+                        "application/octet-stream"
+                    },
+                );
                 Ok::<_, String>(Loaded {
                     bytes: Arc::new(bytes),
                     url,

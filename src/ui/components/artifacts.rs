@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::artifact_preview::{file_name, format_size, ArtifactPreview, BlobUrls};
 use super::run_common::RunHandle;
-use crate::core::artifacts::{list_children, mime_type};
+use crate::core::artifacts::list_children;
 use crate::service;
 use crate::ui::Store;
 
@@ -57,10 +57,7 @@ pub fn ArtifactBrowser(h: RunHandle) -> impl IntoView {
         let id = h.id.get_value();
         async move {
             let s = service::ready().ok_or_else(|| "The store is not open.".to_owned())?;
-            s.db()
-                .artifact_sizes(&id, "")
-                .await
-                .map_err(|e| e.to_string())
+            s.artifact_sizes(&id, "").await.map_err(|e| e.to_string())
         }
     });
     let expanded = RwSignal::new(BTreeSet::<String>::new());
@@ -187,8 +184,9 @@ fn DownloadLink(run_id: String, path: String, urls: BlobUrls) -> impl IntoView {
             let (run_id, path) = (run_id.clone(), path.clone());
             leptos::task::spawn_local(async move {
                 let Some(s) = service::ready() else { return };
-                if let Ok(Some(bytes)) = s.db().artifact(&run_id, &path).await {
-                    if let Some(url) = urls.create(&bytes, mime_type(&path)) {
+                if let Ok(Some(bytes)) = s.artifact(&run_id, &path).await {
+                    // Download-only type: never rendered as a document on this origin.
+                    if let Some(url) = urls.create(&bytes, "application/octet-stream") {
                         if let Some(a) = &then_click {
                             let _ = a.set_attribute("href", &url);
                         }
