@@ -207,7 +207,11 @@ fn a_failed_write_is_stored_again_by_the_next_flush() {
     let retry = t.take_pending();
     assert_eq!(retry.runs.len(), 1, "the run record is written again");
     let last = retry.chunks.last().unwrap();
-    assert_eq!((last.seq, last.points.len()), (0, 101), "the newest copy of chunk 0 comes last");
+    assert_eq!(
+        (last.seq, last.points.len()),
+        (0, 101),
+        "the newest copy of chunk 0 comes last"
+    );
     assert!(t.take_pending().is_empty());
 }
 
@@ -222,5 +226,8 @@ fn an_imported_run_replaces_queued_changes_to_it() {
     imported.run.metrics.clear();
     t.replace_imported(vec![], vec![imported]);
     assert_eq!(t.run(&id).unwrap().info.run_name, "from the archive");
-    assert!(t.take_pending().is_empty(), "nothing queued for it survives");
+    assert!(
+        t.take_pending().is_empty(),
+        "nothing queued for it survives"
+    );
 }

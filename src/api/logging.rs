@@ -206,7 +206,7 @@ pub fn log_metrics(
                 .map_err(|e| errors::invalid_arg(e.0))?;
             points.push((metric_value(&pair.get(1), &key)?, key));
         }
-        let (step, ts, run_id) = metric_options(&options, "")?;
+        let (step, ts, run_id) = metric_options(&options, "(logMetrics)")?;
         let run = target_run(&s, &run_id)?;
         let ts = Some(ts.unwrap_or_else(now_ms));
         for (value, key) in points {

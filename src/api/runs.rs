@@ -23,28 +23,46 @@ fn source() -> RunSource {
     }
 }
 
+fn already_active() -> JsValue {
+    let active = super::active_run_id().unwrap_or_default();
+    errors::js_error(
+        "INVALID_STATE",
+        &format!(
+            "Run with UUID {active} is already active. To start a new run, first end the current run with mlflow.endRun(). To start a nested run, call startRun({{nested: true}})."
+        ),
+    )
+}
+
 /// Starts a run in the active experiment (or `experimentId`), like `mlflow.start_run`.
 pub(super) fn start_run_now(o: &Opts) -> Result<String, JsValue> {
     let s = svc()?;
-    if let Some(resume) = o.string("runId")? {
+    let nested = o.bool("nested")?;
+    let resume = o.string("runId")?;
+    if let (Some(active), false) = (super::active_run_id(), nested) {
+        if resume.as_deref() == Some(active.as_str()) {
+            return Ok(active);
+        }
+    }
+    if let Some(resume) = resume {
+        if super::active_run_id().is_some() && !nested {
+            return Err(already_active());
+        }
         s.write(|t| {
-            t.run(&resume)?;
+            if t.run(&resume)?.info.lifecycle_stage == crate::core::model::LifecycleStage::Deleted {
+                return Err(crate::core::tracking::invalid(format!(
+                    "Cannot start run with ID {resume} because it is in the deleted state; restore it first (mlflow.restoreRun)."
+                )));
+            }
             t.set_terminated(&resume, RunStatus::Running, now_ms())
         })
         .map_err(errors::tracking)?;
         super::push_active_run(resume.clone());
         return Ok(resume);
     }
-    let nested = o.bool("nested")?;
     let mut parent = o.string("parentRunId")?;
     if let Some(active) = super::active_run_id() {
         if !nested && parent.is_none() {
-            return Err(errors::js_error(
-                "INVALID_STATE",
-                &format!(
-                    "Run with UUID {active} is already active. To start a new run, first end the current run with mlflow.endRun(). To start a nested run, call startRun({{nested: true}})."
-                ),
-            ));
+            return Err(already_active());
         }
         parent.get_or_insert(active);
     }

@@ -123,6 +123,25 @@ test("runs: system tags, nesting, params immutable, latest metric, NaN/Infinity,
   assert.equal(missingRun.code, "RESOURCE_DOES_NOT_EXIST");
 });
 
+test("startRun({runId}) resumes a run, but not a deleted one", async () => {
+  const r = await run(async () => {
+    const first = await mlflow.startRun({ runName: "resumable" });
+    await mlflow.endRun();
+    const resumed = await mlflow.startRun({ runId: first.info.runId });
+    mlflow.logMetric("after", 1);
+    await mlflow.endRun();
+    await mlflow.deleteRun(first.info.runId);
+    let refused = null;
+    try { await mlflow.startRun({ runId: first.info.runId }); } catch (e) { refused = e.message; }
+    await mlflow.restoreRun(first.info.runId);
+    return { status: resumed.info.status, after: (await mlflow.getRun(first.info.runId)).data.metrics.after, refused, active: mlflow.activeRun() };
+  });
+  assert.equal(r.status, "RUNNING");
+  assert.equal(r.after, 1);
+  assert.match(r.refused, /deleted state/);
+  assert.equal(r.active, null);
+});
+
 test("searchRuns: MLflow filter grammar, ordering, views, positioned errors", async () => {
   const r = await run(async () => {
     const exp = await mlflow.setExperiment("api-search");
