@@ -36,7 +36,6 @@ impl SelectedRuns {
     pub fn new() -> Self {
         SelectedRuns(RwSignal::new(BTreeSet::new()))
     }
-
 }
 
 impl Default for SelectedRuns {

@@ -9,11 +9,11 @@ use leptos_router::NavigateOptions;
 
 use super::data::TableData;
 use super::SelectedRuns;
-use crate::ui::components::transfer::ExportButton;
 use crate::core::model::{LifecycleStage, ViewType};
 use crate::core::search::FilterError;
 use crate::core::table_state::RunsTableState;
 use crate::service;
+use crate::ui::components::transfer::ExportButton;
 use crate::ui::components::url_query::encode_component;
 
 /// The MLflow search filter. Applied on Enter; the URL keeps it.
