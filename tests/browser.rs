@@ -99,7 +99,7 @@ async fn rewriting_the_tail_chunk_replaces_it() {
     .unwrap();
     assert_eq!(db.metric_history("r", "k").await.unwrap().len(), 5);
     db.write(&Batch {
-        clear_series: &[("r".into(), "k".into())],
+        replace_runs: &["r".into()],
         ..Default::default()
     })
     .await

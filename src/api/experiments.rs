@@ -5,9 +5,8 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{opt_string, required_string, Opts};
 use super::dto::{to_js, ExperimentDto};
-use super::{errors, settle, svc, with_service};
+use super::{errors, with_service, write_by_id};
 use crate::core::model::{LifecycleStage, ViewType};
-use crate::core::tracking::TrackingError;
 use crate::service::now_ms;
 
 fn experiment_js(s: &crate::service::Service, id: &str) -> Result<JsValue, JsValue> {
@@ -137,18 +136,6 @@ pub fn search_experiments(
     })
 }
 
-fn id_op(
-    experiment_id: JsValue,
-    f: impl FnOnce(&mut crate::core::tracking::Tracker, &str) -> Result<(), TrackingError>,
-) -> Promise {
-    settle((|| {
-        let s = svc()?;
-        let id = required_string(&experiment_id, "experimentId")?;
-        s.write(|t| f(t, &id)).map_err(errors::tracking)?;
-        Ok(JsValue::UNDEFINED)
-    })())
-}
-
 /// `renameExperiment(id, newName)`.
 #[wasm_bindgen(js_name = renameExperiment, unchecked_return_type = "Promise<void>")]
 pub fn rename_experiment(
@@ -156,7 +143,7 @@ pub fn rename_experiment(
     #[wasm_bindgen(js_name = newName, unchecked_param_type = "string")] new_name: JsValue,
 ) -> Promise {
     match required_string(&new_name, "newName") {
-        Ok(n) => id_op(experiment_id, move |t, id| {
+        Ok(n) => write_by_id(&experiment_id, "experimentId", move |t, id| {
             t.rename_experiment(id, &n, now_ms())
         }),
         Err(e) => Promise::reject(&e),
@@ -168,7 +155,9 @@ pub fn rename_experiment(
 pub fn delete_experiment(
     #[wasm_bindgen(js_name = experimentId, unchecked_param_type = "string")] experiment_id: JsValue,
 ) -> Promise {
-    id_op(experiment_id, |t, id| t.delete_experiment(id, now_ms()))
+    write_by_id(&experiment_id, "experimentId", |t, id| {
+        t.delete_experiment(id, now_ms())
+    })
 }
 
 /// `restoreExperiment(id)`.
@@ -176,7 +165,9 @@ pub fn delete_experiment(
 pub fn restore_experiment(
     #[wasm_bindgen(js_name = experimentId, unchecked_param_type = "string")] experiment_id: JsValue,
 ) -> Promise {
-    id_op(experiment_id, |t, id| t.restore_experiment(id, now_ms()))
+    write_by_id(&experiment_id, "experimentId", |t, id| {
+        t.restore_experiment(id, now_ms())
+    })
 }
 
 /// `setExperimentTag(id, key, value)`.
@@ -189,7 +180,7 @@ pub fn set_experiment_tag(
     let kv = required_string(&key, "key")
         .and_then(|k| Ok((k, opt_string(&value, "value")?.unwrap_or_default())));
     match kv {
-        Ok((k, v)) => id_op(experiment_id, move |t, id| {
+        Ok((k, v)) => write_by_id(&experiment_id, "experimentId", move |t, id| {
             t.set_experiment_tag(id, &k, &v, now_ms())
         }),
         Err(e) => Promise::reject(&e),
@@ -203,7 +194,9 @@ pub fn delete_experiment_tag(
     #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
 ) -> Promise {
     match required_string(&key, "key") {
-        Ok(k) => id_op(experiment_id, move |t, id| t.delete_experiment_tag(id, &k)),
+        Ok(k) => write_by_id(&experiment_id, "experimentId", move |t, id| {
+            t.delete_experiment_tag(id, &k)
+        }),
         Err(e) => Promise::reject(&e),
     }
 }

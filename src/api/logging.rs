@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use super::args::{describe, required_string, string_map, value_to_string, Opts};
 use super::{errors, settle, svc};
 use crate::core::model::MetricPoint;
-use crate::service::{log_clock_ms, now_ms, Service};
+use crate::service::{now_ms, Service};
 
 #[wasm_bindgen(inline_js = r#"
 // One boundary crossing for the common shapes of logMetric's third argument:
@@ -118,7 +118,7 @@ fn log_one(
     ts: Option<i64>,
 ) -> Result<(), JsValue> {
     let point = MetricPoint {
-        timestamp: ts.unwrap_or_else(log_clock_ms),
+        timestamp: ts.unwrap_or_else(now_ms),
         value,
         step: step.unwrap_or(0),
     };
@@ -165,7 +165,7 @@ fn log_metric_fast(key: &str, value: &JsValue, options: &JsValue) -> Result<(), 
         whole(step, "step", key)?
     };
     let point = MetricPoint {
-        timestamp: log_clock_ms(),
+        timestamp: now_ms(),
         value: v,
         step,
     };

@@ -60,6 +60,21 @@ fn settle(r: Result<JsValue, JsValue>) -> Promise {
     }
 }
 
+/// A tracker change addressed by an id argument (`runId`, `experimentId`), as a
+/// settled Promise.
+fn write_by_id(
+    id: &JsValue,
+    what: &str,
+    f: impl FnOnce(&mut crate::core::tracking::Tracker, &str) -> crate::core::tracking::Result<()>,
+) -> Promise {
+    settle((|| {
+        let s = svc()?;
+        let id = args::required_string(id, what)?;
+        s.write(|t| f(t, &id)).map_err(errors::tracking)?;
+        Ok(JsValue::UNDEFINED)
+    })())
+}
+
 /// Opens the store (once); resolves when the API is usable.
 #[wasm_bindgen(js_name = ready)]
 pub fn ready() -> Promise {

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{required_string, Opts};
 use super::dto::{to_js, RunDto};
-use super::{errors, settle, svc, with_service};
+use super::{errors, svc, with_service, write_by_id};
 use crate::core::model::RunStatus;
 use crate::core::tracking::{NewRun, RunSource};
 use crate::service::{now_ms, Service};
@@ -175,24 +175,12 @@ pub fn search_runs(
     })
 }
 
-fn run_op(
-    run_id: JsValue,
-    f: impl FnOnce(&mut crate::core::tracking::Tracker, &str) -> crate::core::tracking::Result<()>,
-) -> Promise {
-    settle((|| {
-        let s = svc()?;
-        let id = required_string(&run_id, "runId")?;
-        s.write(|t| f(t, &id)).map_err(errors::tracking)?;
-        Ok(JsValue::UNDEFINED)
-    })())
-}
-
 /// `deleteRun(runId)`: soft delete.
 #[wasm_bindgen(js_name = deleteRun, unchecked_return_type = "Promise<void>")]
 pub fn delete_run(
     #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
 ) -> Promise {
-    run_op(run_id, |t, id| t.delete_run(id, now_ms()))
+    write_by_id(&run_id, "runId", |t, id| t.delete_run(id, now_ms()))
 }
 
 /// `restoreRun(runId)`.
@@ -200,7 +188,7 @@ pub fn delete_run(
 pub fn restore_run(
     #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
 ) -> Promise {
-    run_op(run_id, |t, id| t.restore_run(id))
+    write_by_id(&run_id, "runId", |t, id| t.restore_run(id))
 }
 
 /// `setTerminated(runId, status = "FINISHED")`.
@@ -212,7 +200,9 @@ pub fn set_terminated(
     let status = status.unwrap_or(JsValue::UNDEFINED);
 
     match parse_status(&status, RunStatus::Finished) {
-        Ok(st) => run_op(run_id, move |t, id| t.set_terminated(id, st, now_ms())),
+        Ok(st) => write_by_id(&run_id, "runId", move |t, id| {
+            t.set_terminated(id, st, now_ms())
+        }),
         Err(e) => Promise::reject(&e),
     }
 }

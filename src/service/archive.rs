@@ -99,11 +99,11 @@ impl Service {
     pub async fn import_snapshot(&self, snap: Snapshot) -> Result<Summary, StoreError> {
         let summary = snap.summary();
         let mut runs = Vec::with_capacity(snap.runs.len());
-        let (mut chunks, mut clear_runs, mut artifacts) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut chunks, mut replaced, mut artifacts) = (Vec::new(), Vec::new(), Vec::new());
         for rec in snap.runs {
             let id = rec.run.info.run_id.clone();
             // Whatever is stored under this id (here or by another tab) is replaced.
-            clear_runs.push(id.clone());
+            replaced.push(id.clone());
             let mut stored = StoredRun::new(rec.run);
             for (key, points) in rec.history {
                 if points.len() <= INLINE_POINTS {
@@ -137,8 +137,7 @@ impl Service {
             chunks: &chunks,
             artifacts: &artifacts,
             extra_files: &extra,
-            clear_series: &[],
-            clear_artifacts: &clear_runs,
+            replace_runs: &replaced,
         })
         .await?;
         Ok(summary)

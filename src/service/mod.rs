@@ -34,13 +34,6 @@ extern "C" {
     fn set_timeout(cb: &js_sys::Function, ms: i32) -> JsValue;
 }
 
-/// The time for a logged point without an explicit timestamp, read per point:
-/// a cached reading would go stale in a slow synchronous loop (a worker's training
-/// step), and `Date.now()` costs a few percent of a `logMetric` call.
-pub fn log_clock_ms() -> i64 {
-    now_ms()
-}
-
 /// A failure of the service: a refused operation or a storage error.
 #[derive(Debug, Clone)]
 pub enum ServiceError {
@@ -91,7 +84,8 @@ thread_local! {
     static READY: RefCell<Option<Rc<Service>>> = const { RefCell::new(None) };
 }
 
-/// Current time in ms.
+/// Current time in ms. Logged points read it one by one: a cached reading would
+/// go stale in a slow synchronous loop, and it costs a few percent of `logMetric`.
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
@@ -240,23 +234,22 @@ impl Service {
             chunks: &pending.chunks,
             ..Default::default()
         };
-        if let Err(e) = self.db.write(&batch).await {
+        if let Err(e) = self.commit(&batch).await {
             // Keep it all for the next flush: nothing logged is dropped on a failure.
             self.tracker.borrow_mut().restore_pending(pending);
             return Err(e);
         }
-        self.announce(
-            pending
-                .experiments
-                .iter()
-                .map(|e| e.experiment_id.clone())
-                .collect(),
-            pending
-                .runs
-                .iter()
-                .map(|r| r.run.info.run_id.clone())
-                .collect(),
-        );
+        Ok(())
+    }
+
+    /// Writes `batch` in one transaction, then tells other tabs and this tab's
+    /// listeners what changed. Callers hold the write lock.
+    async fn commit(&self, batch: &Batch<'_>) -> Result<(), StoreError> {
+        self.db.write(batch).await?;
+        let experiments = batch.experiments.iter().map(|e| e.experiment_id.clone());
+        let runs = (batch.runs.iter().map(|r| r.run.info.run_id.clone()))
+            .chain(batch.artifacts.iter().map(|a| a.0.clone()));
+        self.announce(experiments.collect(), runs.collect());
         self.notify();
         Ok(())
     }
@@ -274,11 +267,7 @@ impl Service {
             extra_files,
             ..Default::default()
         };
-        self.db.write(&batch).await?;
-        let runs: BTreeSet<String> = artifacts.iter().map(|a| a.0.clone()).collect();
-        self.announce(vec![], runs.into_iter().collect());
-        self.notify();
-        Ok(())
+        self.commit(&batch).await
     }
 
     /// Stores imported records with their histories, artifacts and extra files in one
@@ -286,22 +275,10 @@ impl Service {
     pub async fn import(&self, batch: Batch<'_>) -> Result<(), StoreError> {
         self.flush().await?;
         let _guard = self.write_lock.lock().await;
-        self.db.write(&batch).await?;
-        let exp_ids = batch
-            .experiments
-            .iter()
-            .map(|e| e.experiment_id.clone())
-            .collect();
-        let run_ids = batch
-            .runs
-            .iter()
-            .map(|r| r.run.info.run_id.clone())
-            .collect();
+        self.commit(&batch).await?;
         self.tracker
             .borrow_mut()
             .replace_imported(batch.experiments.to_vec(), batch.runs.to_vec());
-        self.announce(exp_ids, run_ids);
-        self.notify();
         Ok(())
     }
 
@@ -346,6 +323,7 @@ impl Service {
         run_id: &str,
         key: &str,
     ) -> Result<Vec<MetricPoint>, ServiceError> {
+        self.know_run(run_id).await;
         self.read(|t| t.run(run_id).map(|_| ()))?;
         self.flush().await?;
         // A short series lives inline in the run record; a longer one in chunks.
@@ -363,7 +341,7 @@ impl Service {
 
     /// Queues committed ids for other tabs; one message per [`NOTIFY_INTERVAL_MS`]
     /// carries them all.
-    fn announce(&self, experiments: Vec<String>, runs: Vec<String>) {
+    fn announce(&self, experiments: BTreeSet<String>, runs: BTreeSet<String>) {
         let Some(ch) = &self.channel else { return };
         let first = {
             let mut out = self.outbox.borrow_mut();

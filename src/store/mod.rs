@@ -93,11 +93,9 @@ pub struct Batch<'a> {
     pub artifacts: &'a [(String, String, Vec<u8>)],
     /// Extra files `(root-relative path, bytes)`.
     pub extra_files: &'a [(String, Vec<u8>)],
-    /// Chunks to delete first `(run id, key)`: every chunk of the series.
-    pub clear_series: &'a [(String, String)],
-    /// Runs whose artifacts and metric chunks are all deleted first (an imported
+    /// Runs whose metric chunks and artifacts are all deleted first (an imported
     /// run replacing one).
-    pub clear_artifacts: &'a [String],
+    pub replace_runs: &'a [String],
 }
 
 /// Waits for `tx` to finish; an abort (storage full, tab closing) is an error, not
@@ -265,17 +263,15 @@ impl Db {
             (RUNS, !batch.runs.is_empty()),
             (
                 CHUNKS,
-                !batch.chunks.is_empty()
-                    || !batch.clear_series.is_empty()
-                    || !batch.clear_artifacts.is_empty(),
+                !batch.chunks.is_empty() || !batch.replace_runs.is_empty(),
             ),
             (
                 ARTIFACTS,
-                !batch.artifacts.is_empty() || !batch.clear_artifacts.is_empty(),
+                !batch.artifacts.is_empty() || !batch.replace_runs.is_empty(),
             ),
             (
                 ARTIFACT_INDEX,
-                !batch.artifacts.is_empty() || !batch.clear_artifacts.is_empty(),
+                !batch.artifacts.is_empty() || !batch.replace_runs.is_empty(),
             ),
             (EXTRA, !batch.extra_files.is_empty()),
         ]
@@ -309,11 +305,8 @@ impl Db {
             futures::future::LocalBoxFuture<'_, std::result::Result<(), rexie::Error>>,
         > = Vec::new();
         if let Some(c) = &chunks {
-            for run in batch.clear_artifacts {
+            for run in batch.replace_runs {
                 requests.push(Box::pin(c.delete(run_range(run)?.into())));
-            }
-            for (run, key) in batch.clear_series {
-                requests.push(Box::pin(c.delete(series_range(run, key)?.into())));
             }
             for ch in batch.chunks {
                 let bytes: JsValue = Uint8Array::from(encode_chunk(&ch.points).as_slice()).into();
@@ -340,7 +333,7 @@ impl Db {
             }
         }
         if let (Some(st), Some(ix)) = (&arts, &index) {
-            for run in batch.clear_artifacts {
+            for run in batch.replace_runs {
                 requests.push(Box::pin(st.delete(prefix_range(run, "")?.into())));
                 requests.push(Box::pin(ix.delete(prefix_range(run, "")?.into())));
             }
