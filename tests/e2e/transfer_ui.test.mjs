@@ -113,6 +113,21 @@ test("?bundle=<url> asks, imports and opens the bundle's experiment", async () =
   }
 });
 
+test("?bundle= links open the experiment under a sub-path too (regression: base added twice)", async () => {
+  const prefix = process.env.SUB_URL ?? "/ferroflow/";
+  const sub = await serve(process.env.SUB_DIST, prefix);
+  sub.routes.set("/bundles/basic.zip", { type: "application/zip", body: fs.readFileSync(`${FIXTURES}basic.zip`) });
+  const page = await open(`${sub.url}?bundle=${encodeURIComponent(`${sub.origin}/bundles/basic.zip`)}`);
+  try {
+    await page.getByRole("button", { name: "Import bundle" }).click();
+    await page.waitForURL(new RegExp(`^${sub.origin}${prefix}experiments/${expId}$`));
+    await page.getByText(runName).first().waitFor();
+  } finally {
+    await page.context().close();
+    await sub.close();
+  }
+});
+
 test("a bundle that cannot be fetched says so and imports nothing", async () => {
   const page = await open(`${site.url}?bundle=${encodeURIComponent(`${site.origin}/bundles/missing.zip`)}`);
   try {

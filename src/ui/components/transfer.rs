@@ -136,20 +136,8 @@ pub fn ImportExport() -> impl IntoView {
     let export_all = move |_| {
         leptos::task::spawn_local(async move {
             exporting.set(Some("Exporting…".into()));
-            let result = match service::ready() {
-                Some(s) => s
-                    .export_archive(&[], &[], &|_, _| ())
-                    .await
-                    .map_err(|e| e.to_string()),
-                None => Err("the store is not open".into()),
-            };
-            exporting.set(
-                match result.and_then(|zip| download(&zip, &archive_name("all"), "application/zip"))
-                {
-                    Ok(()) => None,
-                    Err(e) => Some(format!("Export failed: {e}")),
-                },
-            );
+            let result = export_to_file(Vec::new(), Vec::new(), "all".into()).await;
+            exporting.set(result.err().map(|e| format!("Export failed: {e}")));
         });
     };
     view! {
@@ -191,6 +179,21 @@ pub fn ImportExport() -> impl IntoView {
     }
 }
 
+/// Exports the selection (everything when both lists are empty) and offers it as
+/// `mlruns-<file_stem>.zip`.
+async fn export_to_file(
+    experiment_ids: Vec<String>,
+    run_ids: Vec<String>,
+    file_stem: String,
+) -> Result<(), String> {
+    let svc = service::ready().ok_or("the store is not open")?;
+    let zip = svc
+        .export_archive(&experiment_ids, &run_ids, &|_, _| ())
+        .await
+        .map_err(|e| e.to_string())?;
+    download(&zip, &archive_name(&file_stem), "application/zip")
+}
+
 /// A button exporting some experiments and/or runs as `mlruns-<file_stem>.zip`.
 #[component]
 pub fn ExportButton(
@@ -215,18 +218,7 @@ pub fn ExportButton(
         let (exps, runs, stem) = (experiment_ids.get(), run_ids.get(), file_stem.get());
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let result = match service::ready() {
-                Some(s) => s
-                    .export_archive(&exps, &runs, &|_, _| ())
-                    .await
-                    .map_err(|e| e.to_string()),
-                None => Err("the store is not open".into()),
-            };
-            error.set(
-                result
-                    .and_then(|zip| download(&zip, &archive_name(&stem), "application/zip"))
-                    .err(),
-            );
+            error.set(export_to_file(exps, runs, stem).await.err());
             busy.set(false);
         });
     };
@@ -305,7 +297,7 @@ pub fn BundleOpener() -> impl IntoView {
                 Ok(target) => {
                     state.set(BundleState::Closed);
                     let path = target.map_or("/".to_owned(), |id| format!("/experiments/{id}"));
-                    navigate(&crate::ui::href(&path), Default::default());
+                    navigate(&path, Default::default());
                 }
                 Err(e) => state.set(BundleState::Failed(e)),
             }
@@ -313,7 +305,7 @@ pub fn BundleOpener() -> impl IntoView {
     };
     let dismiss = move |_| {
         state.set(BundleState::Closed);
-        home(&crate::ui::href("/"), Default::default());
+        home("/", Default::default());
     };
     view! {
         {move || match state.get() {
