@@ -1,8 +1,8 @@
 //! Browser tests of the IndexedDB store and the service, in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use ferroflow::core::metric_log::MetricChunk;
-use ferroflow::core::model::MetricPoint;
+use ferroflow::core::tracking::metric_log::MetricChunk;
+use ferroflow::core::tracking::model::MetricPoint;
 use ferroflow::core::tracking::{NewRun, Tracker};
 use ferroflow::store::{Batch, Db};
 use wasm_bindgen_test::*;

@@ -6,8 +6,8 @@ use ferroflow::core::chart::{
     downsample_min_max, ema_smooth, format_tick, log_ticks, nice_domain, nice_ticks,
     visible_y_range, zoom_to_pixels, LinearScale, Scale,
 };
-use ferroflow::core::model::ViewType;
 use ferroflow::core::table_state::{OrderBy, RunsTableState};
+use ferroflow::core::tracking::model::ViewType;
 
 /// Deterministic noise (64-bit LCG), so failures reproduce.
 struct Lcg(u64);

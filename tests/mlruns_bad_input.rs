@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
-use ferroflow::core::mlruns::{
+use ferroflow::core::interchange::mlruns::{
     import_archive, write_zip, ArchiveLimits, ImportError, ImportErrorKind,
 };
 
@@ -40,7 +40,7 @@ fn store(changes: &[(&str, Option<&[u8]>)]) -> Vec<u8> {
     write_zip(&files, &BTreeSet::new())
 }
 
-fn import(bytes: &[u8]) -> Result<ferroflow::core::mlruns::Snapshot, ImportError> {
+fn import(bytes: &[u8]) -> Result<ferroflow::core::interchange::Snapshot, ImportError> {
     import_archive(bytes, &ArchiveLimits::default())
 }
 

@@ -3,11 +3,13 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use ferroflow::core::mlruns::{
+use ferroflow::core::interchange::mlruns::{
     export_zip, import_archive, read_archive, read_store, write_store, write_zip, ArchiveLimits,
-    RunRecord, Selection, Snapshot,
 };
-use ferroflow::core::model::{Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus};
+use ferroflow::core::interchange::{RunRecord, Selection, Snapshot};
+use ferroflow::core::tracking::model::{
+    Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus,
+};
 
 /// `runs` runs in one experiment, each with `keys` metrics of `points` points.
 fn snapshot(runs: usize, keys: usize, points: usize) -> Snapshot {

@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ferroflow::core::float_serde;
-use ferroflow::core::mlruns::{
-    export_zip, import_archive, read_archive, write_store, write_zip, ArchiveLimits, RunRecord,
-    Selection, Snapshot,
+use ferroflow::core::interchange::mlruns::{
+    export_zip, import_archive, read_archive, write_store, write_zip, ArchiveLimits,
 };
-use ferroflow::core::model::{Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus};
+use ferroflow::core::interchange::{RunRecord, Selection, Snapshot};
+use ferroflow::core::tracking::model::{
+    Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus,
+};
 use serde_json::{json, Value};
 
 const FIXTURES: [&str; 7] = [

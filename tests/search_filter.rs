@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use ferroflow::core::model::{Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus};
 use ferroflow::core::search::{
     parse_experiment_filter, parse_experiment_order_by, parse_order_by, parse_run_filter,
     sort_experiments, sort_runs, FilterError, OrderKey, RunAttribute, RunField,
+};
+use ferroflow::core::tracking::model::{
+    Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus,
 };
 
 struct Spec<'a> {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use ferroflow::core::model::*;
+use ferroflow::core::tracking::model::*;
 use ferroflow::core::tracking::*;
 
 fn tracker() -> Tracker {

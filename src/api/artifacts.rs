@@ -7,7 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::args::{describe, required_string, Opts};
 use super::dto::{to_js, FileInfoDto};
 use super::{errors, svc, with_service};
-use crate::core::artifacts::{list_children, mime_type, validate_artifact_path};
+use crate::core::tracking::artifacts::{list_children, mime_type, validate_artifact_path};
 
 #[wasm_bindgen(inline_js = r#"
 export function points_to_objects(steps, timestamps, values) {
@@ -146,7 +146,8 @@ pub fn log_dict(
         let p = required_string(&path, "path")?;
         let value: serde_json::Value = serde_wasm_bindgen::from_value(dict.clone())
             .map_err(|e| errors::invalid_arg(format!("logDict could not read the object: {e}")))?;
-        let text = crate::core::artifacts::dict_text(&value, &p).map_err(errors::invalid_arg)?;
+        let text =
+            crate::core::tracking::artifacts::dict_text(&value, &p).map_err(errors::invalid_arg)?;
         store_artifact(&path, text.into_bytes(), &options).await
     })
 }

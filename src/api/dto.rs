@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::core::model::{Experiment, Run};
+use crate::core::tracking::model::{Experiment, Run};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use super::args::{opt_string, required_string, Opts};
 use super::dto::{to_js, ExperimentDto};
 use super::{errors, with_service, write_by_id};
-use crate::core::model::{LifecycleStage, ViewType};
+use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::service::now_ms;
 
 fn experiment_js(s: &crate::service::Service, id: &str) -> Result<JsValue, JsValue> {
@@ -126,7 +126,9 @@ pub fn search_experiments(
         let max = max_results(&o)?;
         let out = js_sys::Array::new();
         s.read(|t| {
-            for e in crate::core::queries::search_experiments(t, view, &filter, &order, max)? {
+            for e in
+                crate::core::tracking::queries::search_experiments(t, view, &filter, &order, max)?
+            {
                 out.push(&to_js(&ExperimentDto::from(e)));
             }
             Ok::<_, String>(())

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{describe, required_string, string_map, value_to_string, Opts};
 use super::{errors, settle, svc};
-use crate::core::model::MetricPoint;
+use crate::core::tracking::model::MetricPoint;
 use crate::service::{now_ms, Service};
 
 #[wasm_bindgen(inline_js = r#"
@@ -151,8 +151,11 @@ fn log_metric_fast(key: &str, value: &JsValue, options: &JsValue) -> Result<(), 
     let step = fast_step(options);
     if step == f64::NEG_INFINITY || !super::has_active_run() {
         // Before a run may be auto-started for it, the key must be valid.
-        crate::core::rules::validate_key(crate::core::rules::KeyKind::Metric, key)
-            .map_err(|e| errors::invalid_arg(e.0))?;
+        crate::core::tracking::rules::validate_key(
+            crate::core::tracking::rules::KeyKind::Metric,
+            key,
+        )
+        .map_err(|e| errors::invalid_arg(e.0))?;
     }
     if step == f64::NEG_INFINITY {
         let (step, ts, run_id) = metric_options(options, key)?;
@@ -202,8 +205,11 @@ pub fn log_metrics(
         for entry in js_sys::Object::entries(obj).iter() {
             let pair = js_sys::Array::from(&entry);
             let key = pair.get(0).as_string().unwrap_or_default();
-            crate::core::rules::validate_key(crate::core::rules::KeyKind::Metric, &key)
-                .map_err(|e| errors::invalid_arg(e.0))?;
+            crate::core::tracking::rules::validate_key(
+                crate::core::tracking::rules::KeyKind::Metric,
+                &key,
+            )
+            .map_err(|e| errors::invalid_arg(e.0))?;
             points.push((metric_value(&pair.get(1), &key)?, key));
         }
         let (step, ts, run_id) = metric_options(&options, "(logMetrics)")?;

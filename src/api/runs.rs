@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use super::args::{required_string, Opts};
 use super::dto::{to_js, RunDto};
 use super::{errors, svc, with_service, write_by_id};
-use crate::core::model::RunStatus;
+use crate::core::tracking::model::RunStatus;
 use crate::core::tracking::{NewRun, RunSource};
 use crate::service::{now_ms, Service};
 
@@ -48,7 +48,7 @@ pub(super) fn start_run_now(o: &Opts) -> Result<String, JsValue> {
             return Err(already_active());
         }
         s.write(|t| {
-            if t.run(&resume)?.info.lifecycle_stage == crate::core::model::LifecycleStage::Deleted {
+            if t.run(&resume)?.info.lifecycle_stage == crate::core::tracking::model::LifecycleStage::Deleted {
                 return Err(crate::core::tracking::invalid(format!(
                     "Cannot start run with ID {resume} because it is in the deleted state; restore it first (mlflow.restoreRun)."
                 )));
@@ -164,7 +164,8 @@ pub fn search_runs(
         let max = super::experiments::max_results(&o)?;
         let out = js_sys::Array::new();
         s.read(|t| {
-            let runs = crate::core::queries::search_runs(t, &ids, view, &filter, &order, max)?;
+            let runs =
+                crate::core::tracking::queries::search_runs(t, &ids, view, &filter, &order, max)?;
             for r in runs {
                 out.push(&to_js(&RunDto::from(r)));
             }

@@ -3,16 +3,11 @@
 //! natively.
 #![warn(missing_docs)]
 
-pub mod artifacts;
 pub mod chart;
 pub mod float_serde;
 pub mod fxhash;
 pub mod ids;
-pub mod metric_log;
-pub mod mlruns;
-pub mod model;
-pub mod queries;
-pub mod rules;
+pub mod interchange;
 pub mod search;
 pub mod table_state;
 pub mod tracking;

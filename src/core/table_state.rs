@@ -22,7 +22,7 @@
 //! key with spaces (or ending in ` DESC`) still reads back exactly. Defaults are
 //! left out of the URL.
 
-use crate::core::model::{RunId, ViewType};
+use crate::core::tracking::model::{RunId, ViewType};
 
 /// Column key prefixes, as in MLflow's search syntax (`metrics.acc`).
 pub const COLUMN_KINDS: [&str; 4] = ["attributes", "params", "metrics", "tags"];

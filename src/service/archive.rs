@@ -4,10 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Service, ServiceError};
-use crate::core::metric_log::{MetricChunk, CHUNK_POINTS, INLINE_POINTS};
-use crate::core::mlruns::{
-    export_zip, import_archive, ArchiveLimits, RunRecord, Selection, Snapshot, Summary,
-};
+use crate::core::interchange::mlruns::{export_zip, import_archive, ArchiveLimits};
+use crate::core::interchange::{RunRecord, Selection, Snapshot, Summary};
+use crate::core::tracking::metric_log::{MetricChunk, CHUNK_POINTS, INLINE_POINTS};
 use crate::core::tracking::StoredRun;
 use crate::store::{Batch, StoreError};
 

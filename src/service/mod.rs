@@ -14,7 +14,7 @@ use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use futures::lock::Mutex;
 use wasm_bindgen::prelude::*;
 
-use crate::core::model::MetricPoint;
+use crate::core::tracking::model::MetricPoint;
 use crate::core::tracking::{Result as TrackResult, Tracker, TrackingError};
 use crate::store::{Batch, Db, StoreError};
 

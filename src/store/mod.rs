@@ -6,7 +6,7 @@
 //! - `runs`: run id → the `StoredRun` (info, params, tags, latest metrics, chunk
 //!   counts) as JSON;
 //! - `metric_chunks`: `[run id, key, seq]` → a `Uint8Array` of up to 16,384 points
-//!   (`core::metric_log::encode_chunk`);
+//!   (`core::tracking::metric_log::encode_chunk`);
 //! - `artifacts`: `[run id, path]` → the file's bytes as a `Uint8Array`;
 //! - `artifact_index`: `[run id, path]` → the file's size, so listings never read
 //!   the bytes;
@@ -22,8 +22,8 @@ use js_sys::{Array, Uint8Array};
 use rexie::{KeyRange, ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 
-use crate::core::metric_log::{decode_chunk, encode_chunk, MetricChunk};
-use crate::core::model::{Experiment, MetricPoint};
+use crate::core::tracking::metric_log::{decode_chunk, encode_chunk, MetricChunk};
+use crate::core::tracking::model::{Experiment, MetricPoint};
 use crate::core::tracking::StoredRun;
 
 /// IndexedDB version: bump when object stores are added.

@@ -8,7 +8,7 @@ use super::fields::{resolve_experiment_field, resolve_run_field, FieldKind, Fiel
 use super::lexer::CmpOp;
 use super::parser::parse_filter;
 use super::{ExperimentField, FilterError, RunField};
-use crate::core::model::{Experiment, Run};
+use crate::core::tracking::model::{Experiment, Run};
 
 /// A compiled `searchRuns` filter: conditions that must all hold.
 #[derive(Clone, Debug, Default)]

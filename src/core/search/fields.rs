@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::ast::Ident;
 use super::FilterError;
-use crate::core::model::{Experiment, Run};
+use crate::core::tracking::model::{Experiment, Run};
 
 /// A run column that a filter or order-by names.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

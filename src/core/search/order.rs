@@ -8,7 +8,7 @@ use std::fmt;
 use super::fields::{resolve_experiment_field, resolve_run_field, FieldValue};
 use super::parser::parse_order_clause;
 use super::{ExperimentField, FilterError, RunAttribute, RunField};
-use crate::core::model::{Experiment, Run};
+use crate::core::tracking::model::{Experiment, Run};
 
 /// One run order-by key: a column and a direction.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

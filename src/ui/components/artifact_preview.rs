@@ -10,7 +10,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::markdown::Markdown;
-use crate::core::artifacts::mime_type;
+use crate::core::tracking::artifacts::mime_type;
 use crate::service;
 
 /// Object URLs created for a view, revoked when the view goes away.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::artifact_preview::{file_name, format_size, ArtifactPreview, BlobUrls};
 use super::run_common::RunHandle;
-use crate::core::artifacts::list_children;
+use crate::core::tracking::artifacts::list_children;
 use crate::service;
 use crate::ui::Store;
 

@@ -36,7 +36,7 @@ use super::chart_draw::{draw, Colors, PALETTE_SIZE};
 use super::chart_model::{format_x, full_x_range, geometry, nearest, prepare, Prepared, XMode};
 use super::chart_watch::{watch_size_and_theme, Teardown};
 use crate::core::chart::{ema_smooth, zoom_to_pixels, MAX_SMOOTHING_WEIGHT};
-use crate::core::model::MetricPoint;
+use crate::core::tracking::model::MetricPoint;
 use crate::ui::components::format_value;
 
 /// One line of a [`MetricChart`]: a run's history of one metric.

@@ -8,7 +8,7 @@ use crate::core::chart::{
     format_duration_ms, format_tick, log_ticks, nice_domain, nice_step, nice_ticks, time_ticks,
     LinearScale, LogScale, Scale,
 };
-use crate::core::model::MetricPoint;
+use crate::core::tracking::model::MetricPoint;
 
 /// What the x axis measures.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::core::chart::{
     categorical_positions, format_tick, nice_ticks, normalize, numeric_values,
 };
-use crate::core::model::LifecycleStage;
+use crate::core::tracking::model::LifecycleStage;
 use crate::service;
 use crate::ui::components::format_value;
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::model::Run;
+use crate::core::tracking::model::Run;
 use crate::core::tracking::{Result as TrackResult, Tracker};
 use crate::service;
 use crate::ui::Store;

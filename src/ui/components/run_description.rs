@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::markdown::Markdown;
 use super::run_common::RunHandle;
-use crate::core::rules::TAG_NOTE;
+use crate::core::tracking::rules::TAG_NOTE;
 
 /// Shows the description, with an editor behind "Edit".
 #[component]

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::run_common::RunHandle;
 use crate::core::chart::format_duration_ms;
-use crate::core::model::{LifecycleStage, Run};
-use crate::core::rules::{TAG_SOURCE_NAME, TAG_SOURCE_TYPE};
+use crate::core::tracking::model::{LifecycleStage, Run};
+use crate::core::tracking::rules::{TAG_SOURCE_NAME, TAG_SOURCE_TYPE};
 use crate::service;
 use crate::ui::components::format_time;
 use crate::ui::href;

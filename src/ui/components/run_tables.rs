@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::run_common::RunHandle;
-use crate::core::model::MetricPoint;
+use crate::core::tracking::model::MetricPoint;
 use crate::ui::components::{format_time, format_value};
 
 /// Params, by key.

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::run_common::RunHandle;
-use crate::core::rules::TAG_NOTE;
+use crate::core::tracking::rules::TAG_NOTE;
 
 fn is_system(key: &str) -> bool {
     key.starts_with("mlflow.")

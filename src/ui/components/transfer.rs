@@ -78,7 +78,7 @@ async fn file_bytes(file: web_sys::File) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-fn describe(s: &crate::core::mlruns::Summary) -> String {
+fn describe(s: &crate::core::interchange::Summary) -> String {
     format!(
         "Imported {} experiments, {} runs, {} metric points, {} artifacts, {} registered models.",
         s.experiments, s.runs, s.metric_points, s.artifacts, s.registered_models

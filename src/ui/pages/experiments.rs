@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::core::model::{LifecycleStage, ViewType};
+use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::core::tracking::DEFAULT_EXPERIMENT_ID;
 use crate::service;
 use crate::ui::components::transfer::ImportExport;

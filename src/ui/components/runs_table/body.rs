@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use super::columns::{grid_template, total_width, Column, ROW_HEIGHT};
 use super::data::{DisplayRow, TableData};
 use super::SelectedRuns;
-use crate::core::model::{LifecycleStage, RunId};
 use crate::core::table_state::RunsTableState;
+use crate::core::tracking::model::{LifecycleStage, RunId};
 use crate::service;
 use crate::ui::href;
 

@@ -2,10 +2,10 @@
 //! or attribute the user adds by its column key (`metrics.acc`).
 
 use crate::core::chart::format_duration_ms;
-use crate::core::model::Run;
-use crate::core::rules::TAG_SOURCE_NAME;
 use crate::core::search::{RunAttribute, RunField};
 use crate::core::table_state::split_column_key;
+use crate::core::tracking::model::Run;
+use crate::core::tracking::rules::TAG_SOURCE_NAME;
 use crate::ui::components::{format_time, format_value};
 
 /// Duration is not a search attribute; the table sorts it itself (see `data`).

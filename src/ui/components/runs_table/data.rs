@@ -5,9 +5,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::core::model::{Run, RunId, ViewType};
 use crate::core::search::{parse_run_filter, sort_runs, FilterError, OrderKey};
 use crate::core::table_state::RunsTableState;
+use crate::core::tracking::model::{Run, RunId, ViewType};
 use crate::core::tracking::Tracker;
 
 use super::columns::{field, DURATION_KEY};

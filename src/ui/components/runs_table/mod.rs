@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::core::model::RunId;
 use crate::core::table_state::{OrderBy, RunsTableState};
+use crate::core::tracking::model::RunId;
 use crate::service;
 use crate::ui::Store;
 

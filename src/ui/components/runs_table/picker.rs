@@ -7,8 +7,8 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::model::ViewType;
 use crate::core::table_state::RunsTableState;
+use crate::core::tracking::model::ViewType;
 use crate::service;
 use crate::ui::Store;
 

@@ -9,9 +9,9 @@ use leptos_router::NavigateOptions;
 
 use super::data::TableData;
 use super::SelectedRuns;
-use crate::core::model::{LifecycleStage, ViewType};
 use crate::core::search::FilterError;
 use crate::core::table_state::RunsTableState;
+use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::service;
 use crate::ui::components::transfer::ExportButton;
 use crate::ui::components::url_query::encode_component;

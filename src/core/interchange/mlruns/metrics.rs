@@ -4,7 +4,7 @@
 //! `int()`/`float()`), without allocating per line; written with 3 fields and
 //! `repr(float)` values into one growing buffer.
 
-use crate::core::model::MetricPoint;
+use crate::core::tracking::model::MetricPoint;
 
 use super::error::{ImportError, ImportErrorKind};
 use super::pyfloat::{parse_python_float, parse_python_int, push_i64, push_python_float};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::core::rules::InvalidValue;
+use crate::core::tracking::rules::InvalidValue;
 
 /// Checks an artifact path: relative, `/`-separated, no `.`/`..`/empty segments.
 pub fn validate_artifact_path(path: &str) -> Result<(), InvalidValue> {

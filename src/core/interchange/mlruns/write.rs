@@ -4,14 +4,14 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::core::model::{Experiment, LifecycleStage};
-use crate::core::rules;
+use crate::core::tracking::model::{Experiment, LifecycleStage};
+use crate::core::tracking::rules;
 
 use super::archive::FileTree;
 use super::metrics::push_metric_lines;
 use super::read::{RESERVED_EXPERIMENT_DIRS, RUN_DIRS};
-use super::snapshot::{RunRecord, Selection, Snapshot};
 use super::yaml::YamlWriter;
+use crate::core::interchange::{RunRecord, Selection, Snapshot};
 
 /// The folder every export puts the store in.
 pub const STORE_DIR: &str = "mlruns";

@@ -3,14 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::core::model::{Experiment, LifecycleStage, Run, RunInfo, RunStatus};
-use crate::core::rules::{self, KeyKind, MAX_KEY_LEN};
+use crate::core::tracking::model::{Experiment, LifecycleStage, Run, RunInfo, RunStatus};
+use crate::core::tracking::rules::{self, KeyKind, MAX_KEY_LEN};
 
 use super::archive::FileTree;
 use super::error::{ImportError, ImportErrorKind};
 use super::metrics::parse_metric_file;
-use super::snapshot::{RunRecord, Snapshot};
 use super::yaml::{parse_meta, ExperimentMeta, RunMeta, YamlProblem};
+use crate::core::interchange::{RunRecord, Snapshot};
 
 /// Experiment sub-folders that are not runs (MLflow 3's list; 2.x lacks `models`).
 pub(super) const RESERVED_EXPERIMENT_DIRS: [&str; 4] = ["tags", "datasets", "traces", "models"];

@@ -12,17 +12,16 @@ pub mod error;
 mod metrics;
 pub mod pyfloat;
 pub mod read;
-pub mod snapshot;
 mod tarball;
 mod write;
 mod yaml;
 mod zipfile;
 
+use crate::core::interchange::{Selection, Snapshot};
 pub use archive::{read_archive, write_zip, ArchiveLimits, FileTree, StoreArchive};
 pub use error::{ImportError, ImportErrorKind};
 pub use pyfloat::python_float_repr;
 pub use read::read_store;
-pub use snapshot::{RunRecord, Selection, Snapshot, Summary};
 pub use write::{write_store, STORE_DIR};
 
 /// Reads an archive (zip, tar or tar.gz) holding an MLflow store into a snapshot.

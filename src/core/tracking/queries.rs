@@ -1,11 +1,11 @@
 //! `searchRuns` and `searchExperiments` over the tracker: filter, order, limit.
 //! The API and the UI both call these, so a filter means the same everywhere.
 
-use crate::core::model::{Experiment, Run, ViewType};
 use crate::core::search::{
     parse_experiment_filter, parse_experiment_order_by, parse_order_by, parse_run_filter,
     sort_experiments, sort_runs,
 };
+use crate::core::tracking::model::{Experiment, Run, ViewType};
 use crate::core::tracking::Tracker;
 
 /// Runs of `experiment_ids` (all experiments when empty) in `view` that match

@@ -216,7 +216,7 @@ impl Run {
     /// The parent run's id, from the `mlflow.parentRunId` tag.
     pub fn parent_run_id(&self) -> Option<&str> {
         self.tags
-            .get(crate::core::rules::TAG_PARENT_RUN_ID)
+            .get(crate::core::tracking::rules::TAG_PARENT_RUN_ID)
             .map(String::as_str)
     }
 }

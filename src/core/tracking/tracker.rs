@@ -13,9 +13,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::core::ids::IdGen;
-use crate::core::metric_log::{MetricChunk, MetricLog};
-use crate::core::model::*;
-use crate::core::rules::{self, InvalidValue};
+use crate::core::tracking::metric_log::{MetricChunk, MetricLog};
+use crate::core::tracking::model::*;
+use crate::core::tracking::rules::{self, InvalidValue};
 
 /// Id of the Default experiment.
 pub const DEFAULT_EXPERIMENT_ID: &str = "0";

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::core::model::{Experiment, ExperimentId, MetricPoint, Run, RunId};
+use crate::core::tracking::model::{Experiment, ExperimentId, MetricPoint, Run, RunId};
 
 /// A run with everything the file store holds for it.
 #[derive(Clone, Debug, PartialEq)]

@@ -10,7 +10,7 @@
 
 use crate::core::fxhash::FxHashMap;
 
-use crate::core::model::MetricPoint;
+use crate::core::tracking::model::MetricPoint;
 
 /// Points per stored chunk (24 bytes each: 384 KiB per full chunk).
 pub const CHUNK_POINTS: usize = 16_384;
