@@ -26,3 +26,17 @@ pub mod service;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 mod ui;
+
+/// The wasm entry point: mounts the UI when the page has the Ferroflow root element
+/// (the site itself); on other pages and in workers only the JS API is there.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("ferroflow-app"))
+    {
+        ui::mount(root);
+    }
+}

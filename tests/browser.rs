@@ -1,10 +1,14 @@
 //! Browser tests of the IndexedDB store and the service, in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use ferroflow::core::tracking::metric_log::MetricChunk;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ferroflow::core::tracking::codec::encode_record;
 use ferroflow::core::tracking::model::MetricPoint;
 use ferroflow::core::tracking::{NewRun, Tracker};
-use ferroflow::store::{Batch, Db};
+use ferroflow::store::{Batch, Db, StoreErrorKind, StoreEvent};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -21,7 +25,15 @@ fn pts(range: std::ops::Range<i64>) -> Vec<MetricPoint> {
 
 async fn fresh(name: &str) -> Db {
     Db::delete(name).await.unwrap();
-    Db::open(name).await.unwrap()
+    Db::open_quietly(name).await.unwrap()
+}
+
+/// Flushes everything `t` holds through `db`, as the service does.
+async fn flush(db: &Db, t: &mut Tracker) -> ferroflow::core::tracking::Merged {
+    let batch = t.take_batch();
+    let (merged, stored) = db.flush(&batch).await.unwrap();
+    t.committed(stored);
+    merged
 }
 
 #[wasm_bindgen_test]
@@ -44,23 +56,15 @@ async fn records_and_chunks_survive_reopening() {
         },
     )
     .unwrap();
-    let w = t.take_pending();
+    let merged = flush(&db, &mut t).await;
     assert_eq!(
-        w.chunks.iter().filter(|c| c.key == "loss").count(),
+        merged.chunks.iter().filter(|c| c.key == "loss").count(),
         3,
         "16384-point chunks"
     );
-    db.write(&Batch {
-        experiments: &w.experiments,
-        runs: &w.runs,
-        chunks: &w.chunks,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
     db.close();
 
-    let db = Db::open(name).await.unwrap();
+    let db = Db::open_quietly(name).await.unwrap();
     let (exps, runs) = db.load_all().await.unwrap();
     assert_eq!(exps.len(), 1);
     assert_eq!(runs[0].run.params["lr"], "0.1");
@@ -72,39 +76,146 @@ async fn records_and_chunks_survive_reopening() {
         runs[0].inline_metrics["nan"][0].value.is_nan(),
         "a one-point series lives in the run record"
     );
-    assert!(db.metric_history(&run, "nan").await.unwrap().is_empty());
+    assert!(db.metric_history(&run, "nan").await.unwrap()[0]
+        .value
+        .is_nan());
     assert!(db.metric_history(&run, "missing").await.unwrap().is_empty());
 }
 
+/// Two connections (as two tabs have) flushing to one run at once: IndexedDB runs
+/// the read-modify-write transactions one after the other, so both writers' params,
+/// tags and points are stored, and the series' chunks never collide.
 #[wasm_bindgen_test]
-async fn rewriting_the_tail_chunk_replaces_it() {
-    let db = fresh("ff-test-tail").await;
-    let chunk = |n: i64| MetricChunk {
-        run_id: "r".into(),
-        key: "k".into(),
-        seq: 0,
-        points: pts(0..n),
+async fn two_connections_flushing_at_once_keep_both_writers_changes() {
+    let name = "ff-test-two-writers";
+    let db_a = fresh(name).await;
+    let db_b = Db::open_quietly(name).await.unwrap();
+    let mut a = Tracker::load(vec![], vec![], 1, 5);
+    let run = a.create_run(NewRun::default(), 10).unwrap();
+    flush(&db_a, &mut a).await;
+    let (e, r) = db_b.load_all().await.unwrap();
+    let mut b = Tracker::load(e, r, 2, 5);
+    for round in 0..5 {
+        for i in 0..4_000 {
+            let step = round * 10_000 + i;
+            a.log_metric(
+                &run,
+                "loss",
+                MetricPoint {
+                    timestamp: 1,
+                    value: 0.5,
+                    step: 2 * step,
+                },
+            )
+            .unwrap();
+            b.log_metric(
+                &run,
+                "loss",
+                MetricPoint {
+                    timestamp: 1,
+                    value: 0.25,
+                    step: 2 * step + 1,
+                },
+            )
+            .unwrap();
+        }
+        a.log_params(&run, &[(format!("a{round}"), "1".into())])
+            .unwrap();
+        b.log_params(&run, &[(format!("b{round}"), "2".into())])
+            .unwrap();
+        b.set_tags(&run, &[(format!("tb{round}"), "x".into())])
+            .unwrap();
+        let (ba, bb) = (a.take_batch(), b.take_batch());
+        let (ra, rb) = futures::join!(db_a.flush(&ba), db_b.flush(&bb));
+        a.committed(ra.unwrap().1);
+        b.committed(rb.unwrap().1);
+    }
+    let (_, runs) = db_a.load_all().await.unwrap();
+    let stored = &runs[0];
+    assert_eq!(stored.run.params.len(), 10, "{:?}", stored.run.params);
+    assert_eq!(
+        stored
+            .run
+            .tags
+            .keys()
+            .filter(|k| k.starts_with("tb"))
+            .count(),
+        5
+    );
+    let history = db_a.metric_history(&run, "loss").await.unwrap();
+    assert_eq!(history.len(), 40_000, "every point of both writers");
+    let mut steps: Vec<i64> = history.iter().map(|p| p.step).collect();
+    steps.sort();
+    steps.dedup();
+    assert_eq!(steps.len(), 40_000, "none twice");
+    assert_eq!(
+        stored.metric_chunks["loss"], 3,
+        "16,384-point chunks, numbered in order"
+    );
+}
+
+/// Another tab opening a newer version closes this connection and says so; an open
+/// that has to wait for an old connection says why, then goes through.
+#[wasm_bindgen_test]
+async fn upgrades_elsewhere_close_this_connection_and_blocked_opens_are_reported() {
+    let name = "ff-test-lifecycle";
+    Db::delete(name).await.unwrap();
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let log = heard.clone();
+    let db = Db::open(name, Rc::new(move |e| log.borrow_mut().push(e)))
+        .await
+        .unwrap();
+    // a newer Ferroflow in another tab
+    let newer = raw_open(name, ferroflow::store::IDB_VERSION + 1).await;
+    assert_eq!(*heard.borrow(), vec![StoreEvent::Closed]);
+    let err = db.load_all().await.err().expect("closed");
+    assert_eq!(err.kind, StoreErrorKind::Closed);
+    assert!(err.message.contains("reload"), "{}", err.message);
+    // Now this version is the old one: opening it is refused clearly.
+    let err = Db::open_quietly(name).await.err().expect("newer");
+    assert_eq!(err.kind, StoreErrorKind::Newer);
+    newer.close();
+
+    // an old connection that never closes blocks the upgrade until it goes
+    let name = "ff-test-blocked";
+    Db::delete(name).await.unwrap();
+    let old = raw_open(name, 1).await;
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let log = heard.clone();
+    let opening = Db::open(name, Rc::new(move |e| log.borrow_mut().push(e)));
+    let release = async {
+        while heard.borrow().is_empty() {
+            sleep_a_tick().await;
+        }
+        assert_eq!(*heard.borrow(), vec![StoreEvent::Blocked]);
+        old.close();
     };
-    db.write(&Batch {
-        chunks: &[chunk(3)],
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    db.write(&Batch {
-        chunks: &[chunk(5)],
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    assert_eq!(db.metric_history("r", "k").await.unwrap().len(), 5);
-    db.write(&Batch {
-        replace_runs: &["r".into()],
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    assert!(db.metric_history("r", "k").await.unwrap().is_empty());
+    let (db, ()) = futures::join!(opening, release);
+    let db = db.unwrap();
+    assert_eq!(
+        *heard.borrow(),
+        vec![StoreEvent::Blocked, StoreEvent::Opened]
+    );
+    db.load_all().await.unwrap();
+}
+
+/// A raw connection that ignores `versionchange` (as a stuck old tab would).
+async fn raw_open(name: &str, version: u32) -> web_sys::IdbDatabase {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let req = factory.open_with_u32(name, version).unwrap();
+    let done = js_sys::Promise::new(&mut |ok, _| req.set_onsuccess(Some(&ok)));
+    wasm_bindgen_futures::JsFuture::from(done).await.unwrap();
+    req.result().unwrap().dyn_into().unwrap()
+}
+
+async fn sleep_a_tick() {
+    let p = js_sys::Promise::new(&mut |ok, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&ok, 5)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -147,11 +258,11 @@ async fn an_older_database_is_upgraded_in_place() {
     let old = b.build().await.unwrap();
     let mut t = Tracker::load(vec![], vec![], 1, 5);
     let run = t.create_run(NewRun::default(), 10).unwrap();
-    let w = t.take_pending();
+    let record = t.stored_run(&run).unwrap().clone();
     let tx = old
         .transaction(&["runs"], rexie::TransactionMode::ReadWrite)
         .unwrap();
-    let json = serde_json::to_string(&w.runs[0]).unwrap();
+    let json = encode_record(&record);
     tx.store("runs")
         .unwrap()
         .put(&json.into(), Some(&run.as_str().into()))
@@ -160,7 +271,7 @@ async fn an_older_database_is_upgraded_in_place() {
     tx.done().await.unwrap();
     old.close();
 
-    let db = Db::open(name).await.unwrap();
+    let db = Db::open_quietly(name).await.unwrap();
     let (_, runs) = db.load_all().await.unwrap();
     assert_eq!(runs[0].run.info.run_id, run, "records survive the upgrade");
     db.close();
@@ -193,7 +304,7 @@ async fn an_older_database_is_upgraded_in_place() {
         .unwrap();
     tx.done().await.unwrap();
     v2.close();
-    let db = Db::open(name).await.unwrap();
+    let db = Db::open_quietly(name).await.unwrap();
     assert_eq!(
         db.artifact_sizes(&run, "").await.unwrap(),
         vec![("old/model.bin".to_string(), 42)],
@@ -233,6 +344,6 @@ async fn a_database_from_a_newer_ferroflow_is_refused_clearly() {
         .unwrap();
     tx.done().await.unwrap();
     r.close();
-    let err = Db::open(name).await.err().expect("refused");
+    let err = Db::open_quietly(name).await.err().expect("refused");
     assert!(err.to_string().contains("newer Ferroflow"), "{err}");
 }

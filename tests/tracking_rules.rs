@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use ferroflow::core::tracking::model::*;
 use ferroflow::core::tracking::*;
 
+mod support;
+use support::MemStore;
+
 fn tracker() -> Tracker {
     Tracker::load(vec![], vec![], 42, 1_000)
 }
@@ -100,16 +103,18 @@ fn latest_metric_is_max_by_step_timestamp_value() {
 
 #[test]
 fn metric_points_leave_in_chunks_and_counts_are_stored() {
-    let mut t = tracker();
+    let mut store = MemStore::default();
+    let mut t = store.open(42, 1_000);
     let id = new_run(&mut t, "r");
     for i in 0..100 {
         t.log_metric(&id, "loss", pt(i, 10 + i, i as f64)).unwrap();
     }
-    let w = t.take_pending();
-    assert_eq!(w.chunks.len(), 1);
-    assert_eq!(w.chunks[0].points.len(), 100);
-    assert_eq!(w.runs[0].metric_chunks["loss"], 1);
-    assert!(t.take_pending().is_empty());
+    let merged = store.flush(&mut t);
+    assert_eq!(merged.chunks.len(), 1);
+    assert_eq!(merged.chunks[0].points.len(), 100);
+    assert_eq!(store.stored_run(&id).metric_chunks["loss"], 1);
+    assert!(!t.has_pending());
+    assert!(store.flush(&mut t).chunks.is_empty(), "nothing twice");
 }
 
 #[test]
@@ -194,32 +199,47 @@ fn nested_runs_carry_parent_tag_and_run_name_tag_renames() {
 }
 
 #[test]
-fn a_failed_write_is_stored_again_by_the_next_flush() {
-    let mut t = tracker();
+fn a_failed_write_is_stored_again_by_the_next_flush_unless_its_writer_was_told() {
+    let mut store = MemStore::default();
+    let mut t = store.open(42, 1_000);
     let id = new_run(&mut t, "r");
+    store.flush(&mut t);
     for i in 0..100 {
         t.log_metric(&id, "loss", pt(i, 10 + i, i as f64)).unwrap();
     }
-    let failed = t.take_pending();
-    assert_eq!(failed.chunks[0].points.len(), 100);
-    t.restore_pending(failed);
+    let told = t.next_ticket();
+    t.set_tags(&id, &[("told".into(), "1".into())]).unwrap();
+    t.set_tags(&id, &[("quiet".into(), "1".into())]).unwrap();
+    // the transaction aborts: the batch comes back
+    let failed = t.take_batch();
+    t.failed(failed.series, |ticket| ticket != told);
     t.log_metric(&id, "loss", pt(100, 200, 1.0)).unwrap();
-    let retry = t.take_pending();
-    assert_eq!(retry.runs.len(), 1, "the run record is written again");
-    let last = retry.chunks.last().unwrap();
+    store.flush(&mut t);
+    let history = store.history(&id, "loss");
     assert_eq!(
-        (last.seq, last.points.len()),
-        (0, 101),
-        "the newest copy of chunk 0 comes last"
+        history.len(),
+        101,
+        "the failed points first, then the newer one"
     );
-    assert!(t.take_pending().is_empty());
+    assert_eq!(
+        history.iter().map(|p| p.step).collect::<Vec<_>>(),
+        (0..=100).collect::<Vec<_>>()
+    );
+    let tags = store.stored_run(&id).run.tags;
+    assert!(
+        tags.contains_key("quiet"),
+        "retried: nobody was told it failed"
+    );
+    assert!(
+        !tags.contains_key("told"),
+        "dropped: its writer was told it failed"
+    );
 }
 
 #[test]
-fn an_imported_run_replaces_queued_changes_to_it() {
+fn an_imported_run_replaces_queued_points_to_it() {
     let mut t = tracker();
     let id = new_run(&mut t, "r");
-    t.take_pending();
     t.log_metric(&id, "loss", pt(0, 1, 1.0)).unwrap();
     let mut imported = t.stored_run(&id).unwrap().clone();
     imported.run.info.run_name = "from the archive".into();
@@ -227,7 +247,8 @@ fn an_imported_run_replaces_queued_changes_to_it() {
     t.replace_imported(vec![], vec![imported]);
     assert_eq!(t.run(&id).unwrap().info.run_name, "from the archive");
     assert!(
-        t.take_pending().is_empty(),
-        "nothing queued for it survives"
+        t.run(&id).unwrap().metrics.is_empty(),
+        "latest values replaced too"
     );
+    assert_eq!(t.pending_points(), 0, "queued points for it are dropped");
 }

@@ -66,8 +66,7 @@ pub fn import_archive(
         let bytes = super::artifacts::bytes_of(&data, "importArchive").await?;
         let imported = s
             .import_archive(&bytes, &|phase, f| progress(&cb, phase, f))
-            .await
-            .map_err(errors::invalid_arg)?;
+            .await?;
         let (sum, warnings) = (imported.summary, imported.warnings);
         Ok(to_js(&SummaryDto {
             experiments: sum.experiments,
@@ -96,8 +95,7 @@ pub fn export_archive(
             .export_archive(&experiment_ids, &run_ids, &|phase, f| {
                 progress(&cb, phase, f)
             })
-            .await
-            .map_err(errors::service)?;
+            .await?;
         let blob = super::artifacts::blob(&zip, "application/zip")?;
         Ok(blob.into())
     })

@@ -42,10 +42,7 @@ pub fn get_metric_history(
     with_service(move |s| async move {
         let run = required_string(&run_id, "runId")?;
         let key = required_string(&key, "key")?;
-        let pts = s
-            .metric_history(&run, &key)
-            .await
-            .map_err(errors::service)?;
+        let pts = s.metric_history(&run, &key).await?;
         let steps: Vec<f64> = pts.iter().map(|p| p.step as f64).collect();
         let ts: Vec<f64> = pts.iter().map(|p| p.timestamp as f64).collect();
         let vals: Vec<f64> = pts.iter().map(|p| p.value).collect();
@@ -91,12 +88,10 @@ async fn store_artifact(
     let path = required_string(path, "path")?;
     validate_artifact_path(&path).map_err(|e| errors::invalid_arg(e.0))?;
     let o = Opts::new(options, "options")?;
-    let run = super::logging::target_run(&s, &o.get("runId"))?;
-    s.read(|t| t.run(&run).map(|_| ()))
-        .map_err(errors::tracking)?;
-    s.write_files(&[(run, path, bytes)], &[])
-        .await
-        .map_err(|e| errors::internal(e.to_string()))?;
+    let run = super::logging::target_run(&o.get("runId"))?;
+    s.know_run(&run).await?;
+    s.read(|t| t.run(&run).map(drop))?;
+    s.write_files(&[(run, path, bytes)], &[]).await?;
     Ok(JsValue::UNDEFINED)
 }
 
@@ -182,7 +177,7 @@ pub fn list_artifacts(
     with_service(move |s| async move {
         let run = required_string(&run_id, "runId")?;
         let dir = super::args::opt_string(&path, "path")?.unwrap_or_default();
-        let files = s.artifact_sizes(&run, "").await.map_err(errors::service)?;
+        let files = s.artifact_sizes(&run, "").await?;
         let out = Array::new();
         for c in list_children(&files, &dir) {
             out.push(&to_js(&FileInfoDto {
@@ -204,16 +199,12 @@ pub fn download_artifact(
     with_service(move |s| async move {
         let run = required_string(&run_id, "runId")?;
         let path = required_string(&path, "path")?;
+        s.know_run(&run).await?;
+        s.read(|t| t.run(&run).map(drop))?;
         let bytes = s
             .artifact(&run, &path)
-            .await
-            .map_err(errors::service)?
-            .ok_or_else(|| {
-                errors::js_error(
-                    "RESOURCE_DOES_NOT_EXIST",
-                    &format!("Run '{run}' has no artifact '{path}'."),
-                )
-            })?;
+            .await?
+            .ok_or_else(|| errors::not_found(format!("Run '{run}' has no artifact '{path}'.")))?;
         Ok(blob(&bytes, mime_type(&path))?.into())
     })
 }

@@ -1,38 +1,53 @@
 //! Failures become JS `Error`s with a message a person can act on and MLflow's
-//! error code in `error.code`.
+//! error code in `error.code`. Each family's error converts here, at the boundary
+//! (`?` does it); nothing on the way turns an error into text and back.
 
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
+use crate::core::error::ErrorCode;
+use crate::core::interchange::mlruns::ImportError;
 use crate::core::tracking::TrackingError;
 use crate::service::ServiceError;
+use crate::store::StoreError;
 
 /// An `Error` with `code` set.
-pub fn js_error(code: &str, message: &str) -> JsValue {
+pub fn js_error(code: ErrorCode, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
-    let _ = Reflect::set(&e, &"code".into(), &code.into());
+    let _ = Reflect::set(&e, &"code".into(), &code.as_str().into());
     e.into()
 }
 
 /// A bad argument.
 pub fn invalid_arg(message: impl AsRef<str>) -> JsValue {
-    js_error("INVALID_PARAMETER_VALUE", message.as_ref())
+    js_error(ErrorCode::InvalidParameterValue, message.as_ref())
 }
 
-/// A refused tracking operation.
-pub fn tracking(e: TrackingError) -> JsValue {
-    js_error(e.code.as_str(), &e.message)
+/// Something missing.
+pub fn not_found(message: impl AsRef<str>) -> JsValue {
+    js_error(ErrorCode::ResourceDoesNotExist, message.as_ref())
 }
 
-/// Any service failure.
-pub fn service(e: ServiceError) -> JsValue {
-    match e {
-        ServiceError::Tracking(t) => tracking(t),
-        ServiceError::Store(s) => js_error("INTERNAL_ERROR", &s.to_string()),
+impl From<TrackingError> for JsValue {
+    fn from(e: TrackingError) -> Self {
+        js_error(e.code, &e.message)
     }
 }
 
-/// A storage or start-up failure given as text.
-pub fn internal(message: impl AsRef<str>) -> JsValue {
-    js_error("INTERNAL_ERROR", message.as_ref())
+impl From<StoreError> for JsValue {
+    fn from(e: StoreError) -> Self {
+        js_error(e.code(), &e.message)
+    }
+}
+
+impl From<ImportError> for JsValue {
+    fn from(e: ImportError) -> Self {
+        ServiceError::Import(e).into()
+    }
+}
+
+impl From<ServiceError> for JsValue {
+    fn from(e: ServiceError) -> Self {
+        js_error(e.code(), &e.to_string())
+    }
 }

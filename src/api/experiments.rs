@@ -5,13 +5,12 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{opt_string, required_string, Opts};
 use super::dto::{to_js, ExperimentDto};
-use super::{errors, with_service, write_by_id};
-use crate::core::tracking::model::{LifecycleStage, ViewType};
+use super::{errors, with_service, write_by_id, IdOf};
+use crate::core::tracking::model::ViewType;
 use crate::service::now_ms;
 
 fn experiment_js(s: &crate::service::Service, id: &str) -> Result<JsValue, JsValue> {
-    s.read(|t| t.experiment(id).map(|e| to_js(&ExperimentDto::from(e))))
-        .map_err(errors::tracking)
+    Ok(s.read(|t| t.experiment(id).map(|e| to_js(&ExperimentDto::from(e))))?)
 }
 
 /// `createExperiment(name, {tags?, artifactLocation?}) → id`.
@@ -28,9 +27,10 @@ pub fn create_experiment(
         let name = required_string(&name, "name")?;
         let o = Opts::new(&options, "createExperiment options")?;
         let (tags, loc) = (o.string_map("tags")?, o.string("artifactLocation")?);
-        let id = s
-            .write(|t| t.create_experiment(&name, loc, tags, now_ms()))
-            .map_err(errors::tracking)?;
+        // Names are unique across contexts: the merge refuses one another took first.
+        let (id, _) = s
+            .write_committed(|t| t.create_experiment(&name, loc, tags, now_ms()))
+            .await?;
         Ok(id.into())
     })
 }
@@ -40,22 +40,12 @@ pub fn create_experiment(
 pub fn set_experiment(#[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
     with_service(move |s| async move {
         let name = required_string(&name, "name")?;
-        let existing = s.read(|t| t.experiment_by_name(&name).cloned());
-        let id = match existing {
-            Some(e) if e.lifecycle_stage == LifecycleStage::Deleted => {
-                return Err(errors::js_error(
-                    "INVALID_STATE",
-                    &format!(
-                        "Cannot set a deleted experiment '{name}' as the active experiment. Restore it with mlflow.restoreExperiment('{}'), or pick another name.",
-                        e.experiment_id
-                    ),
-                ))
-            }
-            Some(e) => e.experiment_id,
-            None => s
-                .write(|t| t.create_experiment(&name, None, Default::default(), now_ms()))
-                .map_err(errors::tracking)?,
-        };
+        // Made here or found; when another context creates the name meanwhile, the
+        // merge resolves this call to that experiment.
+        let (mine, outcomes) = s
+            .write_committed(|t| t.set_experiment(&name, now_ms()))
+            .await?;
+        let id = outcomes.into_iter().flatten().next().unwrap_or(mine);
         super::set_active_experiment(Some(id.clone()));
         experiment_js(&s, &id)
     })
@@ -68,7 +58,7 @@ pub fn get_experiment(
 ) -> Promise {
     with_service(move |s| async move {
         let id = required_string(&experiment_id, "experimentId")?;
-        s.know_experiment(&id).await;
+        s.know_experiment(&id).await?;
         experiment_js(&s, &id)
     })
 }
@@ -80,6 +70,9 @@ pub fn get_experiment_by_name(
 ) -> Promise {
     with_service(move |s| async move {
         let name = required_string(&name, "name")?;
+        if s.read(|t| t.experiment_by_name(&name).is_none()) {
+            s.know_experiments().await?;
+        }
         Ok(s.read(|t| {
             t.experiment_by_name(&name)
                 .map(|e| to_js(&ExperimentDto::from(e)))
@@ -145,7 +138,7 @@ pub fn rename_experiment(
     #[wasm_bindgen(js_name = newName, unchecked_param_type = "string")] new_name: JsValue,
 ) -> Promise {
     match required_string(&new_name, "newName") {
-        Ok(n) => write_by_id(&experiment_id, "experimentId", move |t, id| {
+        Ok(n) => write_by_id(&experiment_id, IdOf::Experiment, move |t, id| {
             t.rename_experiment(id, &n, now_ms())
         }),
         Err(e) => Promise::reject(&e),
@@ -157,7 +150,7 @@ pub fn rename_experiment(
 pub fn delete_experiment(
     #[wasm_bindgen(js_name = experimentId, unchecked_param_type = "string")] experiment_id: JsValue,
 ) -> Promise {
-    write_by_id(&experiment_id, "experimentId", |t, id| {
+    write_by_id(&experiment_id, IdOf::Experiment, |t, id| {
         t.delete_experiment(id, now_ms())
     })
 }
@@ -167,7 +160,7 @@ pub fn delete_experiment(
 pub fn restore_experiment(
     #[wasm_bindgen(js_name = experimentId, unchecked_param_type = "string")] experiment_id: JsValue,
 ) -> Promise {
-    write_by_id(&experiment_id, "experimentId", |t, id| {
+    write_by_id(&experiment_id, IdOf::Experiment, |t, id| {
         t.restore_experiment(id, now_ms())
     })
 }
@@ -182,7 +175,7 @@ pub fn set_experiment_tag(
     let kv = required_string(&key, "key")
         .and_then(|k| Ok((k, opt_string(&value, "value")?.unwrap_or_default())));
     match kv {
-        Ok((k, v)) => write_by_id(&experiment_id, "experimentId", move |t, id| {
+        Ok((k, v)) => write_by_id(&experiment_id, IdOf::Experiment, move |t, id| {
             t.set_experiment_tag(id, &k, &v, now_ms())
         }),
         Err(e) => Promise::reject(&e),
@@ -196,7 +189,7 @@ pub fn delete_experiment_tag(
     #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
 ) -> Promise {
     match required_string(&key, "key") {
-        Ok(k) => write_by_id(&experiment_id, "experimentId", move |t, id| {
+        Ok(k) => write_by_id(&experiment_id, IdOf::Experiment, move |t, id| {
             t.delete_experiment_tag(id, &k)
         }),
         Err(e) => Promise::reject(&e),

@@ -9,7 +9,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use super::args::{describe, required_string, string_map, value_to_string, Opts};
-use super::{errors, settle, svc};
+use super::{errors, settle, svc, with_service};
 use crate::core::tracking::model::MetricPoint;
 use crate::service::{now_ms, Service};
 
@@ -37,7 +37,7 @@ thread_local! {
 }
 
 /// The run to log to: `runId` if given, else the active run, else a new one.
-pub(super) fn target_run(s: &std::rc::Rc<Service>, run_id: &JsValue) -> Result<String, JsValue> {
+pub(super) fn target_run(run_id: &JsValue) -> Result<String, JsValue> {
     if let Some(id) = run_id.as_string() {
         return Ok(id);
     }
@@ -50,8 +50,12 @@ pub(super) fn target_run(s: &std::rc::Rc<Service>, run_id: &JsValue) -> Result<S
     if let Some(id) = super::active_run_id() {
         return Ok(id);
     }
-    let _ = s;
     super::runs::start_run_now(&Opts::new(&JsValue::UNDEFINED, "")?)
+}
+
+/// Whether this context's view knows the run (else it is read through first).
+fn knows(s: &Service, run: &str) -> bool {
+    s.read(|t| t.run(run).is_ok())
 }
 
 fn whole_number(v: &JsValue, what: &str, key: &str) -> Result<Option<i64>, JsValue> {
@@ -122,8 +126,7 @@ fn log_one(
         value,
         step: step.unwrap_or(0),
     };
-    s.write(|t| t.log_metric(run, key, point))
-        .map_err(errors::tracking)
+    Ok(s.write(|t| t.log_metric(run, key, point))?)
 }
 
 /// `logMetric(key, value, {step?, timestamp?, runId?})`: queues one point and returns
@@ -140,12 +143,43 @@ pub fn log_metric(
 
     match log_metric_fast(key, &value, &options) {
         Ok(()) => RESOLVED.with(Promise::clone),
-        Err(e) => Promise::reject(&e),
+        // A run id this context does not know: read it through, then log.
+        Err(Missed::UnknownRun(run)) => {
+            let key = key.to_owned();
+            with_service(move |s| async move {
+                s.know_run(&run).await?;
+                let (step, ts, _) = metric_options(&options, &key)?;
+                let v = metric_value(&value, &key)?;
+                log_one(&s, &run, &key, v, step, ts)?;
+                Ok(JsValue::UNDEFINED)
+            })
+        }
+        Err(Missed::Refused(e)) => Promise::reject(&e),
+    }
+}
+
+/// Why the synchronous path did not log a point.
+enum Missed {
+    /// Refused, with the error to reject with.
+    Refused(JsValue),
+    /// Addressed to a run this context does not know yet.
+    UnknownRun(String),
+}
+
+impl From<JsValue> for Missed {
+    fn from(e: JsValue) -> Self {
+        Missed::Refused(e)
+    }
+}
+
+impl From<crate::core::tracking::TrackingError> for Missed {
+    fn from(e: crate::core::tracking::TrackingError) -> Self {
+        Missed::Refused(e.into())
     }
 }
 
 /// The hot path: the active run, a step or nothing as options, the cached clock.
-fn log_metric_fast(key: &str, value: &JsValue, options: &JsValue) -> Result<(), JsValue> {
+fn log_metric_fast(key: &str, value: &JsValue, options: &JsValue) -> Result<(), Missed> {
     let s = svc()?;
     let v = metric_value(value, key)?;
     let step = fast_step(options);
@@ -159,8 +193,11 @@ fn log_metric_fast(key: &str, value: &JsValue, options: &JsValue) -> Result<(), 
     }
     if step == f64::NEG_INFINITY {
         let (step, ts, run_id) = metric_options(options, key)?;
-        let run = target_run(&s, &run_id)?;
-        return log_one(&s, &run, key, v, step, ts);
+        let run = target_run(&run_id)?;
+        if !knows(&s, &run) {
+            return Err(Missed::UnknownRun(run));
+        }
+        return Ok(log_one(&s, &run, key, v, step, ts)?);
     }
     let step = if step.is_nan() {
         0
@@ -174,11 +211,10 @@ fn log_metric_fast(key: &str, value: &JsValue, options: &JsValue) -> Result<(), 
     };
     let logged = super::with_active_run(|run| s.write(|t| t.log_metric(run, key, point)));
     match logged {
-        Some(r) => r.map_err(errors::tracking),
+        Some(r) => Ok(r?),
         None => {
-            let run = target_run(&s, &JsValue::UNDEFINED)?;
-            s.write(|t| t.log_metric(&run, key, point))
-                .map_err(errors::tracking)
+            let run = target_run(&JsValue::UNDEFINED)?;
+            Ok(s.write(|t| t.log_metric(&run, key, point))?)
         }
     }
 }
@@ -193,7 +229,7 @@ pub fn log_metrics(
 ) -> Promise {
     let options = options.unwrap_or(JsValue::UNDEFINED);
 
-    settle((|| {
+    let parsed = (|| {
         let s = svc()?;
         let obj = metrics.dyn_ref::<js_sys::Object>().ok_or_else(|| {
             errors::invalid_arg(format!(
@@ -213,19 +249,25 @@ pub fn log_metrics(
             points.push((metric_value(&pair.get(1), &key)?, key));
         }
         let (step, ts, run_id) = metric_options(&options, "(logMetrics)")?;
-        let run = target_run(&s, &run_id)?;
+        let run = target_run(&run_id)?;
         let ts = Some(ts.unwrap_or_else(now_ms));
-        for (value, key) in points {
-            log_one(&s, &run, &key, value, step, ts)?;
-        }
-        Ok(JsValue::UNDEFINED)
-    })())
-}
-
-fn run_of(options: &JsValue) -> Result<String, JsValue> {
-    let s = svc()?;
-    let o = Opts::new(options, "options")?;
-    target_run(&s, &o.get("runId"))
+        Ok::<_, JsValue>((s, run, points, step, ts))
+    })();
+    let log_all =
+        |(s, run, points, step, ts): (std::rc::Rc<Service>, String, Vec<(f64, String)>, _, _)| {
+            for (value, key) in points {
+                log_one(&s, &run, &key, value, step, ts)?;
+            }
+            Ok::<_, JsValue>(JsValue::UNDEFINED)
+        };
+    match parsed {
+        Ok(p) if !knows(&p.0, &p.1) => with_service(move |s| async move {
+            s.know_run(&p.1).await?;
+            log_all(p)
+        }),
+        Ok(p) => settle(log_all(p)),
+        Err(e) => Promise::reject(&e),
+    }
 }
 
 type PairsWrite = fn(
@@ -241,20 +283,26 @@ fn one_pair(key: &JsValue, value: &JsValue) -> Result<Vec<(String, String)>, JsV
     Ok(vec![(key, value)])
 }
 
-/// Writes key/value pairs to the target run, all or nothing.
+/// Writes key/value pairs to the target run, all or nothing; resolves once merged
+/// into the store (a param value another writer set first is refused then).
 fn write_pairs(
     pairs: Result<Vec<(String, String)>, JsValue>,
     options: Option<JsValue>,
     write: PairsWrite,
 ) -> Promise {
-    settle((|| {
+    let target = (|| {
         let pairs = pairs?;
-        let run = run_of(&options.unwrap_or(JsValue::UNDEFINED))?;
-        svc()?
-            .write(|t| write(t, &run, &pairs))
-            .map_err(errors::tracking)?;
+        let o = Opts::new(&options.unwrap_or(JsValue::UNDEFINED), "options")?;
+        let run_id = o.get("runId");
+        svc()?;
+        Ok::<_, JsValue>((pairs, target_run(&run_id)?))
+    })();
+    with_service(move |s| async move {
+        let (pairs, run) = target?;
+        s.know_run(&run).await?;
+        s.write_committed(|t| write(t, &run, &pairs)).await?;
         Ok(JsValue::UNDEFINED)
-    })())
+    })
 }
 
 /// `logParam(key, value, {runId?})`.

@@ -34,7 +34,8 @@ thread_local! {
 /// The service once `ready()` resolved; a clear error before.
 fn svc() -> Result<Rc<Service>, JsValue> {
     service::ready().ok_or_else(|| {
-        errors::internal(
+        errors::js_error(
+            crate::core::error::ErrorCode::InvalidState,
             "Ferroflow is not ready yet: import 'mlflow.js' (it waits for start-up), or await mlflow.ready() first.",
         )
     })
@@ -47,7 +48,7 @@ where
     Fut: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
 {
     future_to_promise(async move {
-        let s = service::service().await.map_err(errors::internal)?;
+        let s = service::service().await?;
         f(s).await
     })
 }
@@ -60,19 +61,36 @@ fn settle(r: Result<JsValue, JsValue>) -> Promise {
     }
 }
 
-/// A tracker change addressed by an id argument (`runId`, `experimentId`), as a
-/// settled Promise.
+/// What an id argument names.
+#[derive(Clone, Copy)]
+enum IdOf {
+    Run,
+    Experiment,
+}
+
+/// A change addressed by an id argument (`runId`, `experimentId`): an id this context
+/// does not know is read through to the store first (another context may have made
+/// it a moment ago); resolves once the change is merged into the store.
 fn write_by_id(
     id: &JsValue,
-    what: &str,
-    f: impl FnOnce(&mut crate::core::tracking::Tracker, &str) -> crate::core::tracking::Result<()>,
+    of: IdOf,
+    f: impl FnOnce(&mut crate::core::tracking::Tracker, &str) -> crate::core::tracking::Result<()>
+        + 'static,
 ) -> Promise {
-    settle((|| {
-        let s = svc()?;
-        let id = args::required_string(id, what)?;
-        s.write(|t| f(t, &id)).map_err(errors::tracking)?;
+    let what = match of {
+        IdOf::Run => "runId",
+        IdOf::Experiment => "experimentId",
+    };
+    let id = args::required_string(id, what);
+    with_service(move |s| async move {
+        let id = id?;
+        match of {
+            IdOf::Run => s.know_run(&id).await?,
+            IdOf::Experiment => s.know_experiment(&id).await?,
+        }
+        s.write_committed(|t| f(t, &id)).await?;
         Ok(JsValue::UNDEFINED)
-    })())
+    })
 }
 
 /// Opens the store (once); resolves when the API is usable.
@@ -85,9 +103,7 @@ pub fn ready() -> Promise {
 #[wasm_bindgen(js_name = flush)]
 pub fn flush() -> Promise {
     with_service(|s| async move {
-        s.flush()
-            .await
-            .map_err(|e| errors::internal(e.to_string()))?;
+        s.flush().await?;
         Ok(JsValue::UNDEFINED)
     })
 }
@@ -128,17 +144,4 @@ fn page_url() -> String {
         .and_then(|loc| js_sys::Reflect::get(&loc, &"href".into()).ok())
         .and_then(|h| h.as_string())
         .unwrap_or_default()
-}
-
-/// Mounts the UI when the page has the Ferroflow root element (the site itself);
-/// on other pages and in workers only the API is set up.
-#[wasm_bindgen(start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("ferroflow-app"))
-    {
-        crate::ui::mount(root);
-    }
 }

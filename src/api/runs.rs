@@ -5,14 +5,14 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{required_string, Opts};
 use super::dto::{to_js, RunDto};
-use super::{errors, svc, with_service, write_by_id};
+use super::{errors, svc, with_service, write_by_id, IdOf};
+use crate::core::error::ErrorCode;
 use crate::core::tracking::model::RunStatus;
-use crate::core::tracking::{NewRun, RunSource};
+use crate::core::tracking::{NewRun, RunSource, Tracker};
 use crate::service::{now_ms, Service};
 
 pub(super) fn run_js(s: &Service, id: &str) -> Result<JsValue, JsValue> {
-    s.read(|t| t.run(id).map(|r| to_js(&RunDto::from(r))))
-        .map_err(errors::tracking)
+    Ok(s.read(|t| t.run(id).map(|r| to_js(&RunDto::from(r))))?)
 }
 
 fn source() -> RunSource {
@@ -26,7 +26,7 @@ fn source() -> RunSource {
 fn already_active() -> JsValue {
     let active = super::active_run_id().unwrap_or_default();
     errors::js_error(
-        "INVALID_STATE",
+        ErrorCode::InvalidState,
         &format!(
             "Run with UUID {active} is already active. To start a new run, first end the current run with mlflow.endRun(). To start a nested run, call startRun({{nested: true}})."
         ),
@@ -54,8 +54,7 @@ pub(super) fn start_run_now(o: &Opts) -> Result<String, JsValue> {
                 )));
             }
             t.set_terminated(&resume, RunStatus::Running, now_ms())
-        })
-        .map_err(errors::tracking)?;
+        })?;
         super::push_active_run(resume.clone());
         return Ok(resume);
     }
@@ -74,9 +73,7 @@ pub(super) fn start_run_now(o: &Opts) -> Result<String, JsValue> {
         description: o.string("description")?,
         source: source(),
     };
-    let id = s
-        .write(|t| t.create_run(args, now_ms()))
-        .map_err(errors::tracking)?;
+    let id = s.write(|t| t.create_run(args, now_ms()))?;
     super::push_active_run(id.clone());
     Ok(id)
 }
@@ -90,7 +87,21 @@ pub fn start_run(
 
     with_service(move |s| async move {
         let o = Opts::new(&options, "startRun options")?;
+        // A run to resume (or a parent) may come from another context.
+        for key in ["runId", "parentRunId"] {
+            if let Some(id) = o.string(key)? {
+                s.know_run(&id).await?;
+            }
+        }
+        let first = s.read(Tracker::next_ticket);
         let id = start_run_now(&o)?;
+        // Resolve once the run is stored: its id then works in every context.
+        if let Err(e) = s.committed_since(first).await {
+            if super::active_run_id().as_deref() == Some(id.as_str()) {
+                super::pop_active_run();
+            }
+            return Err(e.into());
+        }
         run_js(&s, &id)
     })
 }
@@ -126,12 +137,9 @@ pub fn end_run(
     with_service(move |s| async move {
         let status = parse_status(&status, RunStatus::Finished)?;
         if let Some(id) = super::pop_active_run() {
-            s.write(|t| t.set_terminated(&id, status, now_ms()))
-                .map_err(errors::tracking)?;
+            s.write(|t| t.set_terminated(&id, status, now_ms()))?;
         }
-        s.flush()
-            .await
-            .map_err(|e| errors::internal(e.to_string()))?;
+        s.flush().await?;
         Ok(JsValue::UNDEFINED)
     })
 }
@@ -143,7 +151,7 @@ pub fn get_run(
 ) -> Promise {
     with_service(move |s| async move {
         let id = required_string(&run_id, "runId")?;
-        s.know_run(&id).await;
+        s.know_run(&id).await?;
         run_js(&s, &id)
     })
 }
@@ -162,6 +170,10 @@ pub fn search_runs(
         let filter = o.string("filter")?.unwrap_or_default();
         let order = o.strings("orderBy")?;
         let max = super::experiments::max_results(&o)?;
+        for id in &ids {
+            s.know_experiment(id).await?;
+            s.read(|t| t.experiment(id).map(drop))?;
+        }
         let out = js_sys::Array::new();
         s.read(|t| {
             let runs =
@@ -181,7 +193,7 @@ pub fn search_runs(
 pub fn delete_run(
     #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
 ) -> Promise {
-    write_by_id(&run_id, "runId", |t, id| t.delete_run(id, now_ms()))
+    write_by_id(&run_id, IdOf::Run, |t, id| t.delete_run(id, now_ms()))
 }
 
 /// `restoreRun(runId)`.
@@ -189,7 +201,7 @@ pub fn delete_run(
 pub fn restore_run(
     #[wasm_bindgen(js_name = runId, unchecked_param_type = "string")] run_id: JsValue,
 ) -> Promise {
-    write_by_id(&run_id, "runId", |t, id| t.restore_run(id))
+    write_by_id(&run_id, IdOf::Run, |t, id| t.restore_run(id))
 }
 
 /// `setTerminated(runId, status = "FINISHED")`.
@@ -201,7 +213,7 @@ pub fn set_terminated(
     let status = status.unwrap_or(JsValue::UNDEFINED);
 
     match parse_status(&status, RunStatus::Finished) {
-        Ok(st) => write_by_id(&run_id, "runId", move |t, id| {
+        Ok(st) => write_by_id(&run_id, IdOf::Run, move |t, id| {
             t.set_terminated(id, st, now_ms())
         }),
         Err(e) => Promise::reject(&e),

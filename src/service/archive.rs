@@ -2,12 +2,13 @@
 //! transaction; an export gathers a `Snapshot` back from the store.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use super::{Service, ServiceError};
 use crate::core::interchange::mlruns::{export_zip, import_archive, ArchiveLimits};
 use crate::core::interchange::{RunRecord, Selection, Snapshot, Summary};
-use crate::core::tracking::metric_log::{MetricChunk, CHUNK_POINTS, INLINE_POINTS};
-use crate::core::tracking::StoredRun;
+use crate::core::tracking::metric_log::append_series;
+use crate::core::tracking::{Needs, StoredRun};
 use crate::store::{Batch, StoreError};
 
 /// Key suffix marking an empty directory kept among the extra files.
@@ -40,14 +41,13 @@ async fn yield_now() {
 impl Service {
     /// Imports an archive's bytes all-or-nothing.
     pub async fn import_archive(
-        &self,
+        self: &Rc<Self>,
         bytes: &[u8],
         progress: Progress<'_>,
-    ) -> Result<Imported, String> {
+    ) -> Result<Imported, ServiceError> {
         progress("parse", 0.2);
         yield_now().await;
-        let snap = import_archive(bytes, &ArchiveLimits::default())
-            .map_err(|e| format!("Import failed: {e}"))?;
+        let snap = import_archive(bytes, &ArchiveLimits::default())?;
         let warnings = snap.warnings.clone();
         let experiment_ids = snap
             .experiments
@@ -56,10 +56,13 @@ impl Service {
             .collect();
         progress("store", 0.6);
         yield_now().await;
-        let summary = self
-            .import_snapshot(snap)
-            .await
-            .map_err(|e| format!("Import failed, nothing was changed: {e}"))?;
+        let summary = self.import_snapshot(snap).await.map_err(|e| match e {
+            ServiceError::Store(e) => ServiceError::Store(StoreError {
+                message: format!("Import failed, nothing was changed: {e}"),
+                ..e
+            }),
+            e => e,
+        })?;
         progress("done", 1.0);
         Ok(Imported {
             summary,
@@ -70,7 +73,7 @@ impl Service {
 
     /// A zip of the selection (everything when both lists are empty) that MLflow reads.
     pub async fn export_archive(
-        &self,
+        self: &Rc<Self>,
         experiment_ids: &[String],
         run_ids: &[String],
         progress: Progress<'_>,
@@ -95,7 +98,7 @@ impl Service {
     /// Stores an imported snapshot, merging by id: an imported experiment or run
     /// replaces the one with the same id (its old metric chunks and artifacts go, in
     /// the same transaction).
-    pub async fn import_snapshot(&self, snap: Snapshot) -> Result<Summary, StoreError> {
+    pub async fn import_snapshot(self: &Rc<Self>, snap: Snapshot) -> Result<Summary, ServiceError> {
         let summary = snap.summary();
         let mut runs = Vec::with_capacity(snap.runs.len());
         let (mut chunks, mut replaced, mut artifacts) = (Vec::new(), Vec::new(), Vec::new());
@@ -104,23 +107,12 @@ impl Service {
             // Whatever is stored under this id (here or by another tab) is replaced.
             replaced.push(id.clone());
             let mut stored = StoredRun::new(rec.run);
+            // Latest values as the importer read them (MLflow's choice), not recomputed.
+            let latest = stored.run.metrics.clone();
             for (key, points) in rec.history {
-                if points.len() <= INLINE_POINTS {
-                    stored.inline_metrics.insert(key, points);
-                    continue;
-                }
-                let mut seq = 0;
-                for part in points.chunks(CHUNK_POINTS) {
-                    chunks.push(MetricChunk {
-                        run_id: id.clone(),
-                        key: key.clone(),
-                        seq,
-                        points: part.to_vec(),
-                    });
-                    seq += 1;
-                }
-                stored.metric_chunks.insert(key, seq);
+                chunks.extend(append_series(&mut stored, &key, None, &points));
             }
+            stored.run.metrics = latest;
             artifacts.extend(rec.artifacts.into_iter().map(|(p, b)| (id.clone(), p, b)));
             runs.push(stored);
         }
@@ -146,39 +138,41 @@ impl Service {
     /// empty) with their full histories and artifacts, and every experiment and
     /// extra file (the exporter keeps what the selection needs).
     pub async fn export_snapshot(
-        &self,
+        self: &Rc<Self>,
         experiment_ids: &[String],
         run_ids: &[String],
     ) -> Result<Snapshot, ServiceError> {
         self.flush().await?;
         let all = experiment_ids.is_empty() && run_ids.is_empty();
         for id in experiment_ids {
+            self.know_experiment(id).await?;
             self.read(|t| t.experiment(id).map(drop))?;
         }
         for id in run_ids {
+            self.know_run(id).await?;
             self.read(|t| t.run(id).map(drop))?;
         }
-        let (experiments, stored) = self.read(|t| {
-            let runs: Vec<StoredRun> = t
-                .runs()
-                .filter(|r| {
-                    all || experiment_ids.contains(&r.info.experiment_id)
-                        || run_ids.contains(&r.info.run_id)
-                })
-                .filter_map(|r| t.stored_run(&r.info.run_id).ok().cloned())
-                .collect();
-            (t.experiments().cloned().collect::<Vec<_>>(), runs)
-        });
+        // The records as stored (other contexts' latest changes included).
+        let (experiments, mut stored) = if all {
+            self.db.load_all().await?
+        } else {
+            let needs = Needs {
+                all_experiments: true,
+                runs: run_ids.iter().cloned().collect(),
+                runs_of_experiments: experiment_ids.iter().cloned().collect(),
+                ..Needs::default()
+            };
+            let stored = self.db.load(&needs).await?;
+            let runs = stored.runs.into_values();
+            (stored.experiments.into_values().collect(), runs.collect())
+        };
+        stored.sort_by(|a, b| a.run.info.run_id.cmp(&b.run.info.run_id));
         let mut runs = Vec::with_capacity(stored.len());
         for s in stored {
             let id = s.run.info.run_id.clone();
             let mut history = BTreeMap::new();
             for key in s.metric_keys() {
-                let points = match s.inline_metrics.get(key) {
-                    Some(points) if !s.metric_chunks.contains_key(key) => points.clone(),
-                    _ => self.db.metric_history(&id, key).await?,
-                };
-                history.insert(key.clone(), points);
+                history.insert(key.clone(), self.db.history_of(&s, key).await?);
             }
             let artifacts = self.db.artifacts_of(&id).await?.into_iter().collect();
             runs.push(RunRecord {

@@ -71,7 +71,7 @@ fn App() -> impl IntoView {
                 s.subscribe(std::rc::Rc::new(move || rev.update(|r| *r += 1)));
                 store.status.set(Some(Ok(())));
             }
-            Err(e) => store.status.set(Some(Err(e))),
+            Err(e) => store.status.set(Some(Err(e.to_string()))),
         }
     });
     let base = base_path();

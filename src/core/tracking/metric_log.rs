@@ -1,32 +1,25 @@
-//! The metric write path: points queue in memory per (run, key) series and leave in
-//! chunks of up to [`CHUNK_POINTS`] points, so storage holds a few records per series
-//! instead of one per point.
+//! The metric write path: points queue in memory per (run, key) series and, when a
+//! flush merges them into storage, are appended to the stored series in chunks of up
+//! to [`CHUNK_POINTS`] points, so storage holds a few records per series instead of
+//! one per point.
 //!
-//! The last, partly filled chunk of a series ("tail") stays in memory and is rewritten
-//! under the same sequence number until it is full, so frequent flushes do not leave
-//! thousands of tiny chunks behind. A series of at most [`INLINE_POINTS`] points is
-//! not chunked at all: it travels inside its run's record (a sweep of 10,000 runs
-//! with 10 metrics each would otherwise write 100,000 one-point records).
+//! The last, partly filled chunk of a series (its "tail") is rewritten under the same
+//! sequence number until it is full. A flush reads the tail *as stored*, inside the
+//! same transaction that rewrites it, so writers in several tabs append to one series
+//! without overwriting each other's points or reusing a sequence number. A series of
+//! at most [`INLINE_POINTS`] points is not chunked at all: it travels inside its run's
+//! record (a sweep of 10,000 runs with 10 metrics each would otherwise write 100,000
+//! one-point records).
 
 use crate::core::fxhash::FxHashMap;
 
 use crate::core::tracking::model::MetricPoint;
+use crate::core::tracking::records::StoredRun;
 
 /// Points per stored chunk (24 bytes each: 384 KiB per full chunk).
 pub const CHUNK_POINTS: usize = 16_384;
 /// Longest history kept inline in its run's record instead of in chunks.
 pub const INLINE_POINTS: usize = 64;
-
-/// What [`MetricLog::drain`] hands over for storing.
-#[derive(Debug, Default)]
-pub struct Drained {
-    /// Chunks to store.
-    pub chunks: Vec<MetricChunk>,
-    /// Per (run, key): chunks the series now has in storage (0 = kept inline).
-    pub counts: Vec<(String, String, u32)>,
-    /// Per (run, key): the whole history of a series small enough to stay inline.
-    pub inline: Vec<(String, String, Vec<MetricPoint>)>,
-}
 
 /// A chunk ready to store: `points` replace whatever was stored at `(run_id, key, seq)`.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,54 +34,37 @@ pub struct MetricChunk {
     pub points: Vec<MetricPoint>,
 }
 
-#[derive(Debug, Default)]
-struct Series {
-    /// Sequence number of the tail chunk.
-    tail_seq: u32,
-    /// Points already stored in the tail chunk.
-    tail: Vec<MetricPoint>,
-    /// Points logged since the last drain.
-    pending: Vec<MetricPoint>,
-    /// The run ended: forget the series once its last points are drained.
-    released: bool,
+/// Points of one series waiting to be stored, in logging order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesPoints {
+    /// The run.
+    pub run_id: String,
+    /// The metric key.
+    pub key: String,
+    /// The points.
+    pub points: Vec<MetricPoint>,
 }
 
 /// Queued metric points of every series.
 #[derive(Debug, Default)]
 pub struct MetricLog {
-    /// run id → metric key → series; nested so lookups by `&str` allocate nothing.
-    series: FxHashMap<String, FxHashMap<String, Series>>,
+    /// run id → metric key → points; nested so lookups by `&str` allocate nothing.
+    series: FxHashMap<String, FxHashMap<String, Vec<MetricPoint>>>,
     pending_points: usize,
 }
 
 impl MetricLog {
-    /// Queues a point. For a series this log has not seen yet, `stored` tells what is
-    /// already stored of it: its chunk count and, when it is inline, its points.
-    pub fn push(
-        &mut self,
-        run_id: &str,
-        key: &str,
-        point: MetricPoint,
-        stored: impl FnOnce() -> (u32, Vec<MetricPoint>),
-    ) {
+    /// Queues a point (the hot path: no allocation once the series exists).
+    pub fn push(&mut self, run_id: &str, key: &str, point: MetricPoint) {
         self.pending_points += 1;
-        // Look up by borrowed strings first: the hot path allocates nothing.
         if let Some(s) = self.series.get_mut(run_id).and_then(|m| m.get_mut(key)) {
-            s.pending.push(point);
-            s.released = false;
+            s.push(point);
             return;
         }
-        let (tail_seq, tail) = stored();
-        let s = Series {
-            tail_seq,
-            tail,
-            pending: vec![point],
-            released: false,
-        };
         self.series
             .entry(run_id.to_owned())
             .or_default()
-            .insert(key.to_owned(), s);
+            .insert(key.to_owned(), vec![point]);
     }
 
     /// Points queued and not drained yet.
@@ -96,74 +72,82 @@ impl MetricLog {
         self.pending_points
     }
 
-    /// Moves every pending point into chunks (or an inline history).
-    pub fn drain(&mut self) -> Drained {
-        let mut out = Drained::default();
-        let all = self
-            .series
-            .iter_mut()
-            .flat_map(|(r, m)| m.iter_mut().map(move |(k, s)| (r, k, s)));
-        for (run_id, key, s) in all {
-            if s.pending.is_empty() {
-                continue;
-            }
-            s.tail.append(&mut s.pending);
-            if s.tail_seq == 0 && s.tail.len() <= INLINE_POINTS {
-                out.counts.push((run_id.clone(), key.clone(), 0));
-                out.inline
-                    .push((run_id.clone(), key.clone(), s.tail.clone()));
-                continue;
-            }
-            while s.tail.len() >= CHUNK_POINTS {
-                let rest = s.tail.split_off(CHUNK_POINTS);
-                let full = std::mem::replace(&mut s.tail, rest);
-                out.chunks.push(MetricChunk {
-                    run_id: run_id.clone(),
-                    key: key.clone(),
-                    seq: s.tail_seq,
-                    points: full,
-                });
-                s.tail_seq += 1;
-            }
-            if !s.tail.is_empty() {
-                out.chunks.push(MetricChunk {
-                    run_id: run_id.clone(),
-                    key: key.clone(),
-                    seq: s.tail_seq,
-                    points: s.tail.clone(),
-                });
-            }
-            let stored = s.tail_seq + u32::from(!s.tail.is_empty());
-            out.counts.push((run_id.clone(), key.clone(), stored));
-        }
+    /// Takes every queued point, per series.
+    pub fn drain(&mut self) -> Vec<SeriesPoints> {
         self.pending_points = 0;
-        for m in self.series.values_mut() {
-            m.retain(|_, s| !s.released);
+        let mut out = Vec::new();
+        for (run_id, keys) in self.series.drain() {
+            for (key, points) in keys {
+                out.push(SeriesPoints {
+                    run_id: run_id.clone(),
+                    key,
+                    points,
+                });
+            }
         }
-        self.series.retain(|_, m| !m.is_empty());
         out
     }
 
-    /// Forgets the in-memory tails of a run that ended, once its pending points are
-    /// drained; a later point starts from what is stored.
-    pub fn release_run(&mut self, run_id: &str) {
-        if let Some(m) = self.series.get_mut(run_id) {
-            for s in m.values_mut() {
-                s.released = true;
-            }
-            m.retain(|_, s| !s.pending.is_empty());
-            if m.is_empty() {
-                self.series.remove(run_id);
-            }
+    /// Puts back points a failed flush took, ahead of any queued since.
+    pub fn restore(&mut self, failed: Vec<SeriesPoints>) {
+        for s in failed {
+            self.pending_points += s.points.len();
+            let queued = self
+                .series
+                .entry(s.run_id)
+                .or_default()
+                .entry(s.key)
+                .or_default();
+            let newer = std::mem::replace(queued, s.points);
+            queued.extend(newer);
         }
     }
 
     /// Drops everything queued for a run (an import replaced it).
     pub fn forget_run(&mut self, run_id: &str) {
         if let Some(m) = self.series.remove(run_id) {
-            self.pending_points -= m.values().map(|s| s.pending.len()).sum::<usize>();
+            self.pending_points -= m.values().map(Vec::len).sum::<usize>();
         }
     }
+}
+
+/// Appends `points` to `key`'s stored history in `run`, returning the chunks to store.
+/// `tail` is what storage holds at the series' last chunk (`None` for an inline or
+/// new series). The run's chunk count, inline history and latest value are updated.
+pub fn append_series(
+    run: &mut StoredRun,
+    key: &str,
+    tail: Option<Vec<MetricPoint>>,
+    points: &[MetricPoint],
+) -> Vec<MetricChunk> {
+    for p in points {
+        run.note_latest(key, *p);
+    }
+    let stored = run.metric_chunks.get(key).copied().unwrap_or(0);
+    let (first_seq, mut all) = if stored == 0 {
+        (0, run.inline_metrics.remove(key).unwrap_or_default())
+    } else {
+        (stored - 1, tail.unwrap_or_default())
+    };
+    all.extend_from_slice(points);
+    if stored == 0 && all.len() <= INLINE_POINTS {
+        run.inline_metrics.insert(key.to_owned(), all);
+        return Vec::new();
+    }
+    let run_id = &run.run.info.run_id;
+    let chunks: Vec<MetricChunk> = all
+        .chunks(CHUNK_POINTS)
+        .zip(first_seq..)
+        .map(|(part, seq)| MetricChunk {
+            run_id: run_id.clone(),
+            key: key.to_owned(),
+            seq,
+            points: part.to_vec(),
+        })
+        .collect();
+    run.metric_chunks
+        .insert(key.to_owned(), first_seq + chunks.len() as u32);
+    chunks
 }
 
 /// Encodes points column-wise: all timestamps, then values, then steps (little-endian).
@@ -206,6 +190,7 @@ pub fn decode_chunk(bytes: &[u8], out: &mut Vec<MetricPoint>) -> Result<(), Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::tracking::model::{LifecycleStage, Run, RunInfo, RunStatus};
 
     fn p(i: i64) -> MetricPoint {
         MetricPoint {
@@ -213,6 +198,30 @@ mod tests {
             value: i as f64 * 0.5,
             step: i,
         }
+    }
+
+    fn pts(r: std::ops::Range<i64>) -> Vec<MetricPoint> {
+        r.map(p).collect()
+    }
+
+    fn run() -> StoredRun {
+        StoredRun::new(Run {
+            info: RunInfo {
+                run_id: "r".into(),
+                run_name: "r".into(),
+                experiment_id: "0".into(),
+                status: RunStatus::Running,
+                start_time: 0,
+                end_time: None,
+                lifecycle_stage: LifecycleStage::Active,
+                artifact_uri: String::new(),
+                user_id: String::new(),
+                deleted_time: None,
+            },
+            params: Default::default(),
+            tags: Default::default(),
+            metrics: Default::default(),
+        })
     }
 
     #[test]
@@ -245,92 +254,61 @@ mod tests {
 
     #[test]
     fn small_series_stay_inline_then_spill_into_chunks() {
-        let mut log = MetricLog::default();
-        log.push("r", "loss", p(0), || (0, vec![]));
-        let d = log.drain();
-        assert!(d.chunks.is_empty());
-        assert_eq!(d.inline, vec![("r".into(), "loss".into(), vec![p(0)])]);
-        assert_eq!(d.counts, vec![("r".into(), "loss".into(), 0)]);
-        for i in 1..=INLINE_POINTS as i64 {
-            log.push("r", "loss", p(i), || unreachable!());
-        }
-        let d = log.drain();
-        assert!(d.inline.is_empty(), "past the inline limit");
+        let mut r = run();
+        assert!(append_series(&mut r, "loss", None, &pts(0..1)).is_empty());
+        assert_eq!(r.inline_metrics["loss"], pts(0..1));
+        let rest = pts(1..INLINE_POINTS as i64 + 1);
+        let chunks = append_series(&mut r, "loss", None, &rest);
+        assert!(r.inline_metrics.is_empty(), "past the inline limit");
         assert_eq!(
-            (d.chunks[0].seq, d.chunks[0].points.len()),
+            (chunks[0].seq, chunks[0].points.len()),
             (0, INLINE_POINTS + 1)
         );
-        assert_eq!(d.counts[0].2, 1);
+        assert_eq!(r.metric_chunks["loss"], 1);
+        assert_eq!(r.run.metrics["loss"], p(INLINE_POINTS as i64));
     }
 
     #[test]
-    fn tail_is_rewritten_until_full() {
-        let mut log = MetricLog::default();
-        for i in 0..100 {
-            log.push("r", "loss", p(i), || (0, vec![]));
-        }
-        let c1 = log.drain().chunks;
+    fn the_stored_tail_is_rewritten_until_full() {
+        let mut r = run();
+        let c1 = append_series(&mut r, "loss", None, &pts(0..100));
         assert_eq!((c1.len(), c1[0].seq, c1[0].points.len()), (1, 0, 100));
-        log.push("r", "loss", p(100), || unreachable!());
-        let c2 = log.drain().chunks;
+        let c2 = append_series(&mut r, "loss", Some(c1[0].points.clone()), &pts(100..101));
         assert_eq!(
             (c2[0].seq, c2[0].points.len()),
             (0, 101),
             "same chunk, rewritten"
         );
-        for i in 101..(CHUNK_POINTS as i64 + 10) {
-            log.push("r", "loss", p(i), || unreachable!());
-        }
-        let d = log.drain();
-        assert_eq!(d.chunks.len(), 2);
-        assert_eq!(
-            (d.chunks[0].seq, d.chunks[0].points.len()),
-            (0, CHUNK_POINTS)
-        );
-        assert_eq!((d.chunks[1].seq, d.chunks[1].points.len()), (1, 10));
-        assert_eq!(d.counts[0].2, 2);
-        let all: Vec<i64> = d
-            .chunks
+        let more = pts(101..CHUNK_POINTS as i64 + 10);
+        let c3 = append_series(&mut r, "loss", Some(c2[0].points.clone()), &more);
+        assert_eq!(c3.len(), 2);
+        assert_eq!((c3[0].seq, c3[0].points.len()), (0, CHUNK_POINTS));
+        assert_eq!((c3[1].seq, c3[1].points.len()), (1, 10));
+        assert_eq!(r.metric_chunks["loss"], 2);
+        let all: Vec<i64> = c3
             .iter()
             .flat_map(|c| c.points.iter().map(|p| p.step))
             .collect();
         assert_eq!(all, (0..CHUNK_POINTS as i64 + 10).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn a_stored_inline_series_continues_where_it_was() {
-        let mut log = MetricLog::default();
-        log.push("r", "acc", p(5), || (0, vec![p(3), p(4)]));
-        let d = log.drain();
-        assert_eq!(d.inline[0].2, vec![p(3), p(4), p(5)]);
-    }
-
-    #[test]
-    fn unseen_series_start_after_stored_chunks() {
-        let mut log = MetricLog::default();
-        log.push("r", "acc", p(0), || (3, vec![]));
-        let d = log.drain();
-        assert_eq!(d.chunks[0].seq, 3);
-        assert_eq!(d.counts[0].2, 4);
-        log.release_run("r");
-        log.push("r", "acc", p(1), || (4, vec![]));
-        assert_eq!(log.drain().chunks[0].seq, 4);
-    }
-
-    #[test]
-    fn an_ended_runs_series_are_dropped_after_their_last_drain() {
-        let mut log = MetricLog::default();
-        for i in 0..100 {
-            log.push("r", "m", p(i), || (0, vec![]));
-        }
-        log.release_run("r");
-        assert_eq!(log.drain().chunks.len(), 1, "pending points still leave");
-        assert!(log.series.is_empty(), "then the tail is forgotten");
-        log.push("r", "m", p(100), || (1, vec![]));
+        let c4 = append_series(&mut r, "loss", Some(c3[1].points.clone()), &pts(0..1));
         assert_eq!(
-            log.drain().chunks[0].seq,
-            1,
-            "a new point starts after what is stored"
+            (c4[0].seq, c4[0].points.len()),
+            (1, 11),
+            "appends after the stored tail"
         );
+    }
+
+    #[test]
+    fn restored_points_go_before_newer_ones() {
+        let mut log = MetricLog::default();
+        log.push("r", "m", p(0));
+        let failed = log.drain();
+        log.push("r", "m", p(1));
+        log.restore(failed);
+        assert_eq!(log.pending_points(), 2);
+        assert_eq!(log.drain()[0].points, vec![p(0), p(1)]);
+        log.push("r", "m", p(2));
+        log.forget_run("r");
+        assert_eq!((log.pending_points(), log.drain().len()), (0, 0));
     }
 }

@@ -1,145 +1,23 @@
-//! MLflow's tracking semantics over an in-memory state: experiments, runs, params,
-//! tags and metrics, with every change recorded as a pending write.
+//! A writer's view of the tracking state: the records as last read from storage, with
+//! this writer's own changes applied on top the moment they are made.
 //!
-//! The browser service owns one `Tracker`, loads it from storage at start and
-//! persists [`Tracker::take_pending`] in batches; everything here is synchronous and
-//! pure, so the rules are tested natively.
+//! Every change goes through [`Records::apply`] on the view (refused at once if MLflow
+//! would refuse it) and into the journal; metric points go into the [`MetricLog`]. A
+//! flush takes a [`FlushBatch`], the store merges it into the records as stored, and
+//! the view is rebased onto what was stored ([`Tracker::committed`]). Records other
+//! writers stored are taken in the same way ([`Tracker::refresh`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::core::fxhash::FxHashMap;
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
+use crate::core::fxhash::FxHashSet;
 use crate::core::ids::IdGen;
-use crate::core::tracking::metric_log::{MetricChunk, MetricLog};
+use crate::core::tracking::change::{Change, Entry, Needs, OnExisting, Ticket};
+use crate::core::tracking::error::*;
+use crate::core::tracking::flush::FlushBatch;
+use crate::core::tracking::metric_log::{MetricLog, SeriesPoints};
 use crate::core::tracking::model::*;
-use crate::core::tracking::rules::{self, InvalidValue};
-
-/// Id of the Default experiment.
-pub const DEFAULT_EXPERIMENT_ID: &str = "0";
-
-/// MLflow's error codes, as the REST API names them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorCode {
-    /// 404.
-    ResourceDoesNotExist,
-    /// 400.
-    InvalidParameterValue,
-    /// A name or id is taken.
-    ResourceAlreadyExists,
-    /// The entity is in a state that forbids the change (e.g. deleted).
-    InvalidState,
-}
-
-impl ErrorCode {
-    /// MLflow's spelling (`RESOURCE_DOES_NOT_EXIST`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::ResourceDoesNotExist => "RESOURCE_DOES_NOT_EXIST",
-            ErrorCode::InvalidParameterValue => "INVALID_PARAMETER_VALUE",
-            ErrorCode::ResourceAlreadyExists => "RESOURCE_ALREADY_EXISTS",
-            ErrorCode::InvalidState => "INVALID_STATE",
-        }
-    }
-}
-
-/// A refused tracking operation, with a message a person can act on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrackingError {
-    /// The MLflow error code.
-    pub code: ErrorCode,
-    /// What went wrong and what to do.
-    pub message: String,
-}
-
-impl fmt::Display for TrackingError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for TrackingError {}
-
-impl From<InvalidValue> for TrackingError {
-    fn from(e: InvalidValue) -> Self {
-        invalid(e.0)
-    }
-}
-
-/// Shorthand for an `INVALID_PARAMETER_VALUE` error.
-pub fn invalid(message: impl Into<String>) -> TrackingError {
-    TrackingError {
-        code: ErrorCode::InvalidParameterValue,
-        message: message.into(),
-    }
-}
-
-fn not_found(message: impl Into<String>) -> TrackingError {
-    TrackingError {
-        code: ErrorCode::ResourceDoesNotExist,
-        message: message.into(),
-    }
-}
-
-/// Result of a tracking operation.
-pub type Result<T> = std::result::Result<T, TrackingError>;
-
-/// A run as stored: the run plus how many metric chunks each key has in storage.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StoredRun {
-    /// The run.
-    pub run: Run,
-    /// Metric key → number of chunks stored for it.
-    #[serde(default)]
-    pub metric_chunks: BTreeMap<String, u32>,
-    /// Metric key → the whole history of a short series, kept in this record
-    /// instead of in chunks (see `metric_log::INLINE_POINTS`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub inline_metrics: BTreeMap<String, Vec<MetricPoint>>,
-}
-
-impl StoredRun {
-    /// A run record with nothing stored for its metrics yet.
-    pub fn new(run: Run) -> Self {
-        StoredRun {
-            run,
-            metric_chunks: BTreeMap::new(),
-            inline_metrics: BTreeMap::new(),
-        }
-    }
-
-    /// Every metric key with a stored history.
-    pub fn metric_keys(&self) -> impl Iterator<Item = &String> {
-        self.metric_chunks.keys().chain(self.inline_metrics.keys())
-    }
-
-    /// Changes whenever more of `key`'s history is stored (for views that refetch).
-    pub fn history_version(&self, key: &str) -> u64 {
-        let chunks = self.metric_chunks.get(key).copied().unwrap_or(0);
-        let inline = self.inline_metrics.get(key).map_or(0, Vec::len);
-        (u64::from(chunks) << 32) | inline as u64
-    }
-}
-
-/// Everything changed since the last [`Tracker::take_pending`].
-#[derive(Debug, Default)]
-pub struct PendingWrites {
-    /// Experiments to store (whole records).
-    pub experiments: Vec<Experiment>,
-    /// Runs to store (whole records).
-    pub runs: Vec<StoredRun>,
-    /// Metric chunks to store.
-    pub chunks: Vec<MetricChunk>,
-}
-
-impl PendingWrites {
-    /// Whether nothing needs storing.
-    pub fn is_empty(&self) -> bool {
-        self.experiments.is_empty() && self.runs.is_empty() && self.chunks.is_empty()
-    }
-}
+use crate::core::tracking::records::{Records, StoredRun, DEFAULT_EXPERIMENT_ID};
+use crate::core::tracking::rules;
 
 /// Where a run comes from and who starts it (the fluent API's system tags).
 #[derive(Clone, Debug, Default)]
@@ -169,74 +47,92 @@ pub struct NewRun {
     pub source: RunSource,
 }
 
-/// The tracking state.
+/// Records a flush or another writer stored, to rebase the view onto.
+#[derive(Debug, Default)]
+pub struct Stored {
+    /// The records as stored now.
+    pub records: Records,
+    /// Ids that were looked for and are not stored.
+    pub absent: Needs,
+}
+
+/// One writer's tracking state.
 #[derive(Debug)]
 pub struct Tracker {
-    experiments: BTreeMap<ExperimentId, Experiment>,
-    runs: FxHashMap<RunId, StoredRun>,
+    records: Records,
+    /// Changes not yet known to be stored, oldest first; the first `in_flight` are in
+    /// the batch being stored.
+    journal: Vec<Entry>,
+    in_flight: usize,
     metrics: MetricLog,
-    dirty_experiments: BTreeSet<ExperimentId>,
-    dirty_runs: BTreeSet<RunId>,
-    /// Chunks of a write that failed, stored again with the next batch.
-    unsaved_chunks: Vec<MetricChunk>,
+    next_ticket: Ticket,
     ids: IdGen,
 }
 
 impl Tracker {
-    /// A tracker over stored records; creates the Default experiment if missing.
+    /// A view of stored records; creates the Default experiment if it is missing.
     pub fn load(experiments: Vec<Experiment>, runs: Vec<StoredRun>, seed: u64, now: i64) -> Self {
         let mut t = Tracker {
-            experiments: experiments
-                .into_iter()
-                .map(|e| (e.experiment_id.clone(), e))
-                .collect(),
-            runs: runs
-                .into_iter()
-                .map(|r| (r.run.info.run_id.clone(), r))
-                .collect(),
+            records: Records::new(experiments, runs),
+            journal: Vec::new(),
+            in_flight: 0,
             metrics: MetricLog::default(),
-            dirty_experiments: BTreeSet::new(),
-            dirty_runs: BTreeSet::new(),
-            unsaved_chunks: Vec::new(),
+            next_ticket: 1,
             ids: IdGen::new(seed),
         };
-        if !t.experiments.contains_key(DEFAULT_EXPERIMENT_ID) {
-            let e = Experiment {
-                experiment_id: DEFAULT_EXPERIMENT_ID.into(),
-                name: "Default".into(),
-                artifact_location: default_artifact_location(DEFAULT_EXPERIMENT_ID),
-                lifecycle_stage: LifecycleStage::Active,
-                creation_time: Some(now),
-                last_update_time: Some(now),
-                tags: BTreeMap::new(),
-            };
-            t.put_experiment(e);
+        if !t.records.experiments.contains_key(DEFAULT_EXPERIMENT_ID) {
+            let default =
+                new_experiment(DEFAULT_EXPERIMENT_ID, "Default", None, BTreeMap::new(), now);
+            t.record(Change::CreateExperiment {
+                experiment: default,
+                existing: OnExisting::UseIt,
+            })
+            .expect("a new view has no Default experiment to clash with");
         }
         t
     }
 
-    // ---- experiments -------------------------------------------------------------
-
-    fn put_experiment(&mut self, e: Experiment) {
-        self.dirty_experiments.insert(e.experiment_id.clone());
-        self.experiments.insert(e.experiment_id.clone(), e);
+    /// Applies `change` to the view and journals it; refused changes leave no trace.
+    pub fn record(&mut self, change: Change) -> Result<Option<String>> {
+        let out = self.records.apply(&change)?;
+        self.journal.push(Entry {
+            ticket: self.next_ticket,
+            change,
+        });
+        self.next_ticket += 1;
+        Ok(out)
     }
+
+    /// The ticket the next journaled change gets: changes made from here on have
+    /// tickets at or above it.
+    pub fn next_ticket(&self) -> Ticket {
+        self.next_ticket
+    }
+
+    // ---- experiments -------------------------------------------------------------
 
     /// All experiments, active and deleted, by id.
     pub fn experiments(&self) -> impl Iterator<Item = &Experiment> {
-        self.experiments.values()
+        self.records.experiments.values()
     }
 
     /// An experiment by id.
     pub fn experiment(&self, id: &str) -> Result<&Experiment> {
-        self.experiments
-            .get(id)
-            .ok_or_else(|| not_found(format!("No experiment with id '{id}'.")))
+        self.records.experiment(id)
     }
 
     /// An experiment by exact name (active or deleted).
     pub fn experiment_by_name(&self, name: &str) -> Option<&Experiment> {
-        self.experiments.values().find(|e| e.name == name)
+        self.records.experiment_by_name(name)
+    }
+
+    fn fresh_experiment_id(&mut self) -> String {
+        loop {
+            let id = self.ids.experiment_id();
+            if !self.records.experiments.contains_key(&id) {
+                return id;
+            }
+        }
     }
 
     /// Creates an experiment and returns its id.
@@ -247,196 +143,112 @@ impl Tracker {
         tags: BTreeMap<String, String>,
         now: i64,
     ) -> Result<ExperimentId> {
-        rules::validate_experiment_name(name)?;
-        for (k, v) in &tags {
-            rules::validate_experiment_tag(k, v)?;
-        }
-        if let Some(e) = self.experiment_by_name(name) {
-            let hint = if e.lifecycle_stage == LifecycleStage::Deleted {
-                " It is deleted: restore it, or pick another name."
-            } else {
-                ""
-            };
-            return Err(TrackingError {
-                code: ErrorCode::ResourceAlreadyExists,
-                message: format!(
-                    "Experiment '{name}' already exists (id {}).{hint}",
-                    e.experiment_id
-                ),
-            });
-        }
-        let mut id = self.ids.experiment_id();
-        while self.experiments.contains_key(&id) {
-            id = self.ids.experiment_id();
-        }
-        let artifact_location = artifact_location
-            .filter(|a| !a.is_empty())
-            .unwrap_or_else(|| default_artifact_location(&id));
-        self.put_experiment(Experiment {
-            experiment_id: id.clone(),
-            name: name.to_owned(),
-            artifact_location,
-            lifecycle_stage: LifecycleStage::Active,
-            creation_time: Some(now),
-            last_update_time: Some(now),
-            tags,
-        });
+        let id = self.fresh_experiment_id();
+        let experiment = new_experiment(&id, name, artifact_location, tags, now);
+        self.record(Change::CreateExperiment {
+            experiment,
+            existing: OnExisting::Refuse,
+        })?;
         Ok(id)
     }
 
-    fn experiment_mut(&mut self, id: &str) -> Result<&mut Experiment> {
-        self.dirty_experiments.insert(id.to_owned());
-        self.experiments
-            .get_mut(id)
-            .ok_or_else(|| not_found(format!("No experiment with id '{id}'.")))
+    /// The active experiment named `name`, created if there is none (`setExperiment`).
+    /// When another writer creates the same name meanwhile, the flush resolves this
+    /// change to that experiment (see the change's outcome).
+    pub fn set_experiment(&mut self, name: &str, now: i64) -> Result<ExperimentId> {
+        let id = self.fresh_experiment_id();
+        let experiment = new_experiment(&id, name, None, BTreeMap::new(), now);
+        let change = Change::CreateExperiment {
+            experiment,
+            existing: OnExisting::UseIt,
+        };
+        if self.experiment_by_name(name).is_some() {
+            // Known here: nothing to store (a deleted one is refused by apply).
+            return self.records.apply(&change).map(|out| out.unwrap_or(id));
+        }
+        Ok(self.record(change)?.unwrap_or(id))
     }
 
     /// Renames an experiment.
     pub fn rename_experiment(&mut self, id: &str, new_name: &str, now: i64) -> Result<()> {
-        rules::validate_experiment_name(new_name)?;
-        if let Some(other) = self.experiment_by_name(new_name) {
-            if other.experiment_id != id {
-                return Err(TrackingError {
-                    code: ErrorCode::ResourceAlreadyExists,
-                    message: format!(
-                        "Experiment '{new_name}' already exists (id {}).",
-                        other.experiment_id
-                    ),
-                });
-            }
-        }
-        let e = self.experiment_mut(id)?;
-        if e.lifecycle_stage != LifecycleStage::Active {
-            return Err(deleted_experiment(id));
-        }
-        e.name = new_name.to_owned();
-        e.last_update_time = Some(now);
-        Ok(())
+        self.record(Change::RenameExperiment {
+            id: id.into(),
+            name: new_name.into(),
+            time: now,
+        })
+        .map(drop)
     }
 
     /// Soft-deletes an experiment and its active runs.
     pub fn delete_experiment(&mut self, id: &str, now: i64) -> Result<()> {
-        if id == DEFAULT_EXPERIMENT_ID {
-            return Err(invalid("The Default experiment (id 0) cannot be deleted."));
-        }
-        let e = self.experiment_mut(id)?;
-        if e.lifecycle_stage == LifecycleStage::Deleted {
-            return Err(deleted_experiment(id));
-        }
-        e.lifecycle_stage = LifecycleStage::Deleted;
-        e.last_update_time = Some(now);
-        let ids: Vec<RunId> = self
-            .runs
-            .values()
-            .filter(|r| {
-                r.run.info.experiment_id == id
-                    && r.run.info.lifecycle_stage == LifecycleStage::Active
-            })
-            .map(|r| r.run.info.run_id.clone())
-            .collect();
-        for run_id in ids {
-            let info = &mut self.run_mut(&run_id)?.run.info;
-            info.lifecycle_stage = LifecycleStage::Deleted;
-            info.deleted_time = Some(now);
-        }
-        Ok(())
+        self.record(Change::DeleteExperiment {
+            id: id.into(),
+            time: now,
+        })
+        .map(drop)
     }
 
     /// Restores a deleted experiment and the runs deleted with it.
     pub fn restore_experiment(&mut self, id: &str, now: i64) -> Result<()> {
-        let e = self.experiment_mut(id)?;
-        if e.lifecycle_stage == LifecycleStage::Active {
-            return Err(TrackingError {
-                code: ErrorCode::InvalidState,
-                message: format!("Experiment '{id}' is not deleted."),
-            });
-        }
-        let deleted_at = e.last_update_time;
-        e.lifecycle_stage = LifecycleStage::Active;
-        e.last_update_time = Some(now);
-        let ids: Vec<RunId> = self
-            .runs
-            .values()
-            .filter(|r| {
-                r.run.info.experiment_id == id
-                    && r.run.info.lifecycle_stage == LifecycleStage::Deleted
-                    && r.run.info.deleted_time == deleted_at
-            })
-            .map(|r| r.run.info.run_id.clone())
-            .collect();
-        for run_id in ids {
-            let info = &mut self.run_mut(&run_id)?.run.info;
-            info.lifecycle_stage = LifecycleStage::Active;
-            info.deleted_time = None;
-        }
-        Ok(())
+        self.record(Change::RestoreExperiment {
+            id: id.into(),
+            time: now,
+        })
+        .map(drop)
     }
 
     /// Sets an experiment tag.
     pub fn set_experiment_tag(&mut self, id: &str, key: &str, value: &str, now: i64) -> Result<()> {
-        rules::validate_experiment_tag(key, value)?;
-        let e = self.experiment_mut(id)?;
-        if e.lifecycle_stage != LifecycleStage::Active {
-            return Err(deleted_experiment(id));
-        }
-        e.tags.insert(key.to_owned(), value.to_owned());
-        e.last_update_time = Some(now);
-        Ok(())
+        self.record(Change::SetExperimentTag {
+            id: id.into(),
+            key: key.into(),
+            value: value.into(),
+            time: now,
+        })
+        .map(drop)
     }
 
     /// Deletes an experiment tag.
     pub fn delete_experiment_tag(&mut self, id: &str, key: &str) -> Result<()> {
-        let e = self.experiment_mut(id)?;
-        if e.tags.remove(key).is_none() {
-            return Err(not_found(format!("No tag '{key}' on experiment '{id}'.")));
-        }
-        Ok(())
+        self.record(Change::DeleteExperimentTag {
+            id: id.into(),
+            key: key.into(),
+        })
+        .map(drop)
     }
 
     // ---- runs ----------------------------------------------------------------------
 
     /// All runs, in no particular order.
     pub fn runs(&self) -> impl Iterator<Item = &Run> {
-        self.runs.values().map(|r| &r.run)
+        self.records.runs.values().map(|r| &r.run)
     }
 
-    /// Number of runs stored.
+    /// Number of runs known.
     pub fn run_count(&self) -> usize {
-        self.runs.len()
+        self.records.runs.len()
     }
 
     /// A run by id.
     pub fn run(&self, id: &str) -> Result<&Run> {
-        self.runs
-            .get(id)
-            .map(|r| &r.run)
-            .ok_or_else(|| run_not_found(id))
+        self.records.run(id).map(|r| &r.run)
     }
 
-    /// A run as stored, with its chunk counts.
+    /// A run as stored, with where its metric histories are.
     pub fn stored_run(&self, id: &str) -> Result<&StoredRun> {
-        self.runs.get(id).ok_or_else(|| run_not_found(id))
+        self.records.run(id)
     }
 
-    fn run_mut(&mut self, id: &str) -> Result<&mut StoredRun> {
-        let r = self.runs.get_mut(id).ok_or_else(|| run_not_found(id))?;
-        if !self.dirty_runs.contains(id) {
-            self.dirty_runs.insert(id.to_owned());
-        }
-        Ok(r)
-    }
-
-    fn active_run_mut(&mut self, id: &str) -> Result<&mut StoredRun> {
-        let r = self.run_mut(id)?;
-        if r.run.info.lifecycle_stage != LifecycleStage::Active {
-            return Err(TrackingError {
-                code: ErrorCode::InvalidState,
-                message: format!(
-                    "Run '{id}' is deleted; restore it before logging to it (mlflow.restoreRun)."
-                ),
-            });
-        }
-        Ok(r)
+    /// Runs of the given experiments (all when empty) in the given view.
+    pub fn runs_in<'a>(
+        &'a self,
+        experiment_ids: &'a [String],
+        view: ViewType,
+    ) -> impl Iterator<Item = &'a Run> + 'a {
+        self.runs().filter(move |r| {
+            view.includes(r.info.lifecycle_stage)
+                && (experiment_ids.is_empty() || experiment_ids.contains(&r.info.experiment_id))
+        })
     }
 
     /// Creates a run with MLflow's system tags and returns its id.
@@ -444,17 +256,7 @@ impl Tracker {
         let exp_id = args
             .experiment_id
             .unwrap_or_else(|| DEFAULT_EXPERIMENT_ID.to_owned());
-        let exp = self.experiment(&exp_id)?;
-        if exp.lifecycle_stage != LifecycleStage::Active {
-            return Err(deleted_experiment(&exp_id));
-        }
-        let artifact_root = exp.artifact_location.clone();
-        for (k, v) in &args.tags {
-            rules::validate_tag(k, v)?;
-        }
-        if let Some(parent) = &args.parent_run_id {
-            self.run(parent)?;
-        }
+        let artifact_root = self.records.experiment(&exp_id)?.artifact_location.clone();
         let run_name = match args.run_name.filter(|n| !n.is_empty()) {
             Some(n) => n,
             None => args
@@ -463,10 +265,12 @@ impl Tracker {
                 .cloned()
                 .unwrap_or_else(|| self.ids.run_name()),
         };
-        let mut run_id = self.ids.run_id();
-        while self.runs.contains_key(&run_id) {
-            run_id = self.ids.run_id();
-        }
+        let run_id = loop {
+            let id = self.ids.run_id();
+            if !self.records.runs.contains_key(&id) {
+                break id;
+            }
+        };
         let mut tags = args.tags;
         tags.insert(rules::TAG_RUN_NAME.into(), run_name.clone());
         let src = args.source;
@@ -508,230 +312,293 @@ impl Tracker {
             tags,
             metrics: BTreeMap::new(),
         };
-        self.dirty_runs.insert(run_id.clone());
-        self.runs.insert(run_id.clone(), StoredRun::new(run));
+        self.record(Change::CreateRun { run })?;
         Ok(run_id)
     }
 
     /// Sets a run's status; a terminal status also sets `end_time`.
     pub fn set_terminated(&mut self, id: &str, status: RunStatus, now: i64) -> Result<()> {
-        let info = &mut self.run_mut(id)?.run.info;
-        info.status = status;
-        info.end_time = if status.is_terminated() {
-            Some(now)
-        } else {
-            None
-        };
-        if status.is_terminated() {
-            self.metrics.release_run(id);
-        }
-        Ok(())
+        self.record(Change::SetStatus {
+            run_id: id.into(),
+            status,
+            time: now,
+        })
+        .map(drop)
     }
 
     /// Soft-deletes a run.
     pub fn delete_run(&mut self, id: &str, now: i64) -> Result<()> {
-        let info = &mut self.run_mut(id)?.run.info;
-        info.lifecycle_stage = LifecycleStage::Deleted;
-        info.deleted_time = Some(now);
-        Ok(())
+        self.record(Change::DeleteRun {
+            run_id: id.into(),
+            time: now,
+        })
+        .map(drop)
     }
 
     /// Restores a soft-deleted run.
     pub fn restore_run(&mut self, id: &str) -> Result<()> {
-        let exp_id = self.run(id)?.info.experiment_id.clone();
-        if self.experiment(&exp_id)?.lifecycle_stage != LifecycleStage::Active {
-            return Err(TrackingError {
-                code: ErrorCode::InvalidState,
-                message: format!("Run '{id}' belongs to deleted experiment '{exp_id}'; restore the experiment first."),
-            });
-        }
-        let info = &mut self.run_mut(id)?.run.info;
-        info.lifecycle_stage = LifecycleStage::Active;
-        info.deleted_time = None;
-        Ok(())
+        let experiment_id = self.run(id)?.info.experiment_id.clone();
+        self.record(Change::RestoreRun {
+            run_id: id.into(),
+            experiment_id,
+        })
+        .map(drop)
     }
 
     /// Logs params all-or-nothing; the same value again is fine, another is an error.
     pub fn log_params(&mut self, id: &str, params: &[(String, String)]) -> Result<()> {
-        let run = &self.active_run_mut(id)?.run;
-        let mut seen = BTreeMap::new();
-        for (k, v) in params {
-            rules::validate_param(k, v)?;
-            let old = run.params.get(k).or_else(|| seen.get(k).copied());
-            if let Some(old) = old.filter(|old| *old != v) {
-                return Err(invalid(format!(
-                    "Changing param values is not allowed. Param with key='{k}' was already logged \
-                     with value='{old}' for run ID='{id}'. Attempted logging new value '{v}'."
-                )));
-            }
-            seen.insert(k.clone(), v);
-        }
-        let run = &mut self.active_run_mut(id)?.run;
-        for (k, v) in params {
-            run.params.insert(k.clone(), v.clone());
-        }
-        Ok(())
+        self.record(Change::LogParams {
+            run_id: id.into(),
+            params: params.to_vec(),
+        })
+        .map(drop)
     }
 
     /// Sets tags all-or-nothing; `mlflow.runName` also renames the run.
     pub fn set_tags(&mut self, id: &str, tags: &[(String, String)]) -> Result<()> {
-        for (k, v) in tags {
-            rules::validate_tag(k, v)?;
-        }
-        let run = &mut self.active_run_mut(id)?.run;
-        for (k, v) in tags {
-            if k == rules::TAG_RUN_NAME {
-                run.info.run_name = v.clone();
-            }
-            run.tags.insert(k.clone(), v.clone());
-        }
-        Ok(())
+        self.record(Change::SetTags {
+            run_id: id.into(),
+            tags: tags.to_vec(),
+        })
+        .map(drop)
     }
 
     /// Deletes a tag.
     pub fn delete_tag(&mut self, id: &str, key: &str) -> Result<()> {
-        let run = &mut self.active_run_mut(id)?.run;
-        if run.tags.remove(key).is_none() {
-            return Err(not_found(format!(
-                "No tag with name '{key}' in run '{id}'."
-            )));
-        }
-        Ok(())
+        self.record(Change::DeleteTag {
+            run_id: id.into(),
+            key: key.into(),
+        })
+        .map(drop)
     }
 
-    /// Queues a metric point and updates the run's latest value. The hot path:
-    /// no allocation once the series exists.
+    /// Queues a metric point and updates the run's latest value. The hot path: no
+    /// allocation once the series exists.
     pub fn log_metric(&mut self, id: &str, key: &str, point: MetricPoint) -> Result<()> {
-        let stored = self.runs.get_mut(id).ok_or_else(|| run_not_found(id))?;
+        let stored = self
+            .records
+            .runs
+            .get_mut(id)
+            .ok_or_else(|| run_not_found(id))?;
         if stored.run.info.lifecycle_stage != LifecycleStage::Active {
-            return self.active_run_mut(id).map(|_| ());
+            return Err(deleted_run(id));
         }
-        let latest = match stored.run.metrics.get_mut(key) {
-            Some(latest) => latest,
+        match stored.run.metrics.get_mut(key) {
+            Some(latest) => {
+                if point.timestamp < 0 {
+                    rules::validate_metric(key, point.timestamp)?;
+                }
+                if point.is_later_than(latest) {
+                    *latest = point;
+                }
+            }
             None => {
                 rules::validate_metric(key, point.timestamp)?;
-                stored.run.metrics.entry(key.to_owned()).or_insert(point)
+                stored.run.metrics.insert(key.to_owned(), point);
             }
-        };
-        if point.timestamp < 0 {
-            rules::validate_metric(key, point.timestamp)?;
         }
-        if point.is_later_than(latest) {
-            *latest = point;
-        }
-        let (chunks, inline) = (&stored.metric_chunks, &stored.inline_metrics);
-        self.metrics.push(id, key, point, || {
-            let n = chunks.get(key).copied().unwrap_or(0);
-            let pts = if n == 0 {
-                inline.get(key).cloned().unwrap_or_default()
-            } else {
-                Vec::new()
-            };
-            (n, pts)
-        });
-        if !self.dirty_runs.contains(id) {
-            self.dirty_runs.insert(id.to_owned());
-        }
+        self.metrics.push(id, key, point);
         Ok(())
     }
 
-    /// Metric points queued since the last [`Tracker::take_pending`].
+    /// Metric points queued and not yet taken by a flush.
     pub fn pending_points(&self) -> usize {
         self.metrics.pending_points()
     }
 
-    /// Whether anything waits to be stored.
+    /// Whether anything waits to be taken by a flush.
     pub fn has_pending(&self) -> bool {
-        !self.dirty_runs.is_empty()
-            || !self.dirty_experiments.is_empty()
-            || self.pending_points() > 0
+        self.journal.len() > self.in_flight || self.pending_points() > 0
     }
 
-    /// Takes everything changed since the last call, for storing.
-    pub fn take_pending(&mut self) -> PendingWrites {
-        let drained = self.metrics.drain();
-        for (run_id, key, n) in drained.counts {
-            if let Some(r) = self.runs.get_mut(&run_id) {
-                if n > 0 {
-                    r.inline_metrics.remove(&key);
-                    r.metric_chunks.insert(key, n);
-                }
-                self.dirty_runs.insert(run_id);
-            }
-        }
-        for (run_id, key, points) in drained.inline {
-            if let Some(r) = self.runs.get_mut(&run_id) {
-                r.inline_metrics.insert(key, points);
-            }
-        }
-        // Chunks of a failed write go first: a newer copy of the same chunk wins.
-        let mut chunks = std::mem::take(&mut self.unsaved_chunks);
-        chunks.extend(drained.chunks);
-        PendingWrites {
-            experiments: std::mem::take(&mut self.dirty_experiments)
-                .into_iter()
-                .filter_map(|id| self.experiments.get(&id).cloned())
-                .collect(),
-            runs: std::mem::take(&mut self.dirty_runs)
-                .into_iter()
-                .filter_map(|id| self.runs.get(&id).cloned())
-                .collect(),
-            chunks,
+    /// Whether changes made before this call wait for a flush that has not started
+    /// (writers awaiting their outcome want it soon; metric points can wait).
+    pub fn has_pending_changes(&self) -> bool {
+        self.journal.len() > self.in_flight
+    }
+
+    // ---- flushing -------------------------------------------------------------------
+
+    /// Takes everything not yet stored for one flush. The changes stay in the journal
+    /// (in flight) until [`Tracker::committed`] or [`Tracker::failed`] says how the
+    /// flush ended, so the view keeps showing them meanwhile.
+    pub fn take_batch(&mut self) -> FlushBatch {
+        debug_assert_eq!(self.in_flight, 0, "one flush at a time");
+        self.in_flight = self.journal.len();
+        self.records.take_changed();
+        FlushBatch {
+            entries: self.journal.clone(),
+            series: self.metrics.drain(),
         }
     }
 
-    /// Puts back what a failed write took, so the next flush stores it again.
-    pub fn restore_pending(&mut self, failed: PendingWrites) {
-        self.dirty_experiments
-            .extend(failed.experiments.into_iter().map(|e| e.experiment_id));
-        self.dirty_runs
-            .extend(failed.runs.into_iter().map(|r| r.run.info.run_id));
-        let newer = std::mem::take(&mut self.unsaved_chunks);
-        self.unsaved_chunks = failed.chunks;
-        self.unsaved_chunks.extend(newer);
+    /// The batch taken last is stored; `stored` holds the records it read, as merged.
+    pub fn committed(&mut self, stored: Stored) {
+        self.journal.drain(..self.in_flight);
+        self.in_flight = 0;
+        self.rebase(stored, true);
     }
 
-    /// Takes committed imported records as they are: they replace this tab's copies,
-    /// and whatever was queued for those runs is dropped with them.
+    /// The batch taken last was not stored. Its metric points are queued again, ahead
+    /// of newer ones, and so are its changes for which `retry` says yes (nobody was
+    /// told they failed); the others leave the journal. The caller then rebases the
+    /// view onto what is stored ([`Tracker::refresh`]).
+    pub fn failed(&mut self, series: Vec<SeriesPoints>, retry: impl Fn(Ticket) -> bool) {
+        let in_flight = std::mem::take(&mut self.in_flight);
+        let mut i = 0;
+        self.journal.retain(|e| {
+            i += 1;
+            i > in_flight || retry(e.ticket)
+        });
+        self.metrics.restore(series);
+    }
+
+    /// Takes records another writer stored; this writer's changes not yet stored stay
+    /// applied on top, and latest metric values merge (each writer's latest is kept
+    /// if it beats the stored one).
+    pub fn refresh(&mut self, stored: Stored) {
+        self.rebase(stored, true);
+    }
+
+    /// Takes imported records as they are: they replace this view's copies (latest
+    /// values included), and metric points queued for those runs are dropped with
+    /// them. Journaled changes to them stay and are merged by the next flush.
     pub fn replace_imported(&mut self, experiments: Vec<Experiment>, runs: Vec<StoredRun>) {
-        for e in experiments {
-            self.dirty_experiments.remove(&e.experiment_id);
-            self.experiments.insert(e.experiment_id.clone(), e);
+        for r in &runs {
+            self.metrics.forget_run(&r.run.info.run_id);
         }
-        for r in runs {
-            let id = r.run.info.run_id.clone();
-            self.metrics.forget_run(&id);
-            self.unsaved_chunks.retain(|c| c.run_id != id);
-            self.dirty_runs.remove(&id);
-            self.runs.insert(id, r);
-        }
+        let stored = Stored {
+            records: Records::new(experiments, runs),
+            absent: Needs::default(),
+        };
+        self.rebase(stored, false);
     }
 
-    /// Replaces records with newer copies another tab stored (unless this tab has
-    /// unsaved changes to them, which win when they are flushed).
-    pub fn refresh(&mut self, experiments: Vec<Experiment>, runs: Vec<StoredRun>) {
-        for e in experiments {
-            if !self.dirty_experiments.contains(&e.experiment_id) {
-                self.experiments.insert(e.experiment_id.clone(), e);
+    /// Replaces the view's copies of the records in `stored` (and drops the absent
+    /// ones), then applies on top, best effort, every journaled change touching them.
+    /// Outcomes are never decided here: only a flush's merge decides them.
+    fn rebase(&mut self, stored: Stored, merge_latest: bool) {
+        let Stored {
+            records: mut scratch,
+            absent,
+        } = stored;
+        let replaced_runs: FxHashSet<RunId> = scratch
+            .runs
+            .keys()
+            .cloned()
+            .chain(absent.runs.iter().cloned())
+            .collect();
+        let replaced_exps: BTreeSet<ExperimentId> = scratch
+            .experiments
+            .keys()
+            .cloned()
+            .chain(absent.experiments.iter().cloned())
+            .collect();
+        let run_exps: BTreeSet<ExperimentId> = scratch
+            .runs
+            .values()
+            .map(|r| r.run.info.experiment_id.clone())
+            .collect();
+        let (mut borrowed_runs, mut borrowed_exps) = (FxHashSet::default(), BTreeSet::new());
+        for e in &self.journal {
+            let n = e.change.needs();
+            let touches = n.runs.iter().any(|id| replaced_runs.contains(id))
+                || n.experiments.iter().any(|id| replaced_exps.contains(id))
+                || n.runs_of_experiments.iter().any(|id| run_exps.contains(id));
+            if !touches {
+                continue;
             }
+            // What else the change reads comes from the view, and is not written back.
+            let view = &self.records;
+            let mut borrow_run = |id: &String, scratch: &mut Records| {
+                if !scratch.runs.contains_key(id) && !replaced_runs.contains(id) {
+                    if let Some(r) = view.runs.get(id) {
+                        scratch.runs.insert(id.clone(), r.clone());
+                        borrowed_runs.insert(id.clone());
+                    }
+                }
+            };
+            for id in &n.runs {
+                borrow_run(id, &mut scratch);
+            }
+            for exp in &n.runs_of_experiments {
+                for r in view
+                    .runs
+                    .values()
+                    .filter(|r| &r.run.info.experiment_id == exp)
+                {
+                    borrow_run(&r.run.info.run_id, &mut scratch);
+                }
+            }
+            let exps: Vec<&ExperimentId> = if n.all_experiments {
+                view.experiments.keys().collect()
+            } else {
+                n.experiments.iter().collect()
+            };
+            for id in exps {
+                if !scratch.experiments.contains_key(id) && !replaced_exps.contains(id) {
+                    if let Some(x) = view.experiments.get(id) {
+                        scratch.experiments.insert(id.clone(), x.clone());
+                        borrowed_exps.insert(id.clone());
+                    }
+                }
+            }
+            // A change the stored records already hold (or now refuse) does not apply
+            // again; its outcome comes from the merge.
+            let _ = scratch.apply(&e.change);
         }
-        for r in runs {
-            if !self.dirty_runs.contains(&r.run.info.run_id) {
-                self.runs.insert(r.run.info.run_id.clone(), r);
+        for id in absent
+            .runs
+            .iter()
+            .filter(|id| !scratch.runs.contains_key(*id))
+        {
+            self.records.runs.remove(id);
+        }
+        for id in absent
+            .experiments
+            .iter()
+            .filter(|id| !scratch.experiments.contains_key(*id))
+        {
+            self.records.experiments.remove(id);
+        }
+        for (id, mut run) in scratch.runs {
+            if borrowed_runs.contains(&id) {
+                continue;
+            }
+            if merge_latest {
+                if let Some(old) = self.records.runs.get(&id) {
+                    for (key, point) in &old.run.metrics {
+                        run.note_latest(key, *point);
+                    }
+                }
+            }
+            self.records.runs.insert(id, run);
+        }
+        for (id, e) in scratch.experiments {
+            if !borrowed_exps.contains(&id) {
+                self.records.experiments.insert(id, e);
             }
         }
     }
+}
 
-    /// Runs of the given experiments (all when empty) in the given view.
-    pub fn runs_in<'a>(
-        &'a self,
-        experiment_ids: &'a [String],
-        view: ViewType,
-    ) -> impl Iterator<Item = &'a Run> + 'a {
-        self.runs().filter(move |r| {
-            view.includes(r.info.lifecycle_stage)
-                && (experiment_ids.is_empty() || experiment_ids.contains(&r.info.experiment_id))
-        })
+fn new_experiment(
+    id: &str,
+    name: &str,
+    artifact_location: Option<String>,
+    tags: BTreeMap<String, String>,
+    now: i64,
+) -> Experiment {
+    Experiment {
+        experiment_id: id.to_owned(),
+        name: name.to_owned(),
+        artifact_location: artifact_location
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| default_artifact_location(id)),
+        lifecycle_stage: LifecycleStage::Active,
+        creation_time: Some(now),
+        last_update_time: Some(now),
+        tags,
     }
 }
 
@@ -739,17 +606,4 @@ impl Tracker {
 /// resolves against its working directory when it reads an exported store.
 pub fn default_artifact_location(id: &str) -> String {
     format!("mlruns/{id}")
-}
-
-fn deleted_experiment(id: &str) -> TrackingError {
-    TrackingError {
-        code: ErrorCode::InvalidState,
-        message: format!(
-            "Experiment '{id}' is deleted; restore it first (mlflow.restoreExperiment)."
-        ),
-    }
-}
-
-fn run_not_found(id: &str) -> TrackingError {
-    not_found(format!("Run '{id}' not found."))
 }

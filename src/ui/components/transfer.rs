@@ -102,7 +102,7 @@ async fn import_bytes(bytes: Vec<u8>, state: RwSignal<ImportState>) {
             summary: describe(&i.summary),
             warnings: i.warnings,
         }),
-        Err(e) => state.set(ImportState::Failed(e)),
+        Err(e) => state.set(ImportState::Failed(e.to_string())),
     }
 }
 
@@ -119,7 +119,7 @@ pub fn ImportExport() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match file_bytes(file).await {
                 Ok(bytes) => import_bytes(bytes, state).await,
-                Err(e) => state.set(ImportState::Failed(e)),
+                Err(e) => state.set(ImportState::Failed(e.to_string())),
             }
         });
     };
@@ -287,7 +287,8 @@ pub fn BundleOpener() -> impl IntoView {
             let result = async {
                 let bytes = fetch_bytes(&url).await?;
                 let svc = service::ready().ok_or("the store is not open")?;
-                let imported = svc.import_archive(&bytes, &|_, _| ()).await?;
+                let imported =
+                    (svc.import_archive(&bytes, &|_, _| ()).await).map_err(|e| e.to_string())?;
                 // Open the bundle's experiment: the first one that is not Default.
                 let ids = imported.experiment_ids;
                 Ok::<_, String>(ids.iter().find(|id| *id != "0").or(ids.first()).cloned())

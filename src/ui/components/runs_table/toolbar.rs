@@ -150,7 +150,7 @@ pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
                     _ => {}
                 }
             }
-            Ok(())
+            Ok::<_, crate::core::tracking::TrackingError>(())
         });
         match res {
             Ok(()) => {

@@ -1,0 +1,119 @@
+//! What one flush stores, and how it merges into the records as stored.
+//!
+//! The store runs [`FlushBatch::merge`] inside one IndexedDB read-modify-write
+//! transaction: it reads the records the batch [`needs`](FlushBatch::needs) and the
+//! tails of the series it appends to, merges, and writes the result. Transactions of
+//! all tabs and workers over those object stores run one after another, so every
+//! writer's changes land on the others' instead of replacing them.
+
+use crate::core::fxhash::FxHashMap;
+use crate::core::tracking::change::{Entry, Needs, Outcome, Ticket};
+use crate::core::tracking::error::{run_not_found, Result, TrackingError};
+use crate::core::tracking::metric_log::{append_series, MetricChunk, SeriesPoints};
+use crate::core::tracking::model::{Experiment, MetricPoint, RunId};
+use crate::core::tracking::records::{Records, StoredRun};
+
+/// The stored tail chunk of each series a batch appends to, by (run, key).
+pub type Tails = FxHashMap<(RunId, String), Vec<MetricPoint>>;
+
+/// Everything one flush stores: journaled changes, then metric points.
+#[derive(Debug, Default)]
+pub struct FlushBatch {
+    /// Changes in the order they were made.
+    pub entries: Vec<Entry>,
+    /// Metric points per series, in logging order.
+    pub series: Vec<SeriesPoints>,
+}
+
+/// Points a merge could not store, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefusedPoints {
+    /// The run.
+    pub run_id: RunId,
+    /// The metric key.
+    pub key: String,
+    /// How many points.
+    pub count: usize,
+    /// Why.
+    pub error: TrackingError,
+}
+
+/// The result of merging a batch into stored records.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// Each change's outcome, by ticket.
+    pub outcomes: Vec<(Ticket, Result<Outcome>)>,
+    /// Experiment records to write.
+    pub experiments: Vec<Experiment>,
+    /// Run records to write.
+    pub runs: Vec<StoredRun>,
+    /// Metric chunks to write.
+    pub chunks: Vec<MetricChunk>,
+    /// Points whose run is not stored (never silently dropped: the flush reports them).
+    pub refused_points: Vec<RefusedPoints>,
+}
+
+impl FlushBatch {
+    /// Whether there is nothing to store.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.series.is_empty()
+    }
+
+    /// The stored records the merge reads.
+    pub fn needs(&self) -> Needs {
+        let mut n = Needs::default();
+        for e in &self.entries {
+            n.extend(e.change.needs());
+        }
+        n.runs.extend(self.series.iter().map(|s| s.run_id.clone()));
+        n
+    }
+
+    /// The chunks to read before merging: the last stored chunk of every chunked
+    /// series this batch appends to, as `(run, key, seq)`.
+    pub fn tails_needed(&self, base: &Records) -> Vec<(RunId, String, u32)> {
+        self.series
+            .iter()
+            .filter_map(|s| {
+                let n = *base.runs.get(&s.run_id)?.metric_chunks.get(&s.key)?;
+                (n > 0).then(|| (s.run_id.clone(), s.key.clone(), n - 1))
+            })
+            .collect()
+    }
+
+    /// Replays the batch over `base` (the records as stored now, including every run a
+    /// change of the batch creates): changes first, in order, then points. Points are
+    /// kept whenever their run is stored, whatever its state: a writer never loses
+    /// what it logged because another writer ended or deleted the run meanwhile.
+    pub fn merge(&self, base: &mut Records, mut tails: Tails) -> Merged {
+        base.take_changed();
+        let mut out = Merged::default();
+        for e in &self.entries {
+            out.outcomes.push((e.ticket, base.apply(&e.change)));
+        }
+        for s in &self.series {
+            let Ok(run) = base.run_mut(&s.run_id) else {
+                out.refused_points.push(RefusedPoints {
+                    run_id: s.run_id.clone(),
+                    key: s.key.clone(),
+                    count: s.points.len(),
+                    error: run_not_found(&s.run_id),
+                });
+                continue;
+            };
+            let tail = tails.remove(&(s.run_id.clone(), s.key.clone()));
+            out.chunks
+                .extend(append_series(run, &s.key, tail, &s.points));
+        }
+        let (exps, runs) = base.take_changed();
+        out.experiments = exps
+            .iter()
+            .filter_map(|id| base.experiments.get(id).cloned())
+            .collect();
+        out.runs = runs
+            .iter()
+            .filter_map(|id| base.runs.get(id).cloned())
+            .collect();
+        out
+    }
+}

@@ -1,0 +1,211 @@
+//! Reading: records, metric histories, artifacts and extra files.
+
+use futures::future::try_join_all;
+use js_sys::{Array, Uint8Array};
+use rexie::{KeyRange, TransactionMode};
+use wasm_bindgen::JsValue;
+
+use super::{Db, Result, StoreError, ARTIFACTS, ARTIFACT_INDEX, CHUNKS, EXPERIMENTS, EXTRA, RUNS};
+use crate::core::tracking::codec::decode_record;
+use crate::core::tracking::metric_log::decode_chunk;
+use crate::core::tracking::model::{Experiment, MetricPoint};
+use crate::core::tracking::{Needs, Records, StoredRun};
+
+pub(super) fn key2(a: &str, b: &str) -> JsValue {
+    Array::of2(&a.into(), &b.into()).into()
+}
+
+pub(super) fn chunk_key(run: &str, key: &str, seq: u32) -> JsValue {
+    Array::of3(&run.into(), &key.into(), &JsValue::from(seq)).into()
+}
+
+fn range(lo: &JsValue, hi: &JsValue) -> Result<KeyRange> {
+    KeyRange::bound(lo, hi, Some(false), Some(false)).map_err(|e| StoreError::failed(e.to_string()))
+}
+
+/// Every chunk of one series.
+fn series_range(run: &str, key: &str) -> Result<KeyRange> {
+    range(&chunk_key(run, key, 0), &chunk_key(run, key, u32::MAX))
+}
+
+/// Every chunk of a run: `[run]` up to `[run, []]` (arrays sort after strings).
+pub(super) fn run_range(run: &str) -> Result<KeyRange> {
+    let lo: JsValue = Array::of1(&run.into()).into();
+    let hi: JsValue = Array::of2(&run.into(), &Array::new()).into();
+    range(&lo, &hi)
+}
+
+/// Keys `[run, prefix…]` up to `[run, prefix + U+FFFF]`.
+pub(super) fn prefix_range(run: &str, prefix: &str) -> Result<KeyRange> {
+    range(&key2(run, prefix), &key2(run, &format!("{prefix}\u{ffff}")))
+}
+
+pub(super) fn text_record<T: serde::de::DeserializeOwned>(v: &JsValue, what: &str) -> Result<T> {
+    let s = v
+        .as_string()
+        .ok_or_else(|| StoreError::failed(format!("a stored {what} record is not text")))?;
+    decode_record(&s, what).map_err(StoreError::failed)
+}
+
+/// The records `needs` names, read in the transaction of `exps` and `runs`.
+pub(super) async fn read_needs(
+    exps: &rexie::Store,
+    runs: &rexie::Store,
+    needs: &Needs,
+) -> Result<Records> {
+    let experiments: Vec<Experiment> = if needs.all_experiments {
+        let all = exps.get_all(None, None).await?;
+        all.iter()
+            .map(|v| text_record(v, "experiment"))
+            .collect::<Result<_>>()?
+    } else {
+        let got = try_join_all(needs.experiments.iter().map(|id| exps.get(id.into()))).await?;
+        got.iter()
+            .flatten()
+            .map(|v| text_record(v, "experiment"))
+            .collect::<Result<_>>()?
+    };
+    let got = try_join_all(needs.runs.iter().map(|id| runs.get(id.into()))).await?;
+    let mut stored: Vec<StoredRun> = got
+        .iter()
+        .flatten()
+        .map(|v| text_record(v, "run"))
+        .collect::<Result<_>>()?;
+    if !needs.runs_of_experiments.is_empty() {
+        // A delete or restore of an experiment: rare, so a scan. The text test skips
+        // parsing the runs of other experiments (records are compact JSON).
+        let marks: Vec<String> = (needs.runs_of_experiments.iter())
+            .map(|id| format!("\"experiment_id\":{}", serde_json::Value::from(id.as_str())))
+            .collect();
+        for v in runs.get_all(None, None).await? {
+            let Some(text) = v.as_string() else { continue };
+            if marks.iter().any(|m| text.contains(m.as_str())) {
+                let r: StoredRun = text_record(&v, "run")?;
+                let mine = needs
+                    .runs_of_experiments
+                    .contains(&r.run.info.experiment_id);
+                if mine && !needs.runs.contains(&r.run.info.run_id) {
+                    stored.push(r);
+                }
+            }
+        }
+    }
+    Ok(Records::new(experiments, stored))
+}
+
+/// Decodes stored chunks (in key order) into one history.
+pub(super) fn decode_chunks(chunks: &[JsValue], out: &mut Vec<MetricPoint>) -> Result<()> {
+    for c in chunks {
+        let bytes = Uint8Array::new(c).to_vec();
+        decode_chunk(&bytes, out).map_err(StoreError::failed)?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Every experiment and run record.
+    pub async fn load_all(&self) -> Result<(Vec<Experiment>, Vec<StoredRun>)> {
+        let tx = self.transaction(&[EXPERIMENTS, RUNS], TransactionMode::ReadOnly)?;
+        let exps = tx.store(EXPERIMENTS)?.get_all(None, None).await?;
+        let runs = tx.store(RUNS)?.get_all(None, None).await?;
+        let exps = exps
+            .iter()
+            .map(|v| text_record(v, "experiment"))
+            .collect::<Result<_>>()?;
+        let runs = runs
+            .iter()
+            .map(|v| text_record(v, "run"))
+            .collect::<Result<_>>()?;
+        Ok((exps, runs))
+    }
+
+    /// The records `needs` names, as stored now (missing ones are absent).
+    pub async fn load(&self, needs: &Needs) -> Result<Records> {
+        let tx = self.transaction(&[EXPERIMENTS, RUNS], TransactionMode::ReadOnly)?;
+        read_needs(&tx.store(EXPERIMENTS)?, &tx.store(RUNS)?, needs).await
+    }
+
+    /// A metric's full stored history in logging order (inline in its run record, or in
+    /// chunks); empty if the run or metric has none.
+    pub async fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<MetricPoint>> {
+        let tx = self.transaction(&[RUNS, CHUNKS], TransactionMode::ReadOnly)?;
+        let Some(v) = tx.store(RUNS)?.get(run_id.into()).await? else {
+            return Ok(Vec::new());
+        };
+        let mut run: StoredRun = text_record(&v, "run")?;
+        if let Some(points) = run.inline_metrics.remove(key) {
+            return Ok(points);
+        }
+        let chunks = tx
+            .store(CHUNKS)?
+            .get_all(Some(series_range(run_id, key)?), None)
+            .await?;
+        let mut out = Vec::new();
+        decode_chunks(&chunks, &mut out)?;
+        Ok(out)
+    }
+
+    /// The history of `key` in a run record as stored (inline, or read from chunks).
+    pub async fn history_of(&self, run: &StoredRun, key: &str) -> Result<Vec<MetricPoint>> {
+        if let Some(points) = run.inline_metrics.get(key) {
+            return Ok(points.clone());
+        }
+        let tx = self.transaction(&[CHUNKS], TransactionMode::ReadOnly)?;
+        let chunks = tx
+            .store(CHUNKS)?
+            .get_all(Some(series_range(&run.run.info.run_id, key)?), None)
+            .await?;
+        let mut out = Vec::new();
+        decode_chunks(&chunks, &mut out)?;
+        Ok(out)
+    }
+
+    /// Paths of a run's artifacts under `prefix`, with their sizes (from the index:
+    /// no file is read).
+    pub async fn artifact_sizes(&self, run_id: &str, prefix: &str) -> Result<Vec<(String, u64)>> {
+        let tx = self.transaction(&[ARTIFACT_INDEX], TransactionMode::ReadOnly)?;
+        let entries = tx
+            .store(ARTIFACT_INDEX)?
+            .scan(Some(prefix_range(run_id, prefix)?), None, None, None)
+            .await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(k, v)| Some((Array::from(&k).get(1).as_string()?, v.as_f64()? as u64)))
+            .collect())
+    }
+
+    /// Every artifact of a run (path, bytes), by path.
+    pub async fn artifacts_of(&self, run_id: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let tx = self.transaction(&[ARTIFACTS], TransactionMode::ReadOnly)?;
+        let entries = tx
+            .store(ARTIFACTS)?
+            .scan(Some(prefix_range(run_id, "")?), None, None, None)
+            .await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(k, v)| {
+                Some((
+                    Array::from(&k).get(1).as_string()?,
+                    Uint8Array::new(&v).to_vec(),
+                ))
+            })
+            .collect())
+    }
+
+    /// One artifact's bytes.
+    pub async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        let tx = self.transaction(&[ARTIFACTS], TransactionMode::ReadOnly)?;
+        let v = tx.store(ARTIFACTS)?.get(key2(run_id, path)).await?;
+        Ok(v.map(|v| Uint8Array::new(&v).to_vec()))
+    }
+
+    /// Every extra file (path, bytes).
+    pub async fn extra_files(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let tx = self.transaction(&[EXTRA], TransactionMode::ReadOnly)?;
+        let entries = tx.store(EXTRA)?.scan(None, None, None, None).await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.as_string()?, Uint8Array::new(&v).to_vec())))
+            .collect())
+    }
+}

@@ -1,0 +1,233 @@
+//! Writing: a flush's read-modify-write transaction, and whole-record batches
+//! (imports, artifacts, extra files). Each is one transaction: all of it or nothing.
+
+use futures::future::{join_all, try_join_all, LocalBoxFuture};
+use js_sys::{Reflect, Uint8Array};
+use rexie::TransactionMode;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use super::read::{chunk_key, decode_chunks, key2, prefix_range, read_needs, run_range};
+use super::{
+    global, Db, Result, StoreError, StoreErrorKind, ARTIFACTS, ARTIFACT_INDEX, CHUNKS, EXPERIMENTS,
+    EXTRA, RUNS,
+};
+use crate::core::tracking::codec::encode_record;
+use crate::core::tracking::metric_log::{encode_chunk, MetricChunk};
+use crate::core::tracking::model::Experiment;
+use crate::core::tracking::{FlushBatch, Merged, Stored, StoredRun, Tails};
+
+/// Whole records and files to write in one transaction (imports, artifacts).
+#[derive(Default)]
+pub struct Batch<'a> {
+    /// Whole experiment records.
+    pub experiments: &'a [Experiment],
+    /// Whole run records.
+    pub runs: &'a [StoredRun],
+    /// Metric chunks (replacing the same `(run, key, seq)`).
+    pub chunks: &'a [MetricChunk],
+    /// Artifacts `(run id, path, bytes)`.
+    pub artifacts: &'a [(String, String, Vec<u8>)],
+    /// Extra files `(root-relative path, bytes)`.
+    pub extra_files: &'a [(String, Vec<u8>)],
+    /// Runs whose metric chunks and artifacts are all deleted first (an imported
+    /// run replacing one).
+    pub replace_runs: &'a [String],
+}
+
+type Request<'a> = LocalBoxFuture<'a, std::result::Result<(), rexie::Error>>;
+
+fn put<'a>(store: &'a rexie::Store, value: JsValue, key: JsValue) -> Request<'a> {
+    Box::pin(async move { store.put(&value, Some(&key)).await.map(drop) })
+}
+
+fn bytes(b: &[u8]) -> JsValue {
+    Uint8Array::from(b).into()
+}
+
+/// Issues every request at once (requests of one transaction run in order), then waits
+/// for all: no round trip per record.
+async fn all(requests: Vec<Request<'_>>) -> Result<()> {
+    for r in join_all(requests).await {
+        r?;
+    }
+    Ok(())
+}
+
+/// `navigator.storage.estimate()`: bytes this site stores and may store.
+async fn estimate() -> Option<(f64, f64)> {
+    let nav = Reflect::get(&global(), &"navigator".into()).ok()?;
+    let storage = Reflect::get(&nav, &"storage".into()).ok()?;
+    let f: js_sys::Function = Reflect::get(&storage, &"estimate".into()).ok()?.into();
+    let p: js_sys::Promise = f.call0(&storage).ok()?.into();
+    let e = JsFuture::from(p).await.ok()?;
+    let num = |k: &str| Reflect::get(&e, &k.into()).ok()?.as_f64();
+    Some((num("usage")?, num("quota")?))
+}
+
+fn mb(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1e6)
+}
+
+impl Db {
+    /// Waits for `tx` to finish. An abort is an error, never a silent success: with
+    /// the connection open, IndexedDB aborts a write transaction when the site's
+    /// storage is full (rexie does not hand over the transaction's `error`, so the
+    /// kind is inferred; the browser's own figures are quoted).
+    pub(super) async fn committed(&self, tx: rexie::Transaction, write_bytes: usize) -> Result<()> {
+        if tx.done().await?.is_committed() {
+            return Ok(());
+        }
+        self.check_open()?;
+        let stored = match estimate().await {
+            Some((usage, quota)) => format!(
+                " This site stores {} in the browser, which reports a limit of {}.",
+                mb(usage),
+                mb(quota)
+            ),
+            None => String::new(),
+        };
+        Err(StoreError {
+            kind: StoreErrorKind::Full,
+            message: format!(
+                "The browser refused to save a write of {} (its storage for this site is \
+                 full); nothing of it was saved.{stored} Free space (delete or export and \
+                 remove old runs, or clear other sites' data) and try again.",
+                mb(write_bytes as f64)
+            ),
+        })
+    }
+
+    /// Stores a flush: in one read-modify-write transaction, reads the records the batch
+    /// needs and the tails of the series it appends to, merges the batch into them
+    /// (core decides every outcome), and writes what changed. Returns the merge and the
+    /// records as stored, for the writer's view.
+    pub async fn flush(&self, batch: &FlushBatch) -> Result<(Merged, Stored)> {
+        let stores = [EXPERIMENTS, RUNS, CHUNKS];
+        let tx = self.transaction(&stores, TransactionMode::ReadWrite)?;
+        let (exps, runs, chunks) = (tx.store(EXPERIMENTS)?, tx.store(RUNS)?, tx.store(CHUNKS)?);
+        let needs = batch.needs();
+        let mut base = read_needs(&exps, &runs, &needs).await?;
+        let wanted = batch.tails_needed(&base);
+        let got = try_join_all(
+            (wanted.iter()).map(|(run, key, seq)| chunks.get(chunk_key(run, key, *seq))),
+        )
+        .await?;
+        let mut tails = Tails::default();
+        for ((run, key, _), v) in wanted.into_iter().zip(got) {
+            let mut points = Vec::new();
+            decode_chunks(v.as_slice(), &mut points)?;
+            tails.insert((run, key), points);
+        }
+        let merged = batch.merge(&mut base, tails);
+        let mut size = 0;
+        let mut requests = Vec::new();
+        for e in &merged.experiments {
+            let text = encode_record(e);
+            size += text.len();
+            requests.push(put(&exps, text.into(), e.experiment_id.as_str().into()));
+        }
+        for r in &merged.runs {
+            let text = encode_record(r);
+            size += text.len();
+            requests.push(put(&runs, text.into(), r.run.info.run_id.as_str().into()));
+        }
+        for c in &merged.chunks {
+            let b = encode_chunk(&c.points);
+            size += b.len();
+            requests.push(put(&chunks, bytes(&b), chunk_key(&c.run_id, &c.key, c.seq)));
+        }
+        all(requests).await?;
+        self.committed(tx, size).await?;
+        let absent = needs.absent_from(&base);
+        Ok((
+            merged,
+            Stored {
+                records: base,
+                absent,
+            },
+        ))
+    }
+
+    /// Writes whole records and files in one transaction: all of it or nothing.
+    pub async fn write(&self, batch: &Batch<'_>) -> Result<()> {
+        let replacing = !batch.replace_runs.is_empty();
+        let has_files = !batch.artifacts.is_empty() || replacing;
+        // Only the stores touched: a smaller scope commits faster.
+        let touched: Vec<&str> = [
+            (EXPERIMENTS, !batch.experiments.is_empty()),
+            (RUNS, !batch.runs.is_empty()),
+            (CHUNKS, !batch.chunks.is_empty() || replacing),
+            (ARTIFACTS, has_files),
+            (ARTIFACT_INDEX, has_files),
+            (EXTRA, !batch.extra_files.is_empty()),
+        ]
+        .into_iter()
+        .filter_map(|(name, used)| used.then_some(name))
+        .collect();
+        if touched.is_empty() {
+            return Ok(());
+        }
+        let tx = self.transaction(&touched, TransactionMode::ReadWrite)?;
+        let store = |name: &str| -> Result<Option<rexie::Store>> {
+            Ok(if touched.contains(&name) {
+                Some(tx.store(name)?)
+            } else {
+                None
+            })
+        };
+        let (exps, runs, chunks, arts, index, extra) = (
+            store(EXPERIMENTS)?,
+            store(RUNS)?,
+            store(CHUNKS)?,
+            store(ARTIFACTS)?,
+            store(ARTIFACT_INDEX)?,
+            store(EXTRA)?,
+        );
+        let mut size = 0;
+        let mut requests: Vec<Request<'_>> = Vec::new();
+        if let Some(c) = &chunks {
+            for run in batch.replace_runs {
+                requests.push(Box::pin(c.delete(run_range(run)?.into())));
+            }
+            for ch in batch.chunks {
+                let b = encode_chunk(&ch.points);
+                size += b.len();
+                requests.push(put(c, bytes(&b), chunk_key(&ch.run_id, &ch.key, ch.seq)));
+            }
+        }
+        if let Some(st) = &exps {
+            for e in batch.experiments {
+                let text = encode_record(e);
+                size += text.len();
+                requests.push(put(st, text.into(), e.experiment_id.as_str().into()));
+            }
+        }
+        if let Some(st) = &runs {
+            for r in batch.runs {
+                let text = encode_record(r);
+                size += text.len();
+                requests.push(put(st, text.into(), r.run.info.run_id.as_str().into()));
+            }
+        }
+        if let (Some(st), Some(ix)) = (&arts, &index) {
+            for run in batch.replace_runs {
+                requests.push(Box::pin(st.delete(prefix_range(run, "")?.into())));
+                requests.push(Box::pin(ix.delete(prefix_range(run, "")?.into())));
+            }
+            for (run, path, b) in batch.artifacts {
+                size += b.len();
+                requests.push(put(st, bytes(b), key2(run, path)));
+                requests.push(put(ix, JsValue::from(b.len() as f64), key2(run, path)));
+            }
+        }
+        if let Some(st) = &extra {
+            for (path, b) in batch.extra_files {
+                size += b.len();
+                requests.push(put(st, bytes(b), path.as_str().into()));
+            }
+        }
+        all(requests).await?;
+        self.committed(tx, size).await
+    }
+}
