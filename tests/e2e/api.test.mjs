@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serve } from "./server.mjs";
-import { launch, newPage, waitForMlflow } from "./browser.mjs";
+import { launch, newPage, until, waitForMlflow } from "./browser.mjs";
 
 let browser, site, page;
 before(async () => {
@@ -233,9 +233,21 @@ test("durability: flush, endRun and the 100 ms auto-flush all survive a reload",
     const c = await mlflow.startRun({ runName: "auto" });
     for (let i = 0; i < 300; i++) mlflow.logMetric("m", i, { step: i });
     await mlflow.logParam("p", "v");
-    await new Promise((ok) => setTimeout(ok, 400)); // no flush: the timer commits
     return [a.info.runId, c.info.runId];
   });
+  // No flush: the timer commits. Another tab reads only what IndexedDB holds, so once
+  // it sees everything the timer has done its work (the reload's pagehide flush
+  // would otherwise hide a broken timer).
+  const other = await page.context().newPage();
+  await other.goto(site.url);
+  await waitForMlflow(other);
+  await until(() => other.evaluate(async (c) => {
+    try {
+      const [hist, r] = await Promise.all([mlflow.getMetricHistory(c, "m"), mlflow.getRun(c)]);
+      return hist.length === 300 && r.data.params.p === "v";
+    } catch { return false; } // not committed yet: this tab does not know the run
+  }, ids[1]));
+  await other.close();
   await page.reload();
   await waitForMlflow(page);
   const r = await run(async ([a, c]) => ({
@@ -259,13 +271,13 @@ test("another tab sees changes through the BroadcastChannel without reloading", 
     await mlflow.endRun();
     return r.info.runId;
   });
-  const seen = await other.evaluate(async (id) => {
-    for (let i = 0; i < 100; i++) {
-      try { const r = await mlflow.getRun(id); if (r.info.status === "FINISHED") return r; } catch {}
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
-    return null;
-  }, runId);
+  let seen = null;
+  await until(async () => {
+    seen = await other.evaluate(async (id) => {
+      try { const r = await mlflow.getRun(id); return r.info.status === "FINISHED" ? r : null; } catch { return null; }
+    }, runId);
+    return seen;
+  }, { timeout: 5_000 });
   assert.equal(seen?.data.metrics.acc, 0.75);
   await other.close();
 });

@@ -35,3 +35,17 @@ export async function newPage(browser, opts = {}) {
 export async function waitForMlflow(page) {
   await page.waitForFunction(() => window.mlflow !== undefined, null, { timeout: 30_000 });
 }
+
+/**
+ * Resolves once `check()` (node-side, may be async) is truthy, re-checking every 50 ms;
+ * fails after `timeout` ms. For conditions no event announces (a commit seen from
+ * another tab, an image that failed to load): never a fixed sleep.
+ */
+export async function until(check, { timeout = 10_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeout} ms: ${check}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

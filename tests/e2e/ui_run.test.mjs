@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serve } from "./server.mjs";
-import { launch, newPage, waitForMlflow, SHOTS } from "./browser.mjs";
+import { launch, newPage, until, waitForMlflow, SHOTS } from "./browser.mjs";
 
 let browser, site;
 before(async () => {
@@ -79,15 +79,6 @@ function unexpected(errors) {
 async function openRun(page, ids) {
   await page.goto(`${site.url}experiments/${ids.expId}/runs/${ids.runId}`);
   await page.locator(".run-title h1").getByText("parent-run").waitFor();
-}
-
-/** Resolves once `check()` is truthy (Playwright's timeouts bound each call). */
-async function poll(check, tries = 100) {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`condition not met: ${check}`);
 }
 
 /** A screenshot of the whole page in one viewport (so the sticky header stays on top). */
@@ -211,7 +202,7 @@ test("the run page shows, edits and previews a run, and runs no payload", async 
     const inFrame = page.frameLocator("iframe.artifact-html");
     await inFrame.locator("h1").getByText("Hello from HTML").waitFor();
     // Wait until the frame's <img src=x> has failed, i.e. its onerror would have run.
-    await poll(() => inFrame.locator("img").evaluate((i) => i.complete && i.naturalWidth === 0));
+    await until(() => inFrame.locator("img").evaluate((i) => i.complete && i.naturalWidth === 0));
     await artifacts.screenshot({ path: `${SHOTS}run_artifact_html.png` });
 
     await open("a");

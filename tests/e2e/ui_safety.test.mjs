@@ -54,11 +54,10 @@ test("payloads in names, params and tags render as text on every page", async ()
     await page.getByRole("link", { name: SCRIPT, exact: true }).waitFor();
     await assertInert(page, "experiments page");
     await page.screenshot({ path: `${SHOTS}ui_safety_experiments.png`, fullPage: true });
-    console.log(page.errors.map(String));
     // the search box takes the payload as a plain substring
     await page.getByLabel("Search experiments by name").fill("<script>");
+    await page.waitForFunction(() => document.querySelectorAll("tr[data-experiment-id]").length === 1);
     await page.getByRole("link", { name: SCRIPT, exact: true }).waitFor();
-    assert.equal(await page.locator("tr[data-experiment-id]").count(), 1);
     await assertInert(page, "experiments search");
 
     // runs table with the payload columns; a filter holding the payload
@@ -101,7 +100,10 @@ test("payloads in names, params and tags render as text on every page", async ()
     // the run page (names, params, tags)
     await page.goto(`${site.url}experiments/${expId}/runs/${a}`);
     await page.getByText(`run ${IMG}`).first().waitFor();
-    await page.waitForTimeout(300);
+    // the params and tags tables hold the payloads (as text, if all is well)
+    await page.locator(".run-params td.value", { hasText: IMG }).waitFor();
+    await page.locator(".run-params td.value", { hasText: SCRIPT }).waitFor();
+    await page.locator(".run-tags td.value", { hasText: SCRIPT }).waitFor();
     await assertInert(page, "run page");
     assert.deepEqual(page.errors.map(String), []);
   } finally {

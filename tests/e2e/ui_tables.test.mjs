@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serve } from "./server.mjs";
 import { launch, newPage, waitForMlflow, SHOTS } from "./browser.mjs";
+import { logSweep } from "./sweep.mjs";
 
 let browser, site;
 before(async () => {
@@ -39,34 +40,46 @@ async function waitForRows(page, expected) {
   });
 }
 
-/** Logs the "vision" experiment: a parent with a nested child, two more runs, a deleted one. */
+/**
+ * Logs the "vision" experiment: a parent with a nested child, two more runs, a deleted
+ * one. Each run starts in a later millisecond than the one before: the table lists
+ * newest first and breaks start-time ties on the random run id, as MLflow does, so
+ * only distinct start times give the order the tests expect.
+ */
 async function logVision(page) {
   return page.evaluate(async () => {
+    let last = -Infinity;
+    const startRun = async (options) => {
+      while (Date.now() <= last) await new Promise((r) => setTimeout(r, 1));
+      const run = await mlflow.startRun(options);
+      last = run.info.startTime;
+      return run;
+    };
     const exp = await mlflow.setExperiment("vision");
     const ids = {};
-    const sweep = await mlflow.startRun({ runName: "sweep" });
+    const sweep = await startRun({ runName: "sweep" });
     ids.sweep = sweep.info.runId;
     await mlflow.logParams({ optimizer: "adam", lr: 0.01, layers: 4 });
     await mlflow.logMetrics({ acc: 0.9, loss: 0.3 });
     await mlflow.setTags({ team: "cv" });
-    const child = await mlflow.startRun({ runName: "trial-1", nested: true });
+    const child = await startRun({ runName: "trial-1", nested: true });
     ids.child = child.info.runId;
     await mlflow.logParams({ optimizer: "adam", lr: 0.02 });
     await mlflow.logMetric("acc", 0.3);
     await mlflow.endRun();
     await mlflow.endRun();
-    const base = await mlflow.startRun({ runName: "baseline" });
+    const base = await startRun({ runName: "baseline" });
     ids.baseline = base.info.runId;
     await mlflow.logParams({ optimizer: "sgd", lr: 0.1, layers: 4 });
     await mlflow.logMetrics({ acc: 0.4, loss: 0.8 });
     await mlflow.endRun();
-    const big = await mlflow.startRun({ runName: "big" });
+    const big = await startRun({ runName: "big" });
     ids.big = big.info.runId;
     await mlflow.logParams({ optimizer: "adam", lr: 0.001, layers: 12 });
     await mlflow.logMetrics({ acc: 0.95, loss: 0.1 });
     await mlflow.setTags({ team: "cv" });
     await mlflow.endRun();
-    const doomed = await mlflow.startRun({ runName: "doomed" });
+    const doomed = await startRun({ runName: "doomed" });
     ids.doomed = doomed.info.runId;
     await mlflow.logMetric("acc", 0.7);
     await mlflow.endRun();
@@ -90,7 +103,8 @@ test("experiments: counts, search, create, duplicate error, rename, delete, rest
 
     const { expId } = await logVision(page);
     const row = page.locator(`tr[data-experiment-id="${expId}"]`);
-    await row.waitFor();
+    // The list refreshes after each commit: wait for the one holding every run.
+    await row.locator("td.num", { hasText: /^4$/ }).waitFor();
     assert.equal(await row.locator("td.num").textContent(), "4", "4 active runs (1 deleted not counted)");
     assert.equal(await page.locator(".first-run").count(), 0, "no first-run hint once there are runs");
 
@@ -341,24 +355,7 @@ test("10,000 runs: logged through the API, the table shows and scrolls a small w
     await page.goto(site.url);
     await waitForMlflow(page);
     const tLog = Date.now();
-    const expId = await page.evaluate(async () => {
-      const exp = await mlflow.setExperiment("big sweep");
-      const params = {};
-      for (let p = 0; p < 20; p++) params[`p${p}`] = 0;
-      for (let i = 0; i < 10_000; i++) {
-        await mlflow.startRun({ runName: `run-${String(i).padStart(5, "0")}` });
-        for (let p = 0; p < 20; p++) params[`p${p}`] = (i * 7 + p) % 13;
-        mlflow.logParams(params);
-        const m = {};
-        for (let k = 0; k < 10; k++) m[`m${k}`] = ((i * 31 + k * 17) % 1000) / 1000;
-        mlflow.logMetrics(m);
-        mlflow.endRun();
-        // Commit in slices: one IndexedDB transaction of 10,000 runs is slow.
-        if (i % 1000 === 999) await mlflow.flush();
-      }
-      await mlflow.flush();
-      return exp.experimentId;
-    });
+    const { experimentId: expId, newest } = await page.evaluate(logSweep, { name: "big sweep", runs: 10_000, flushEvery: 1000 });
     console.log(`10,000 runs: logged and committed in ${Date.now() - tLog} ms`);
     const t0 = Date.now();
     await page.goto(`${site.url}experiments/${expId}?columns=metrics.m0&columns=params.p3`, { timeout: 120_000 });
@@ -368,9 +365,9 @@ test("10,000 runs: logged through the API, the table shows and scrolls a small w
     assert.match(await page.locator(".title-row .count").textContent(), /^10,000 runs$/);
     const inDom = await page.locator(".runs-row").count();
     assert.ok(inDom > 10 && inDom < 100, `${inDom} rows in the DOM`);
-    // newest first (runs started in the same millisecond tie-break on run id)
+    // newest first: one of the runs started in the last millisecond (ties break on the run id)
     const first = (await rowNames(page))[0];
-    assert.ok(first >= "run-09980", first);
+    assert.ok(newest.includes(first), `${first} is not one of the newest: ${newest.join(", ")}`);
     // scroll to the middle and to the end: the window follows, the DOM stays small
     const scroller = page.locator(".runs-scroll");
     await scroller.evaluate((el) => { el.scrollTop = 5000 * 32; });
