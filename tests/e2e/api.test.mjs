@@ -1,19 +1,14 @@
 // The JS API as a script calls it: MLflow's semantics, errors, artifacts, durability
 // across reloads, other tabs, another origin and a Web Worker.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { serve } from "./server.mjs";
-import { launch, newPage, until, waitForMlflow } from "./browser.mjs";
+import { until, waitForMlflow } from "./browser.mjs";
+import { useSite } from "./site.mjs";
 
-let browser, site, page;
-before(async () => {
-  browser = await launch();
-  site = await serve(process.env.DIST, "/");
-  page = await newPage(browser);
-  await page.goto(site.url);
-  await waitForMlflow(page);
-});
-after(async () => { await browser?.close(); await site?.close(); });
+const app = useSite();
+// One page for the whole file: the tests build on each other's store.
+let page;
+before(async () => { page = await app.open(); });
 
 const run = (fn, arg) => page.evaluate(fn, arg);
 /** Resolves to the error's {message, code} or fails if the call succeeded. */
@@ -239,7 +234,7 @@ test("durability: flush, endRun and the 100 ms auto-flush all survive a reload",
   // it sees everything the timer has done its work (the reload's pagehide flush
   // would otherwise hide a broken timer).
   const other = await page.context().newPage();
-  await other.goto(site.url);
+  await other.goto(app.site.url);
   await waitForMlflow(other);
   await until(() => other.evaluate(async (c) => {
     try {
@@ -263,7 +258,7 @@ test("durability: flush, endRun and the 100 ms auto-flush all survive a reload",
 
 test("another tab sees changes through the BroadcastChannel without reloading", async () => {
   const other = await page.context().newPage();
-  await other.goto(site.url);
+  await other.goto(app.site.url);
   await waitForMlflow(other);
   const runId = await run(async () => {
     const r = await mlflow.startRun({ runName: "from-tab-1" });
@@ -283,8 +278,8 @@ test("another tab sees changes through the BroadcastChannel without reloading", 
 });
 
 test("the ES module works imported from another origin and inside a Web Worker", async () => {
-  const moduleUrl = `${site.url}mlflow.js`;
-  const notebook = await serve(process.env.DIST, "/unused-prefix/");
+  const moduleUrl = `${app.site.url}mlflow.js`;
+  const notebook = await app.serve(process.env.DIST, "/unused-prefix/");
   notebook.routes.set("/notebook.html", { type: "text/html", body: "<!doctype html><title>notebook</title><p>notebook</p>" });
   notebook.routes.set("/worker.js", {
     type: "text/javascript",
@@ -295,32 +290,27 @@ test("the ES module works imported from another origin and inside a Web Worker",
            await mlflow.endRun();
            postMessage(run.info.runId);`,
   });
-  const p = await newPage(browser);
-  try {
-    await p.goto(`${notebook.origin}/notebook.html`);
-    const r = await p.evaluate(async (url) => {
-      const mlflow = await import(url);
-      const run = await mlflow.startRun({ runName: "observable-cell" });
-      mlflow.logMetric("loss", 0.25, { step: 1 });
-      await mlflow.endRun();
-      const got = await mlflow.getRun(run.info.runId);
-      const worker = new Worker("/worker.js", { type: "module" });
-      const workerRunId = await new Promise((ok, fail) => { worker.onmessage = (e) => ok(e.data); worker.onerror = (e) => fail(new Error(e.message)); });
-      const fromWorker = await mlflow.getRun(workerRunId).catch(() => null);
-      const hist = await mlflow.getMetricHistory(workerRunId, "x");
-      return { got, origin: location.origin, appMounted: !!document.querySelector("main"), workerRun: fromWorker?.info.runName, points: hist.length, hasDefault: typeof mlflow.default.logMetric };
-    }, moduleUrl);
-    assert.equal(r.got.data.metrics.loss, 0.25);
-    assert.notEqual(r.origin, site.origin);
-    assert.equal(r.appMounted, false, "importing the module does not mount the UI");
-    assert.equal(r.hasDefault, "function");
-    assert.equal(r.points, 50);
-    assert.equal(r.workerRun, "worker-run");
-    assert.deepEqual(p.errors.map(String), []);
-  } finally {
-    await p.context().close();
-    await notebook.close();
-  }
+  const p = await app.page();
+  await p.goto(`${notebook.origin}/notebook.html`);
+  const r = await p.evaluate(async (url) => {
+    const mlflow = await import(url);
+    const run = await mlflow.startRun({ runName: "observable-cell" });
+    mlflow.logMetric("loss", 0.25, { step: 1 });
+    await mlflow.endRun();
+    const got = await mlflow.getRun(run.info.runId);
+    const worker = new Worker("/worker.js", { type: "module" });
+    const workerRunId = await new Promise((ok, fail) => { worker.onmessage = (e) => ok(e.data); worker.onerror = (e) => fail(new Error(e.message)); });
+    const fromWorker = await mlflow.getRun(workerRunId).catch(() => null);
+    const hist = await mlflow.getMetricHistory(workerRunId, "x");
+    return { got, origin: location.origin, appMounted: !!document.querySelector("main"), workerRun: fromWorker?.info.runName, points: hist.length, hasDefault: typeof mlflow.default.logMetric };
+  }, moduleUrl);
+  assert.equal(r.got.data.metrics.loss, 0.25);
+  assert.notEqual(r.origin, app.site.origin);
+  assert.equal(r.appMounted, false, "importing the module does not mount the UI");
+  assert.equal(r.hasDefault, "function");
+  assert.equal(r.points, 50);
+  assert.equal(r.workerRun, "worker-run");
+  assert.deepEqual(p.errors.map(String), []);
 });
 
 test("TypeScript declarations ship for the whole API", async () => {
