@@ -280,7 +280,11 @@ test("another tab sees changes through the BroadcastChannel without reloading", 
 test("the ES module works imported from another origin and inside a Web Worker", async () => {
   const moduleUrl = `${app.site.url}mlflow.js`;
   const notebook = await app.serve(process.env.DIST, "/unused-prefix/");
-  notebook.routes.set("/notebook.html", { type: "text/html", body: "<!doctype html><title>notebook</title><p>notebook</p>" });
+  // (An icon of its own: without one Chromium asks the notebook's server for /favicon.ico.)
+  notebook.routes.set("/notebook.html", {
+    type: "text/html",
+    body: '<!doctype html><title>notebook</title><link rel="icon" href="data:,"><p>notebook</p>',
+  });
   notebook.routes.set("/worker.js", {
     type: "text/javascript",
     body: `const mlflow = await import(${JSON.stringify(moduleUrl)});

@@ -9,7 +9,7 @@ import { launch, newPage, waitForMlflow } from "./browser.mjs";
 
 /**
  * Registers the file's hooks and returns the fixture:
- * - `app.browser`, `app.site` (`{url, origin, routes, close}`), set in `before`;
+ * - `app.browser`, `app.site` (`{url, origin, routes, requests, close}`), set in `before`;
  * - `app.page(contextOptions)`: a fresh page in its own context (empty IndexedDB),
  *   not navigated, failing the test on page errors (see browser.mjs);
  * - `app.open(path = "", contextOptions)`: `app.page`, then `path` (resolved against

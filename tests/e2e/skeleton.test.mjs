@@ -2,7 +2,7 @@
 // reload, and find it through the API and on screen — at the root and under a sub-path.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { waitForMlflow, SHOTS } from "./browser.mjs";
+import { until, waitForMlflow, SHOTS } from "./browser.mjs";
 import { useSite } from "./site.mjs";
 
 const app = useSite();
@@ -56,3 +56,19 @@ test("the same under a sub-path build, deep link reloaded", async () => {
   await logAndFind(process.env.SUB_DIST, process.env.SUB_URL ?? "/ferroflow/");
 });
 
+// Chromium fetches a page's icon itself, outside the page's request events, so the
+// server's log is the witness. A missing icon made every page load log a 404.
+test("the favicon loads at the root and under a sub-path, and nothing asks for /favicon.ico", async () => {
+  const sites = [[process.env.DIST, "/"], [process.env.SUB_DIST, process.env.SUB_URL ?? "/ferroflow/"]];
+  for (const [root, prefix] of sites) {
+    const site = await app.serve(root, prefix);
+    const page = await app.open(site.url);
+    const href = await page.locator('link[rel="icon"]').evaluate((l) => l.href);
+    assert.equal(href, `${site.url}favicon.svg`);
+    const icon = `${prefix}favicon.svg`;
+    await until(() => site.requests.some((r) => r.path === icon));
+    const statuses = site.requests.filter((r) => /favicon/.test(r.path)).map((r) => `${r.status} ${r.path}`);
+    assert.deepEqual([...new Set(statuses)], [`200 ${icon}`], statuses.join(", "));
+    assert.deepEqual(page.errors.map(String), []);
+  }
+});

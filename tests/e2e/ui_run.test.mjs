@@ -61,10 +61,11 @@ async function logFixture(page, { description, html }) {
 }
 
 /** Errors the fixture provokes on purpose and the browser reports: the HTML
- * artifact's `<img src=x>` 404s inside the sandbox, and the sandbox refuses its script. */
+ * artifact's `<img src=x>` 404s inside the sandbox (a response and a console line), and
+ * the sandbox refuses its script. */
 function unexpected(errors) {
   return errors.map(String).filter((e) =>
-    !/404 http:\/\/127\.0\.0\.1:\d+\/x$/.test(e) &&
+    !/404\b.*http:\/\/127\.0\.0\.1:\d+\/x$/.test(e) &&
     !/Blocked script execution in 'about:srcdoc'/.test(e));
 }
 
