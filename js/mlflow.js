@@ -7,6 +7,17 @@ import init, * as wasm from "./ferroflow.js";
 await init({ module_or_path: new URL("./ferroflow_bg.wasm", import.meta.url) });
 await wasm.ready();
 
+// The API is named once, in the destructuring below. It reads each name through this
+// proxy, which refuses a name the wasm lacks and gathers the functions for the
+// default export, so the named exports and `mlflow.default` cannot drift apart.
+const api = {};
+const pick = new Proxy(wasm, {
+  get(module, name) {
+    if (typeof module[name] !== "function") throw new Error(`mlflow.js: ferroflow.js exports no function ${String(name)}`);
+    return (api[name] = module[name]);
+  },
+});
+
 export const {
   ready, flush,
   createExperiment, setExperiment, getExperiment, getExperimentByName, searchExperiments,
@@ -15,15 +26,6 @@ export const {
   logParam, logParams, logMetric, logMetrics, setTag, setTags, deleteTag,
   logArtifact, logText, logDict, logImage, listArtifacts, downloadArtifact, getMetricHistory,
   importArchive, exportArchive,
-} = wasm;
+} = pick;
 
-const mlflow = Object.freeze({
-  ready, flush,
-  createExperiment, setExperiment, getExperiment, getExperimentByName, searchExperiments,
-  renameExperiment, deleteExperiment, restoreExperiment, setExperimentTag, deleteExperimentTag,
-  startRun, activeRun, endRun, getRun, searchRuns, deleteRun, restoreRun, setTerminated,
-  logParam, logParams, logMetric, logMetrics, setTag, setTags, deleteTag,
-  logArtifact, logText, logDict, logImage, listArtifacts, downloadArtifact, getMetricHistory,
-  importArchive, exportArchive,
-});
-export default mlflow;
+export default Object.freeze(api);

@@ -1,19 +1,14 @@
 // The JS API as a script calls it: MLflow's semantics, errors, artifacts, durability
 // across reloads, other tabs, another origin and a Web Worker.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { serve } from "./server.mjs";
-import { launch, newPage, waitForMlflow } from "./browser.mjs";
+import { until, waitForMlflow } from "./browser.mjs";
+import { useSite } from "./site.mjs";
 
-let browser, site, page;
-before(async () => {
-  browser = await launch();
-  site = await serve(process.env.DIST, "/");
-  page = await newPage(browser);
-  await page.goto(site.url);
-  await waitForMlflow(page);
-});
-after(async () => { await browser?.close(); await site?.close(); });
+const app = useSite();
+// One page for the whole file: the tests build on each other's store.
+let page;
+before(async () => { page = await app.open(); });
 
 const run = (fn, arg) => page.evaluate(fn, arg);
 /** Resolves to the error's {message, code} or fails if the call succeeded. */
@@ -233,9 +228,21 @@ test("durability: flush, endRun and the 100 ms auto-flush all survive a reload",
     const c = await mlflow.startRun({ runName: "auto" });
     for (let i = 0; i < 300; i++) mlflow.logMetric("m", i, { step: i });
     await mlflow.logParam("p", "v");
-    await new Promise((ok) => setTimeout(ok, 400)); // no flush: the timer commits
     return [a.info.runId, c.info.runId];
   });
+  // No flush: the timer commits. Another tab reads only what IndexedDB holds, so once
+  // it sees everything the timer has done its work (the reload's pagehide flush
+  // would otherwise hide a broken timer).
+  const other = await page.context().newPage();
+  await other.goto(app.site.url);
+  await waitForMlflow(other);
+  await until(() => other.evaluate(async (c) => {
+    try {
+      const [hist, r] = await Promise.all([mlflow.getMetricHistory(c, "m"), mlflow.getRun(c)]);
+      return hist.length === 300 && r.data.params.p === "v";
+    } catch { return false; } // not committed yet: this tab does not know the run
+  }, ids[1]));
+  await other.close();
   await page.reload();
   await waitForMlflow(page);
   const r = await run(async ([a, c]) => ({
@@ -251,7 +258,7 @@ test("durability: flush, endRun and the 100 ms auto-flush all survive a reload",
 
 test("another tab sees changes through the BroadcastChannel without reloading", async () => {
   const other = await page.context().newPage();
-  await other.goto(site.url);
+  await other.goto(app.site.url);
   await waitForMlflow(other);
   const runId = await run(async () => {
     const r = await mlflow.startRun({ runName: "from-tab-1" });
@@ -259,21 +266,25 @@ test("another tab sees changes through the BroadcastChannel without reloading", 
     await mlflow.endRun();
     return r.info.runId;
   });
-  const seen = await other.evaluate(async (id) => {
-    for (let i = 0; i < 100; i++) {
-      try { const r = await mlflow.getRun(id); if (r.info.status === "FINISHED") return r; } catch {}
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
-    return null;
-  }, runId);
+  let seen = null;
+  await until(async () => {
+    seen = await other.evaluate(async (id) => {
+      try { const r = await mlflow.getRun(id); return r.info.status === "FINISHED" ? r : null; } catch { return null; }
+    }, runId);
+    return seen;
+  }, { timeout: 5_000 });
   assert.equal(seen?.data.metrics.acc, 0.75);
   await other.close();
 });
 
 test("the ES module works imported from another origin and inside a Web Worker", async () => {
-  const moduleUrl = `${site.url}mlflow.js`;
-  const notebook = await serve(process.env.DIST, "/unused-prefix/");
-  notebook.routes.set("/notebook.html", { type: "text/html", body: "<!doctype html><title>notebook</title><p>notebook</p>" });
+  const moduleUrl = `${app.site.url}mlflow.js`;
+  const notebook = await app.serve(process.env.DIST, "/unused-prefix/");
+  // (An icon of its own: without one Chromium asks the notebook's server for /favicon.ico.)
+  notebook.routes.set("/notebook.html", {
+    type: "text/html",
+    body: '<!doctype html><title>notebook</title><link rel="icon" href="data:,"><p>notebook</p>',
+  });
   notebook.routes.set("/worker.js", {
     type: "text/javascript",
     body: `const mlflow = await import(${JSON.stringify(moduleUrl)});
@@ -283,43 +294,33 @@ test("the ES module works imported from another origin and inside a Web Worker",
            await mlflow.endRun();
            postMessage(run.info.runId);`,
   });
-  const p = await newPage(browser);
-  try {
-    await p.goto(`${notebook.origin}/notebook.html`);
-    const r = await p.evaluate(async (url) => {
-      const mlflow = await import(url);
-      const run = await mlflow.startRun({ runName: "observable-cell" });
-      mlflow.logMetric("loss", 0.25, { step: 1 });
-      await mlflow.endRun();
-      const got = await mlflow.getRun(run.info.runId);
-      const worker = new Worker("/worker.js", { type: "module" });
-      const workerRunId = await new Promise((ok, fail) => { worker.onmessage = (e) => ok(e.data); worker.onerror = (e) => fail(new Error(e.message)); });
-      const fromWorker = await mlflow.getRun(workerRunId).catch(() => null);
-      const hist = await mlflow.getMetricHistory(workerRunId, "x");
-      return { got, origin: location.origin, appMounted: !!document.querySelector("main"), workerRun: fromWorker?.info.runName, points: hist.length, hasDefault: typeof mlflow.default.logMetric };
-    }, moduleUrl);
-    assert.equal(r.got.data.metrics.loss, 0.25);
-    assert.notEqual(r.origin, site.origin);
-    assert.equal(r.appMounted, false, "importing the module does not mount the UI");
-    assert.equal(r.hasDefault, "function");
-    assert.equal(r.points, 50);
-    assert.equal(r.workerRun, "worker-run");
-    assert.deepEqual(p.errors.map(String), []);
-  } finally {
-    await p.context().close();
-    await notebook.close();
-  }
-});
-
-test("TypeScript declarations ship for the whole API", async () => {
-  const fs = await import("node:fs");
-  const dts = fs.readFileSync(`${process.env.DIST}/ferroflow.d.ts`, "utf8");
-  const mjs = fs.readFileSync(`${process.env.DIST}/mlflow.js`, "utf8");
-  const names = [...mjs.matchAll(/^\s*((?:[a-zA-Z]+,\s*)+)$/gm)].flatMap((m) => m[1].split(",").map((s) => s.trim()).filter(Boolean));
-  assert.ok(names.length >= 30, `found ${names.length} names`);
-  for (const n of new Set(names)) assert.match(dts, new RegExp(`export function ${n}\\(`), n);
-  assert.match(dts, /export function logMetric\(key: string, value: number, options\?: MetricOptions \| number\): Promise<void>/);
-  assert.match(dts, /export function getRun\(runId: string\): Promise<Run>/);
-  assert.match(dts, /export interface Run \{ info: RunInfo; data: RunData; \}/);
-  assert.ok(fs.existsSync(`${process.env.DIST}/mlflow.d.ts`));
+  const p = await app.page();
+  await p.goto(`${notebook.origin}/notebook.html`);
+  const r = await p.evaluate(async (url) => {
+    const mlflow = await import(url);
+    const run = await mlflow.startRun({ runName: "observable-cell" });
+    mlflow.logMetric("loss", 0.25, { step: 1 });
+    await mlflow.endRun();
+    const got = await mlflow.getRun(run.info.runId);
+    const worker = new Worker("/worker.js", { type: "module" });
+    const workerRunId = await new Promise((ok, fail) => { worker.onmessage = (e) => ok(e.data); worker.onerror = (e) => fail(new Error(e.message)); });
+    const fromWorker = await mlflow.getRun(workerRunId).catch(() => null);
+    const hist = await mlflow.getMetricHistory(workerRunId, "x");
+    const named = Object.keys(mlflow).filter((k) => k !== "default").sort();
+    return {
+      got, origin: location.origin, appMounted: !!document.querySelector("main"), workerRun: fromWorker?.info.runName,
+      points: hist.length, hasDefault: typeof mlflow.default.logMetric, named,
+      defaultNames: Object.keys(mlflow.default).sort(), frozen: Object.isFrozen(mlflow.default),
+      same: named.every((k) => mlflow[k] === mlflow.default[k]),
+    };
+  }, moduleUrl);
+  assert.equal(r.got.data.metrics.loss, 0.25);
+  assert.notEqual(r.origin, app.site.origin);
+  assert.equal(r.appMounted, false, "importing the module does not mount the UI");
+  assert.equal(r.hasDefault, "function");
+  assert.deepEqual(r.defaultNames, r.named, "the default object holds exactly the named exports");
+  assert.ok(r.frozen && r.same && r.named.length >= 30, `${r.named.length} names`);
+  assert.equal(r.points, 50);
+  assert.equal(r.workerRun, "worker-run");
+  assert.deepEqual(p.errors.map(String), []);
 });

@@ -6,6 +6,7 @@ import path from "node:path";
 import os from "node:os";
 import { serve } from "./server.mjs";
 import { launch, newPage, waitForMlflow } from "./browser.mjs";
+import { logSweep } from "./sweep.mjs";
 
 const dist = process.env.DIST;
 const emit = (metric, value, unit, extra = {}) =>
@@ -124,22 +125,7 @@ try {
   emit("create_10k_runs", runs, "ms");
 
   // UI: 10,000 runs x 20 params x 10 metrics in the runs table
-  const sweepId = await page.evaluate(async () => {
-    const exp = await mlflow.setExperiment("bench-ui-sweep");
-    const params = {};
-    for (let i = 0; i < 10_000; i++) {
-      await mlflow.startRun({ runName: `run-${i}` });
-      for (let p = 0; p < 20; p++) params[`p${p}`] = (i * 7 + p) % 13;
-      mlflow.logParams(params);
-      const m = {};
-      for (let k = 0; k < 10; k++) m[`m${k}`] = ((i * 31 + k * 17) % 1000) / 1000;
-      mlflow.logMetrics(m);
-      mlflow.endRun();
-      if (i % 2000 === 1999) await mlflow.flush();
-    }
-    await mlflow.flush();
-    return exp.experimentId;
-  });
+  const { experimentId: sweepId } = await page.evaluate(logSweep, { name: "bench-ui-sweep", runs: 10_000, flushEvery: 2000 });
   // Same browser context (same IndexedDB), a new tab: app start included.
   const ui = await page.context().newPage();
   await ui.setViewportSize({ width: 1280, height: 900 });

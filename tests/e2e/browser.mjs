@@ -20,10 +20,16 @@ export async function newPage(browser, opts = {}) {
   const page = await context.newPage();
   page.errors = [];
   page.on("pageerror", (e) => page.errors.push(e));
-  // A deep link is answered by 404.html with status 404, as GitHub Pages does; Chromium
-  // logs that document response as a console error. Failed subresources are errors.
+  // A deep link is answered by 404.html with status 404, as GitHub Pages does, and
+  // Chromium logs that document's status as a console error: that one is expected.
+  // Any other failed load (a script, a stylesheet, the favicon) is an error.
+  const documents = new Set();
+  page.on("request", (r) => { if (r.resourceType() === "document") documents.add(r.url()); });
   page.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource: .*404/.test(m.text())) page.errors.push(new Error(m.text()));
+    if (m.type() !== "error") return;
+    const { url } = m.location();
+    if (!/^Failed to load resource/.test(m.text())) return page.errors.push(new Error(m.text()));
+    if (!(/404/.test(m.text()) && documents.has(url))) page.errors.push(new Error(`${m.text()}: ${url}`));
   });
   page.on("response", (r) => {
     if (r.status() >= 400 && r.request().resourceType() !== "document") page.errors.push(new Error(`${r.status()} ${r.url()}`));
@@ -34,4 +40,18 @@ export async function newPage(browser, opts = {}) {
 /** Waits for window.mlflow (the site's boot module sets it once the store is open). */
 export async function waitForMlflow(page) {
   await page.waitForFunction(() => window.mlflow !== undefined, null, { timeout: 30_000 });
+}
+
+/**
+ * Resolves once `check()` (node-side, may be async) is truthy, re-checking every 50 ms;
+ * fails after `timeout` ms. For conditions no event announces (a commit seen from
+ * another tab, an image that failed to load): never a fixed sleep.
+ */
+export async function until(check, { timeout = 10_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeout} ms: ${check}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

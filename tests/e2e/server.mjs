@@ -12,11 +12,17 @@ const TYPES = {
   ".ts": "text/plain", ".zip": "application/zip", ".png": "image/png", ".svg": "image/svg+xml",
 };
 
-/** Serves `root` under `prefix` ("/" or "/ferroflow/") on 127.0.0.1; resolves to {url, close, routes}. */
+/**
+ * Serves `root` under `prefix` ("/" or "/ferroflow/") on 127.0.0.1; resolves to
+ * {url, origin, routes, requests, close}. `requests` lists every answered request as
+ * {path, status}: the browser fetches some files (favicons) outside any page's view.
+ */
 export function serve(root, prefix = "/") {
   const routes = new Map();
+  const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://x");
+    res.on("finish", () => requests.push({ path: url.pathname, status: res.statusCode }));
     res.setHeader("Access-Control-Allow-Origin", "*");
     if (routes.has(url.pathname)) {
       const { type, body } = routes.get(url.pathname);
@@ -35,7 +41,7 @@ export function serve(root, prefix = "/") {
   });
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => {
     const { port } = server.address();
-    ok({ url: `http://127.0.0.1:${port}${prefix}`, origin: `http://127.0.0.1:${port}`, routes,
+    ok({ url: `http://127.0.0.1:${port}${prefix}`, origin: `http://127.0.0.1:${port}`, routes, requests,
          close: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }) });
   }));
 }

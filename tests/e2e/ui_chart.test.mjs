@@ -1,21 +1,13 @@
 // MetricChart on a 1,000,000-point history: it draws (times are printed as JSON
 // lines, never asserted), drag-zoom narrows the x range, double-click resets it,
 // the log scale and the smoothing slider redraw, the tooltip follows the mouse.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve } from "./server.mjs";
-import { launch, newPage, waitForMlflow, SHOTS } from "./browser.mjs";
+import { SHOTS } from "./browser.mjs";
+import { useSite } from "./site.mjs";
 
 const N = 1_000_000;
-let browser, site;
-before(async () => {
-  browser = await launch();
-  site = await serve(process.env.DIST, "/");
-});
-after(async () => {
-  await site?.close();
-  await browser?.close();
-});
+const app = useSite();
 
 const report = (metric, value, unit = "ms") =>
   console.log(JSON.stringify({ metric, value: Math.round(value * 100) / 100, unit }));
@@ -34,109 +26,103 @@ async function repaint(page, canvas, action) {
 }
 
 test("a million-point metric: draw, zoom, reset, log scale, smoothing, theme", async () => {
-    const page = await newPage(browser, { colorScheme: "light", viewport: { width: 1280, height: 900 } });
-    try {
-      await page.goto(site.url);
-      await waitForMlflow(page);
-      const ids = await page.evaluate(async (n) => {
-        const exp = await mlflow.setExperiment("big metric");
-        const run = await mlflow.startRun({ runName: "million" });
-        for (let step = 0; step < n; step++) {
-          // a slow decay, a wave, and one spike that downsampling must keep
-          const v = step === 654_321 ? 5 : Math.exp(-step / 300_000) + 0.05 * Math.sin(step / 5_000);
-          mlflow.logMetric("big", v, { step, timestamp: 1_700_000_000_000 + step * 10 });
-        }
-        mlflow.logMetric("small", 1, { step: 0 });
-        await mlflow.endRun();
-        return { expId: exp.experimentId, runId: run.info.runId };
-      }, N);
-
-      const t0 = Date.now();
-      await page.goto(`${site.url}experiments/${ids.expId}/runs/${ids.runId}`);
-      const canvas = page.locator(".chart-cell[data-metric='big'] canvas");
-      await canvas.and(page.locator(`[data-points='${N}']`)).waitFor({ timeout: 60_000 });
-      const loadedMs = Date.now() - t0;
-      const drawn = Number(await canvas.getAttribute("data-drawn-points"));
-      const width = await canvas.evaluate((c) => c.width);
-      assert.ok(drawn > 0, "something was drawn");
-      assert.ok(drawn <= 4 * width + 4, `downsampled to the pixel columns (${drawn} points, ${width} px)`);
-      // From data handed to the chart to pixels: putting the series into columns
-      // (prepare) plus the paint (layout, downsampling, canvas calls).
-      const prepareMs = Number(await canvas.getAttribute("data-prepare-ms"));
-      const paintMs = Number(await canvas.getAttribute("data-draw-ms"));
-      report("chart_first_draw_ms", prepareMs + paintMs);
-      report("chart_first_draw_prepare_ms", prepareMs);
-      report("chart_first_draw_paint_ms", paintMs);
-      report("chart_navigation_to_drawn_ms", loadedMs);
-      const full = await xRange(canvas);
-      assert.deepEqual(full, [0, N - 1]);
-
-      // hover: the tooltip names the step under the mouse
-      const chart = page.locator(".chart-cell[data-metric='big'] .metric-chart");
-      await canvas.evaluate((c) => c.scrollIntoView({ block: "center" }));
-      const box = await canvas.boundingBox();
-      const y = box.y + box.height / 2;
-      const at = (f) => box.x + 58 + f * (box.width - 72);
-      await page.mouse.move(at(0.5), y);
-      const tip = chart.locator(".chart-tip");
-      const stepAt = async () => Number((await tip.locator(".chart-tip-head").innerText()).replace(/^Step /, ""));
-      const midStep = await stepAt();
-      assert.ok(Math.abs(midStep - N / 2) < N / 100, `mid step ${midStep}`);
-      assert.match(await tip.locator(".chart-tip-row").innerText(), /million/);
-
-      // drag-zoom to the middle fifth
-      const zoomMs = await repaint(page, canvas, async () => {
-        await page.mouse.move(at(0.4), y);
-        await page.mouse.down();
-        await page.mouse.move(at(0.5), y, { steps: 4 });
-        await page.mouse.move(at(0.6), y, { steps: 4 });
-        await page.mouse.up();
-      });
-      report("chart_zoom_draw_ms", zoomMs);
-      const [lo, hi] = await xRange(canvas);
-      assert.ok(Math.abs(lo - 0.4 * N) < N / 50 && Math.abs(hi - 0.6 * N) < N / 50, `zoomed to ${lo}–${hi}`);
-      const caption = chart.locator(".chart-zoom");
-      assert.match(await caption.innerText(), new RegExp(`^Step ${Math.round(lo)} – ${Math.round(hi)}\\b`));
-      // the same mouse position now points at another step
-      await page.mouse.move(at(0.25), y);
-      const zoomedStep = await stepAt();
-      assert.ok(zoomedStep > lo && zoomedStep < hi && Math.abs(zoomedStep - (lo + (hi - lo) / 4)) < N / 100);
-      await page.screenshot({ path: `${SHOTS}chart_zoomed_light.png`, clip: { x: box.x - 20, y: box.y - 60, width: box.width + 40, height: box.height + 100 } });
-
-      // double-click resets
-      await repaint(page, canvas, () => page.mouse.dblclick(at(0.5), y));
-      assert.deepEqual(await xRange(canvas), full);
-      assert.equal(await caption.count(), 0);
-
-      // log scale
-      await repaint(page, canvas, () => chart.getByLabel("Log scale").check());
-      assert.equal(await canvas.getAttribute("data-y-scale"), "log");
-
-      // smoothing: the tooltip then shows smoothed and raw values
-      const smoothMs = await repaint(page, canvas, () => chart.getByRole("slider").fill("0.9"));
-      report("chart_smoothing_draw_ms", smoothMs);
-      assert.equal(await canvas.getAttribute("data-smoothing"), "0.9");
-      assert.equal(await chart.locator("output").innerText(), "0.90");
-      await page.mouse.move(at(0.3), y);
-      assert.match(await tip.innerText(), /raw /);
-
-      // relative time on the x axis
-      await repaint(page, canvas, () => chart.getByLabel("X axis").selectOption("relative"));
-      assert.deepEqual(await xRange(canvas), [0, (N - 1) * 10]);
-      await page.mouse.move(at(0.5), y);
-      assert.match(await tip.locator(".chart-tip-head").innerText(), /^1 h 2\d min$/);
-
-      const clip = { x: box.x - 20, y: box.y - 60, width: box.width + 40, height: box.height + 100 };
-      await page.screenshot({ path: `${SHOTS}chart_light.png`, clip });
-
-      // the system switches to dark: the canvas repaints in the dark colours
-      const lightAxis = await canvas.evaluate((c) => getComputedStyle(c).getPropertyValue("--muted"));
-      await repaint(page, canvas, () => page.emulateMedia({ colorScheme: "dark" }));
-      assert.notEqual(await canvas.evaluate((c) => getComputedStyle(c).getPropertyValue("--muted")), lightAxis);
-      await page.mouse.move(at(0.7), y);
-      await page.screenshot({ path: `${SHOTS}chart_dark.png`, clip });
-      assert.deepEqual(page.errors.map(String), []);
-    } finally {
-      await page.context().close();
+  const page = await app.open("", { colorScheme: "light", viewport: { width: 1280, height: 900 } });
+  const ids = await page.evaluate(async (n) => {
+    const exp = await mlflow.setExperiment("big metric");
+    const run = await mlflow.startRun({ runName: "million" });
+    for (let step = 0; step < n; step++) {
+      // a slow decay, a wave, and one spike that downsampling must keep
+      const v = step === 654_321 ? 5 : Math.exp(-step / 300_000) + 0.05 * Math.sin(step / 5_000);
+      mlflow.logMetric("big", v, { step, timestamp: 1_700_000_000_000 + step * 10 });
     }
+    mlflow.logMetric("small", 1, { step: 0 });
+    await mlflow.endRun();
+    return { expId: exp.experimentId, runId: run.info.runId };
+  }, N);
+
+  const t0 = Date.now();
+  await page.goto(`${app.site.url}experiments/${ids.expId}/runs/${ids.runId}`);
+  const canvas = page.locator(".chart-cell[data-metric='big'] canvas");
+  await canvas.and(page.locator(`[data-points='${N}']`)).waitFor({ timeout: 60_000 });
+  const loadedMs = Date.now() - t0;
+  const drawn = Number(await canvas.getAttribute("data-drawn-points"));
+  const width = await canvas.evaluate((c) => c.width);
+  assert.ok(drawn > 0, "something was drawn");
+  assert.ok(drawn <= 4 * width + 4, `downsampled to the pixel columns (${drawn} points, ${width} px)`);
+  // From data handed to the chart to pixels: putting the series into columns
+  // (prepare) plus the paint (layout, downsampling, canvas calls).
+  const prepareMs = Number(await canvas.getAttribute("data-prepare-ms"));
+  const paintMs = Number(await canvas.getAttribute("data-draw-ms"));
+  report("chart_first_draw_ms", prepareMs + paintMs);
+  report("chart_first_draw_prepare_ms", prepareMs);
+  report("chart_first_draw_paint_ms", paintMs);
+  report("chart_navigation_to_drawn_ms", loadedMs);
+  const full = await xRange(canvas);
+  assert.deepEqual(full, [0, N - 1]);
+
+  // hover: the tooltip names the step under the mouse
+  const chart = page.locator(".chart-cell[data-metric='big'] .metric-chart");
+  await canvas.evaluate((c) => c.scrollIntoView({ block: "center" }));
+  const box = await canvas.boundingBox();
+  const y = box.y + box.height / 2;
+  const at = (f) => box.x + 58 + f * (box.width - 72);
+  await page.mouse.move(at(0.5), y);
+  const tip = chart.locator(".chart-tip");
+  const stepAt = async () => Number((await tip.locator(".chart-tip-head").innerText()).replace(/^Step /, ""));
+  const midStep = await stepAt();
+  assert.ok(Math.abs(midStep - N / 2) < N / 100, `mid step ${midStep}`);
+  assert.match(await tip.locator(".chart-tip-row").innerText(), /million/);
+
+  // drag-zoom to the middle fifth
+  const zoomMs = await repaint(page, canvas, async () => {
+    await page.mouse.move(at(0.4), y);
+    await page.mouse.down();
+    await page.mouse.move(at(0.5), y, { steps: 4 });
+    await page.mouse.move(at(0.6), y, { steps: 4 });
+    await page.mouse.up();
+  });
+  report("chart_zoom_draw_ms", zoomMs);
+  const [lo, hi] = await xRange(canvas);
+  assert.ok(Math.abs(lo - 0.4 * N) < N / 50 && Math.abs(hi - 0.6 * N) < N / 50, `zoomed to ${lo}–${hi}`);
+  const caption = chart.locator(".chart-zoom");
+  assert.match(await caption.innerText(), new RegExp(`^Step ${Math.round(lo)} – ${Math.round(hi)}\\b`));
+  // the same mouse position now points at another step
+  await page.mouse.move(at(0.25), y);
+  const zoomedStep = await stepAt();
+  assert.ok(zoomedStep > lo && zoomedStep < hi && Math.abs(zoomedStep - (lo + (hi - lo) / 4)) < N / 100);
+  await page.screenshot({ path: `${SHOTS}chart_zoomed_light.png`, clip: { x: box.x - 20, y: box.y - 60, width: box.width + 40, height: box.height + 100 } });
+
+  // double-click resets
+  await repaint(page, canvas, () => page.mouse.dblclick(at(0.5), y));
+  assert.deepEqual(await xRange(canvas), full);
+  assert.equal(await caption.count(), 0);
+
+  // log scale
+  await repaint(page, canvas, () => chart.getByLabel("Log scale").check());
+  assert.equal(await canvas.getAttribute("data-y-scale"), "log");
+
+  // smoothing: the tooltip then shows smoothed and raw values
+  const smoothMs = await repaint(page, canvas, () => chart.getByRole("slider").fill("0.9"));
+  report("chart_smoothing_draw_ms", smoothMs);
+  assert.equal(await canvas.getAttribute("data-smoothing"), "0.9");
+  assert.equal(await chart.locator("output").innerText(), "0.90");
+  await page.mouse.move(at(0.3), y);
+  assert.match(await tip.innerText(), /raw /);
+
+  // relative time on the x axis
+  await repaint(page, canvas, () => chart.getByLabel("X axis").selectOption("relative"));
+  assert.deepEqual(await xRange(canvas), [0, (N - 1) * 10]);
+  await page.mouse.move(at(0.5), y);
+  assert.match(await tip.locator(".chart-tip-head").innerText(), /^1 h 2\d min$/);
+
+  const clip = { x: box.x - 20, y: box.y - 60, width: box.width + 40, height: box.height + 100 };
+  await page.screenshot({ path: `${SHOTS}chart_light.png`, clip });
+
+  // the system switches to dark: the canvas repaints in the dark colours
+  const lightAxis = await canvas.evaluate((c) => getComputedStyle(c).getPropertyValue("--muted"));
+  await repaint(page, canvas, () => page.emulateMedia({ colorScheme: "dark" }));
+  assert.notEqual(await canvas.evaluate((c) => getComputedStyle(c).getPropertyValue("--muted")), lightAxis);
+  await page.mouse.move(at(0.7), y);
+  await page.screenshot({ path: `${SHOTS}chart_dark.png`, clip });
+  assert.deepEqual(page.errors.map(String), []);
 });

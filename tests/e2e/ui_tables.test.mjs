@@ -1,19 +1,12 @@
 // The experiments list, the runs table and the compare page as a user walks them:
 // data logged through window.mlflow, then everything asserted on screen.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve } from "./server.mjs";
-import { launch, newPage, waitForMlflow, SHOTS } from "./browser.mjs";
+import { SHOTS, waitForMlflow } from "./browser.mjs";
+import { useSite } from "./site.mjs";
+import { logSweep } from "./sweep.mjs";
 
-let browser, site;
-before(async () => {
-  browser = await launch();
-  site = await serve(process.env.DIST, "/");
-});
-after(async () => {
-  await site?.close();
-  await browser?.close();
-});
+const app = useSite();
 
 /** Names of the runs rendered in the table, top to bottom. */
 async function rowNames(page) {
@@ -39,34 +32,46 @@ async function waitForRows(page, expected) {
   });
 }
 
-/** Logs the "vision" experiment: a parent with a nested child, two more runs, a deleted one. */
+/**
+ * Logs the "vision" experiment: a parent with a nested child, two more runs, a deleted
+ * one. Each run starts in a later millisecond than the one before: the table lists
+ * newest first and breaks start-time ties on the random run id, as MLflow does, so
+ * only distinct start times give the order the tests expect.
+ */
 async function logVision(page) {
   return page.evaluate(async () => {
+    let last = -Infinity;
+    const startRun = async (options) => {
+      while (Date.now() <= last) await new Promise((r) => setTimeout(r, 1));
+      const run = await mlflow.startRun(options);
+      last = run.info.startTime;
+      return run;
+    };
     const exp = await mlflow.setExperiment("vision");
     const ids = {};
-    const sweep = await mlflow.startRun({ runName: "sweep" });
+    const sweep = await startRun({ runName: "sweep" });
     ids.sweep = sweep.info.runId;
     await mlflow.logParams({ optimizer: "adam", lr: 0.01, layers: 4 });
     await mlflow.logMetrics({ acc: 0.9, loss: 0.3 });
     await mlflow.setTags({ team: "cv" });
-    const child = await mlflow.startRun({ runName: "trial-1", nested: true });
+    const child = await startRun({ runName: "trial-1", nested: true });
     ids.child = child.info.runId;
     await mlflow.logParams({ optimizer: "adam", lr: 0.02 });
     await mlflow.logMetric("acc", 0.3);
     await mlflow.endRun();
     await mlflow.endRun();
-    const base = await mlflow.startRun({ runName: "baseline" });
+    const base = await startRun({ runName: "baseline" });
     ids.baseline = base.info.runId;
     await mlflow.logParams({ optimizer: "sgd", lr: 0.1, layers: 4 });
     await mlflow.logMetrics({ acc: 0.4, loss: 0.8 });
     await mlflow.endRun();
-    const big = await mlflow.startRun({ runName: "big" });
+    const big = await startRun({ runName: "big" });
     ids.big = big.info.runId;
     await mlflow.logParams({ optimizer: "adam", lr: 0.001, layers: 12 });
     await mlflow.logMetrics({ acc: 0.95, loss: 0.1 });
     await mlflow.setTags({ team: "cv" });
     await mlflow.endRun();
-    const doomed = await mlflow.startRun({ runName: "doomed" });
+    const doomed = await startRun({ runName: "doomed" });
     ids.doomed = doomed.info.runId;
     await mlflow.logMetric("acc", 0.7);
     await mlflow.endRun();
@@ -77,228 +82,217 @@ async function logVision(page) {
 }
 
 test("experiments: counts, search, create, duplicate error, rename, delete, restore", async () => {
-  const page = await newPage(browser);
-  try {
-    await page.goto(site.url);
-    await waitForMlflow(page);
-    // A new user sees how to log a first run, with this site's URL in the snippet.
-    await page.getByText("Log your first run").waitFor();
-    const snippet = await page.locator(".first-run pre").textContent();
-    assert.ok(snippet.includes(`await import("${site.url}mlflow.js")`), snippet);
-    assert.ok(snippet.includes("mlflow.logMetric(\"loss\", 0.5, {step: 0});"), snippet);
-    await page.screenshot({ path: `${SHOTS}ui_experiments_empty.png`, fullPage: true });
+  const page = await app.open();
+  // A new user sees how to log a first run, with this site's URL in the snippet.
+  await page.getByText("Log your first run").waitFor();
+  const snippet = await page.locator(".first-run pre").textContent();
+  assert.ok(snippet.includes(`await import("${app.site.url}mlflow.js")`), snippet);
+  assert.ok(snippet.includes("mlflow.logMetric(\"loss\", 0.5, {step: 0});"), snippet);
+  await page.screenshot({ path: `${SHOTS}ui_experiments_empty.png`, fullPage: true });
 
-    const { expId } = await logVision(page);
-    const row = page.locator(`tr[data-experiment-id="${expId}"]`);
-    await row.waitFor();
-    assert.equal(await row.locator("td.num").textContent(), "4", "4 active runs (1 deleted not counted)");
-    assert.equal(await page.locator(".first-run").count(), 0, "no first-run hint once there are runs");
+  const { expId } = await logVision(page);
+  const row = page.locator(`tr[data-experiment-id="${expId}"]`);
+  // The list refreshes after each commit: wait for the one holding every run.
+  await row.locator("td.num", { hasText: /^4$/ }).waitFor();
+  assert.equal(await row.locator("td.num").textContent(), "4", "4 active runs (1 deleted not counted)");
+  assert.equal(await page.locator(".first-run").count(), 0, "no first-run hint once there are runs");
 
-    // search filters as you type; "/" focuses it
-    await page.keyboard.press("/");
-    assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "Search experiments by name");
-    await page.keyboard.type("vis");
-    await page.waitForFunction(() => document.querySelectorAll("tr[data-experiment-id]").length === 1);
-    await page.keyboard.type("xx");
-    await page.getByText("No experiment name contains").waitFor();
-    await page.getByLabel("Search experiments by name").fill("");
+  // search filters as you type; "/" focuses it
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "Search experiments by name");
+  await page.keyboard.type("vis");
+  await page.waitForFunction(() => document.querySelectorAll("tr[data-experiment-id]").length === 1);
+  await page.keyboard.type("xx");
+  await page.getByText("No experiment name contains").waitFor();
+  await page.getByLabel("Search experiments by name").fill("");
 
-    // create, and a duplicate name is refused inline
-    await page.getByRole("button", { name: "New experiment" }).click();
-    await page.getByLabel("Experiment name").fill("nlp");
-    await page.getByRole("button", { name: "Create" }).click();
-    await page.getByRole("link", { name: "nlp", exact: true }).waitFor();
-    await page.getByRole("button", { name: "New experiment" }).click();
-    await page.getByLabel("Experiment name").fill("nlp");
-    await page.getByRole("button", { name: "Create" }).click();
-    const err = page.locator(".inline-form .error");
-    await err.waitFor();
-    assert.match(await err.textContent(), /already exists/);
-    await page.screenshot({ path: `${SHOTS}ui_experiments_error.png`, fullPage: true });
-    await page.getByRole("button", { name: "Cancel" }).click();
+  // create, and a duplicate name is refused inline
+  await page.getByRole("button", { name: "New experiment" }).click();
+  await page.getByLabel("Experiment name").fill("nlp");
+  await page.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("link", { name: "nlp", exact: true }).waitFor();
+  await page.getByRole("button", { name: "New experiment" }).click();
+  await page.getByLabel("Experiment name").fill("nlp");
+  await page.getByRole("button", { name: "Create" }).click();
+  const err = page.locator(".inline-form .error");
+  await err.waitFor();
+  assert.match(await err.textContent(), /already exists/);
+  await page.screenshot({ path: `${SHOTS}ui_experiments_error.png`, fullPage: true });
+  await page.getByRole("button", { name: "Cancel" }).click();
 
-    // rename; the form survives a live update of the list meanwhile
-    await page.getByRole("button", { name: "Rename nlp" }).click();
-    await page.getByLabel("New name").fill("nlp-2");
-    await page.evaluate(async () => {
-      await mlflow.startRun({ runName: "meanwhile", experimentId: (await mlflow.getExperimentByName("vision")).experimentId });
-      await mlflow.endRun();
-    });
-    await page.locator(`tr[data-experiment-id="${expId}"] td.num`, { hasText: "5" }).waitFor();
-    assert.equal(await page.getByLabel("New name").inputValue(), "nlp-2");
-    await page.getByRole("button", { name: "Save" }).click();
-    await page.getByRole("link", { name: "nlp-2" }).waitFor();
-    // renaming onto an existing name is refused inline too
-    await page.getByRole("button", { name: "Rename nlp-2" }).click();
-    await page.getByLabel("New name").fill("vision");
-    await page.getByRole("button", { name: "Save" }).click();
-    await page.locator("td.name .error", { hasText: "already exists" }).waitFor();
-    await page.getByRole("button", { name: "Cancel" }).click();
+  // rename; the form survives a live update of the list meanwhile
+  await page.getByRole("button", { name: "Rename nlp" }).click();
+  await page.getByLabel("New name").fill("nlp-2");
+  await page.evaluate(async () => {
+    await mlflow.startRun({ runName: "meanwhile", experimentId: (await mlflow.getExperimentByName("vision")).experimentId });
+    await mlflow.endRun();
+  });
+  await page.locator(`tr[data-experiment-id="${expId}"] td.num`, { hasText: "5" }).waitFor();
+  assert.equal(await page.getByLabel("New name").inputValue(), "nlp-2");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("link", { name: "nlp-2" }).waitFor();
+  // renaming onto an existing name is refused inline too
+  await page.getByRole("button", { name: "Rename nlp-2" }).click();
+  await page.getByLabel("New name").fill("vision");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator("td.name .error", { hasText: "already exists" }).waitFor();
+  await page.getByRole("button", { name: "Cancel" }).click();
 
-    // delete → gone from Active, listed under Deleted, restore → back
-    await page.getByRole("button", { name: "Delete nlp-2" }).click();
-    await page.getByRole("link", { name: "nlp-2" }).waitFor({ state: "detached" });
-    await page.getByRole("button", { name: "Deleted", exact: true }).click();
-    await page.getByRole("link", { name: "nlp-2" }).waitFor();
-    assert.equal(await page.getByRole("link", { name: "vision" }).count(), 0);
-    await page.getByRole("button", { name: "Restore nlp-2" }).click();
-    await page.getByText("No deleted experiments.").waitFor();
-    await page.getByRole("button", { name: "Active", exact: true }).click();
-    await page.getByRole("link", { name: "nlp-2" }).waitFor();
-    const state = await page.evaluate(async () => (await mlflow.getExperimentByName("nlp-2")).lifecycleStage);
-    assert.equal(state, "active");
-    await page.screenshot({ path: `${SHOTS}ui_experiments.png`, fullPage: true });
-    assert.deepEqual(page.errors.map(String), []);
-  } finally {
-    await page.context().close();
-  }
+  // delete → gone from Active, listed under Deleted, restore → back
+  await page.getByRole("button", { name: "Delete nlp-2" }).click();
+  await page.getByRole("link", { name: "nlp-2" }).waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Deleted", exact: true }).click();
+  await page.getByRole("link", { name: "nlp-2" }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "vision" }).count(), 0);
+  await page.getByRole("button", { name: "Restore nlp-2" }).click();
+  await page.getByText("No deleted experiments.").waitFor();
+  await page.getByRole("button", { name: "Active", exact: true }).click();
+  await page.getByRole("link", { name: "nlp-2" }).waitFor();
+  const state = await page.evaluate(async () => (await mlflow.getExperimentByName("nlp-2")).lifecycleStage);
+  assert.equal(state, "active");
+  await page.screenshot({ path: `${SHOTS}ui_experiments.png`, fullPage: true });
+  assert.deepEqual(page.errors.map(String), []);
 });
 
 test("runs table: nesting, filter, errors, columns, sort, views, URL state, compare, live", async () => {
-  const page = await newPage(browser, { viewport: { width: 1360, height: 900 } });
-  try {
-    await page.goto(site.url);
-    await waitForMlflow(page);
-    const { expId, ids } = await logVision(page);
-    await page.getByRole("link", { name: "vision" }).click();
-    // newest first; the child run collapsed under its parent
-    await waitForRows(page, ["big", "baseline", "sweep"]);
-    await page.getByRole("button", { name: "Show 1 child runs" }).click();
-    await waitForRows(page, ["big", "baseline", "sweep", "trial-1"]);
-    const childIndent = await page.locator(`.runs-row[data-run-id="${ids.child}"] .cell.name`).evaluate((e) => e.style.paddingLeft);
-    assert.equal(childIndent, "18px");
-    assert.ok(new URL(page.url()).searchParams.getAll("expanded").includes(ids.sweep));
-    await page.getByRole("button", { name: "Hide 1 child runs" }).click();
-    await waitForRows(page, ["big", "baseline", "sweep"]);
+  const page = await app.open("", { viewport: { width: 1360, height: 900 } });
+  const { expId, ids } = await logVision(page);
+  await page.getByRole("link", { name: "vision" }).click();
+  // newest first; the child run collapsed under its parent
+  await waitForRows(page, ["big", "baseline", "sweep"]);
+  await page.getByRole("button", { name: "Show 1 child runs" }).click();
+  await waitForRows(page, ["big", "baseline", "sweep", "trial-1"]);
+  const childIndent = await page.locator(`.runs-row[data-run-id="${ids.child}"] .cell.name`).evaluate((e) => e.style.paddingLeft);
+  assert.equal(childIndent, "18px");
+  assert.ok(new URL(page.url()).searchParams.getAll("expanded").includes(ids.sweep));
+  await page.getByRole("button", { name: "Hide 1 child runs" }).click();
+  await waitForRows(page, ["big", "baseline", "sweep"]);
 
-    // fixed columns: status, user, source (shortened page URL)
-    const big = page.locator(`.runs-row[data-run-id="${ids.big}"]`);
-    assert.equal(await big.locator(".status").textContent(), "FINISHED");
-    const cells = await big.locator("[role=cell]").allTextContents();
-    assert.ok(cells.some((c) => c.startsWith("127.0.0.1:")), cells.join(" | "));
+  // fixed columns: status, user, source (shortened page URL)
+  const big = page.locator(`.runs-row[data-run-id="${ids.big}"]`);
+  assert.equal(await big.locator(".status").textContent(), "FINISHED");
+  const cells = await big.locator("[role=cell]").allTextContents();
+  assert.ok(cells.some((c) => c.startsWith("127.0.0.1:")), cells.join(" | "));
 
-    // the MLflow filter grammar; `/` focuses the box
-    await page.keyboard.press("/");
-    await page.keyboard.type("metrics.acc > 0.5");
-    await page.keyboard.press("Enter");
-    await waitForRows(page, ["big", "sweep"]);
-    assert.match(await page.locator(".title-row .count").textContent(), /^2 of 4 runs$/);
-    // a bad filter shows where it is wrong
-    await page.getByLabel("Filter runs").fill("metrics.acc >> 1");
-    await page.keyboard.press("Enter");
-    const err = page.locator(".filter-error");
-    await err.waitFor();
-    const errText = await err.textContent();
-    assert.match(errText, /Invalid filter at position 13/);
-    assert.ok(errText.includes("metrics.acc >> 1\n             ^"), JSON.stringify(errText));
-    await page.screenshot({ path: `${SHOTS}ui_runs_filter_error.png` });
-    await page.getByLabel("Filter runs").fill("params.optimizer = 'adam'");
-    await page.keyboard.press("Enter");
-    await waitForRows(page, ["big", "sweep"]);
-    await page.getByRole("button", { name: "Clear" }).click();
-    await waitForRows(page, ["big", "baseline", "sweep"]);
+  // the MLflow filter grammar; `/` focuses the box
+  await page.keyboard.press("/");
+  await page.keyboard.type("metrics.acc > 0.5");
+  await page.keyboard.press("Enter");
+  await waitForRows(page, ["big", "sweep"]);
+  assert.match(await page.locator(".title-row .count").textContent(), /^2 of 4 runs$/);
+  // a bad filter shows where it is wrong
+  await page.getByLabel("Filter runs").fill("metrics.acc >> 1");
+  await page.keyboard.press("Enter");
+  const err = page.locator(".filter-error");
+  await err.waitFor();
+  const errText = await err.textContent();
+  assert.match(errText, /Invalid filter at position 13/);
+  assert.ok(errText.includes("metrics.acc >> 1\n             ^"), JSON.stringify(errText));
+  await page.screenshot({ path: `${SHOTS}ui_runs_filter_error.png` });
+  await page.getByLabel("Filter runs").fill("params.optimizer = 'adam'");
+  await page.keyboard.press("Enter");
+  await waitForRows(page, ["big", "sweep"]);
+  await page.getByRole("button", { name: "Clear" }).click();
+  await waitForRows(page, ["big", "baseline", "sweep"]);
 
-    // column picker: add metrics.acc and params.optimizer, then sort by acc
-    await page.getByRole("button", { name: "Columns" }).click();
-    const picker = page.getByRole("dialog", { name: "Choose columns" });
-    await picker.getByLabel("Search column keys").fill("acc");
-    await picker.getByRole("checkbox", { name: "acc" }).check();
-    await picker.getByLabel("Search column keys").fill("");
-    await picker.locator("section", { hasText: "Params" }).getByRole("checkbox", { name: "optimizer" }).check();
-    await page.getByRole("button", { name: "Done" }).click();
-    const accHeader = page.getByRole("columnheader", { name: /acc/ });
-    await accHeader.waitFor();
-    assert.equal(await big.locator(".cell.num").last().textContent(), "0.95");
-    await accHeader.getByRole("button").click(); // metrics sort largest first
-    await waitForRows(page, ["big", "sweep", "baseline"]);
-    assert.equal(await accHeader.getAttribute("aria-sort"), "descending");
-    await accHeader.getByRole("button").click();
-    await waitForRows(page, ["baseline", "sweep", "big"]);
-    assert.equal(await accHeader.getAttribute("aria-sort"), "ascending");
-    await page.getByRole("columnheader", { name: /Run name/ }).getByRole("button").click();
-    await waitForRows(page, ["baseline", "big", "sweep"]);
-    await accHeader.getByRole("button").click();
-    await waitForRows(page, ["big", "sweep", "baseline"]);
+  // column picker: add metrics.acc and params.optimizer, then sort by acc
+  await page.getByRole("button", { name: "Columns" }).click();
+  const picker = page.getByRole("dialog", { name: "Choose columns" });
+  await picker.getByLabel("Search column keys").fill("acc");
+  await picker.getByRole("checkbox", { name: "acc" }).check();
+  await picker.getByLabel("Search column keys").fill("");
+  await picker.locator("section", { hasText: "Params" }).getByRole("checkbox", { name: "optimizer" }).check();
+  await page.getByRole("button", { name: "Done" }).click();
+  const accHeader = page.getByRole("columnheader", { name: /acc/ });
+  await accHeader.waitFor();
+  assert.equal(await big.locator(".cell.num").last().textContent(), "0.95");
+  await accHeader.getByRole("button").click(); // metrics sort largest first
+  await waitForRows(page, ["big", "sweep", "baseline"]);
+  assert.equal(await accHeader.getAttribute("aria-sort"), "descending");
+  await accHeader.getByRole("button").click();
+  await waitForRows(page, ["baseline", "sweep", "big"]);
+  assert.equal(await accHeader.getAttribute("aria-sort"), "ascending");
+  await page.getByRole("columnheader", { name: /Run name/ }).getByRole("button").click();
+  await waitForRows(page, ["baseline", "big", "sweep"]);
+  await accHeader.getByRole("button").click();
+  await waitForRows(page, ["big", "sweep", "baseline"]);
 
-    // lifecycle views
-    await page.getByRole("button", { name: "Deleted", exact: true }).click();
-    await waitForRows(page, ["doomed"]);
-    await page.getByRole("button", { name: "All", exact: true }).click();
-    await waitForRows(page, ["big", "sweep", "doomed", "baseline"]);
-    await page.getByRole("button", { name: "Active", exact: true }).click();
-    await waitForRows(page, ["big", "sweep", "baseline"]);
+  // lifecycle views
+  await page.getByRole("button", { name: "Deleted", exact: true }).click();
+  await waitForRows(page, ["doomed"]);
+  await page.getByRole("button", { name: "All", exact: true }).click();
+  await waitForRows(page, ["big", "sweep", "doomed", "baseline"]);
+  await page.getByRole("button", { name: "Active", exact: true }).click();
+  await waitForRows(page, ["big", "sweep", "baseline"]);
 
-    // the whole table state survives a reload
-    await page.getByLabel("Filter runs").fill("params.layers = '4'");
-    await page.keyboard.press("Enter");
-    await waitForRows(page, ["sweep", "baseline"]);
-    const before = new URL(page.url());
-    assert.equal(before.searchParams.get("filter"), "params.layers = '4'");
-    assert.deepEqual(before.searchParams.getAll("columns"), ["metrics.acc", "params.optimizer"]);
-    assert.equal(before.searchParams.get("orderBy"), "metrics.acc DESC");
-    await page.reload();
-    await waitForRows(page, ["sweep", "baseline"]);
-    assert.equal(await page.getByLabel("Filter runs").inputValue(), "params.layers = '4'");
-    assert.equal(await page.getByRole("columnheader", { name: /acc/ }).getAttribute("aria-sort"), "descending");
-    await page.getByRole("columnheader", { name: /optimizer/ }).waitFor();
-    await page.screenshot({ path: `${SHOTS}ui_runs.png` });
-    await page.getByRole("button", { name: "Clear" }).click();
-    await waitForRows(page, ["big", "sweep", "baseline"]);
+  // the whole table state survives a reload
+  await page.getByLabel("Filter runs").fill("params.layers = '4'");
+  await page.keyboard.press("Enter");
+  await waitForRows(page, ["sweep", "baseline"]);
+  const before = new URL(page.url());
+  assert.equal(before.searchParams.get("filter"), "params.layers = '4'");
+  assert.deepEqual(before.searchParams.getAll("columns"), ["metrics.acc", "params.optimizer"]);
+  assert.equal(before.searchParams.get("orderBy"), "metrics.acc DESC");
+  await page.reload();
+  await waitForRows(page, ["sweep", "baseline"]);
+  assert.equal(await page.getByLabel("Filter runs").inputValue(), "params.layers = '4'");
+  assert.equal(await page.getByRole("columnheader", { name: /acc/ }).getAttribute("aria-sort"), "descending");
+  await page.getByRole("columnheader", { name: /optimizer/ }).waitFor();
+  await page.screenshot({ path: `${SHOTS}ui_runs.png` });
+  await page.getByRole("button", { name: "Clear" }).click();
+  await waitForRows(page, ["big", "sweep", "baseline"]);
 
-    // a run logged in another tab appears without a reload, and its metrics update live
-    const other = await page.context().newPage();
-    await other.goto(site.url);
-    await waitForMlflow(other);
-    const liveId = await other.evaluate(async (expId) => {
-      const r = await mlflow.startRun({ runName: "live", experimentId: expId });
-      await mlflow.logMetric("acc", 0.5);
-      await mlflow.flush();
-      return r.info.runId;
-    }, expId);
-    await waitForRows(page, ["big", "sweep", "live", "baseline"]);
-    const liveAcc = page.locator(`.runs-row[data-run-id="${liveId}"] .cell.num`).last();
-    assert.equal(await liveAcc.textContent(), "0.5");
-    assert.equal(await page.locator(`.runs-row[data-run-id="${liveId}"] .status`).textContent(), "RUNNING");
-    await other.evaluate(async () => { await mlflow.logMetric("acc", 0.99, { step: 1 }); });
-    await page.waitForFunction((id) =>
-      [...document.querySelectorAll(`.runs-row[data-run-id="${id}"] .cell.num`)].at(-1)?.textContent === "0.99",
-      liveId, { timeout: 5_000 });
-    await waitForRows(page, ["live", "big", "sweep", "baseline"]);
-    await other.evaluate(async () => { await mlflow.endRun(); });
-    await page.locator(`.runs-row[data-run-id="${liveId}"] .status`, { hasText: "FINISHED" }).waitFor();
-    await other.close();
+  // a run logged in another tab appears without a reload, and its metrics update live
+  const other = await page.context().newPage();
+  await other.goto(app.site.url);
+  await waitForMlflow(other);
+  const liveId = await other.evaluate(async (expId) => {
+    const r = await mlflow.startRun({ runName: "live", experimentId: expId });
+    await mlflow.logMetric("acc", 0.5);
+    await mlflow.flush();
+    return r.info.runId;
+  }, expId);
+  await waitForRows(page, ["big", "sweep", "live", "baseline"]);
+  const liveAcc = page.locator(`.runs-row[data-run-id="${liveId}"] .cell.num`).last();
+  assert.equal(await liveAcc.textContent(), "0.5");
+  assert.equal(await page.locator(`.runs-row[data-run-id="${liveId}"] .status`).textContent(), "RUNNING");
+  await other.evaluate(async () => { await mlflow.logMetric("acc", 0.99, { step: 1 }); });
+  await page.waitForFunction((id) =>
+    [...document.querySelectorAll(`.runs-row[data-run-id="${id}"] .cell.num`)].at(-1)?.textContent === "0.99",
+    liveId, { timeout: 5_000 });
+  await waitForRows(page, ["live", "big", "sweep", "baseline"]);
+  await other.evaluate(async () => { await mlflow.endRun(); });
+  await page.locator(`.runs-row[data-run-id="${liveId}"] .status`, { hasText: "FINISHED" }).waitFor();
+  await other.close();
 
-    // select two → delete one → restore it; select two → compare
-    await page.getByRole("checkbox", { name: "Select run live" }).check();
-    await page.getByText("1 run selected").waitFor();
-    await page.getByRole("button", { name: "Delete", exact: true }).click();
-    await waitForRows(page, ["big", "sweep", "baseline"]);
-    await page.getByRole("button", { name: "Deleted", exact: true }).click();
-    await waitForRows(page, ["live", "doomed"]);
-    await page.getByRole("checkbox", { name: "Select all shown runs" }).check();
-    await page.getByText("2 runs selected").waitFor();
-    await page.getByRole("button", { name: "Restore" }).click();
-    await waitForRows(page, []);
-    await page.getByRole("button", { name: "Active", exact: true }).click();
-    await waitForRows(page, ["live", "big", "sweep", "doomed", "baseline"]);
+  // select two → delete one → restore it; select two → compare
+  await page.getByRole("checkbox", { name: "Select run live" }).check();
+  await page.getByText("1 run selected").waitFor();
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await waitForRows(page, ["big", "sweep", "baseline"]);
+  await page.getByRole("button", { name: "Deleted", exact: true }).click();
+  await waitForRows(page, ["live", "doomed"]);
+  await page.getByRole("checkbox", { name: "Select all shown runs" }).check();
+  await page.getByText("2 runs selected").waitFor();
+  await page.getByRole("button", { name: "Restore" }).click();
+  await waitForRows(page, []);
+  await page.getByRole("button", { name: "Active", exact: true }).click();
+  await waitForRows(page, ["live", "big", "sweep", "doomed", "baseline"]);
 
-    await page.getByRole("checkbox", { name: "Select run big" }).check();
-    await page.getByRole("checkbox", { name: "Select run baseline" }).check();
-    await page.getByText("2 runs selected").waitFor();
-    await page.screenshot({ path: `${SHOTS}ui_runs_selected.png` });
-    await page.getByRole("button", { name: "Compare" }).click();
-    await page.getByRole("heading", { name: "Comparing 2 runs" }).waitFor();
-    const url = new URL(page.url());
-    assert.equal(url.pathname, "/compare-runs");
-    assert.equal(url.searchParams.get("runs"), `${ids.big},${ids.baseline}`);
-    await compareChecks(page);
-    // a compare link survives a reload
-    await page.reload();
-    await page.getByRole("heading", { name: "Comparing 2 runs" }).waitFor();
-    assert.deepEqual(page.errors.map(String), []);
-  } finally {
-    await page.context().close();
-  }
+  await page.getByRole("checkbox", { name: "Select run big" }).check();
+  await page.getByRole("checkbox", { name: "Select run baseline" }).check();
+  await page.getByText("2 runs selected").waitFor();
+  await page.screenshot({ path: `${SHOTS}ui_runs_selected.png` });
+  await page.getByRole("button", { name: "Compare" }).click();
+  await page.getByRole("heading", { name: "Comparing 2 runs" }).waitFor();
+  const url = new URL(page.url());
+  assert.equal(url.pathname, "/compare-runs");
+  assert.equal(url.searchParams.get("runs"), `${ids.big},${ids.baseline}`);
+  await compareChecks(page);
+  // a compare link survives a reload
+  await page.reload();
+  await page.getByRole("heading", { name: "Comparing 2 runs" }).waitFor();
+  assert.deepEqual(page.errors.map(String), []);
 });
 
 async function compareChecks(page) {
@@ -336,154 +330,118 @@ async function compareChecks(page) {
 }
 
 test("10,000 runs: logged through the API, the table shows and scrolls a small window", async () => {
-  const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
-  try {
-    await page.goto(site.url);
-    await waitForMlflow(page);
-    const tLog = Date.now();
-    const expId = await page.evaluate(async () => {
-      const exp = await mlflow.setExperiment("big sweep");
-      const params = {};
-      for (let p = 0; p < 20; p++) params[`p${p}`] = 0;
-      for (let i = 0; i < 10_000; i++) {
-        await mlflow.startRun({ runName: `run-${String(i).padStart(5, "0")}` });
-        for (let p = 0; p < 20; p++) params[`p${p}`] = (i * 7 + p) % 13;
-        mlflow.logParams(params);
-        const m = {};
-        for (let k = 0; k < 10; k++) m[`m${k}`] = ((i * 31 + k * 17) % 1000) / 1000;
-        mlflow.logMetrics(m);
-        mlflow.endRun();
-        // Commit in slices: one IndexedDB transaction of 10,000 runs is slow.
-        if (i % 1000 === 999) await mlflow.flush();
-      }
-      await mlflow.flush();
-      return exp.experimentId;
-    });
-    console.log(`10,000 runs: logged and committed in ${Date.now() - tLog} ms`);
-    const t0 = Date.now();
-    await page.goto(`${site.url}experiments/${expId}?columns=metrics.m0&columns=params.p3`, { timeout: 120_000 });
-    await page.locator(".runs-row").first().waitFor({ timeout: 30_000 });
-    console.log(`10,000 runs: table shown ${Date.now() - t0} ms after navigation (incl. app start); ` +
-      `filter+sort+nest pass ${await page.locator(".runs-scroll").getAttribute("data-build-ms")} ms`);
-    assert.match(await page.locator(".title-row .count").textContent(), /^10,000 runs$/);
-    const inDom = await page.locator(".runs-row").count();
-    assert.ok(inDom > 10 && inDom < 100, `${inDom} rows in the DOM`);
-    // newest first (runs started in the same millisecond tie-break on run id)
-    const first = (await rowNames(page))[0];
-    assert.ok(first >= "run-09980", first);
-    // scroll to the middle and to the end: the window follows, the DOM stays small
-    const scroller = page.locator(".runs-scroll");
-    await scroller.evaluate((el) => { el.scrollTop = 5000 * 32; });
-    await page.waitForFunction(() => [...document.querySelectorAll(".runs-row a")].some((a) => a.textContent === "run-04999"));
-    assert.ok((await page.locator(".runs-row").count()) < 100);
-    await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
-    await page.waitForFunction(() => [...document.querySelectorAll(".runs-row a")].some((a) => a.textContent === "run-00000"));
-    assert.ok((await page.locator(".runs-row").count()) < 100);
-    await page.screenshot({ path: `${SHOTS}ui_runs_10k.png` });
-    // sort by a metric over all 10,000 runs
-    const t1 = Date.now();
-    await page.getByRole("columnheader", { name: /m0/ }).getByRole("button").click();
-    await page.waitForFunction(() => document.querySelector(".runs-scroll").scrollTop === 0);
-    await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll(".runs-row")].sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
-      return [...(rows[0]?.querySelectorAll(".cell.num") ?? [])].at(-1)?.textContent === "0.999";
-    });
-    console.log(`10,000 runs: sorted by metrics.m0 in ${Date.now() - t1} ms (incl. round trip); ` +
-      `filter+sort+nest pass ${await page.locator(".runs-scroll").getAttribute("data-build-ms")} ms`);
-    // filter
-    await page.getByLabel("Filter runs").fill("metrics.m0 > 0.99 and params.p3 = '5'");
-    await page.keyboard.press("Enter");
-    await page.waitForFunction(() => /of 10,000 runs$/.test(document.querySelector(".title-row .count").textContent));
-    const n = await page.locator(".runs-row").count();
-    assert.ok(n >= 1 && n < 30, `${n} rows match`);
-    assert.deepEqual(page.errors.map(String), []);
-  } finally {
-    await page.context().close();
-  }
+  const page = await app.open("", { viewport: { width: 1280, height: 900 } });
+  const tLog = Date.now();
+  const { experimentId: expId, newest } = await page.evaluate(logSweep, { name: "big sweep", runs: 10_000, flushEvery: 1000 });
+  console.log(`10,000 runs: logged and committed in ${Date.now() - tLog} ms`);
+  const t0 = Date.now();
+  await page.goto(`${app.site.url}experiments/${expId}?columns=metrics.m0&columns=params.p3`, { timeout: 120_000 });
+  await page.locator(".runs-row").first().waitFor({ timeout: 30_000 });
+  console.log(`10,000 runs: table shown ${Date.now() - t0} ms after navigation (incl. app start); ` +
+    `filter+sort+nest pass ${await page.locator(".runs-scroll").getAttribute("data-build-ms")} ms`);
+  assert.match(await page.locator(".title-row .count").textContent(), /^10,000 runs$/);
+  const inDom = await page.locator(".runs-row").count();
+  assert.ok(inDom > 10 && inDom < 100, `${inDom} rows in the DOM`);
+  // newest first: one of the runs started in the last millisecond (ties break on the run id)
+  const first = (await rowNames(page))[0];
+  assert.ok(newest.includes(first), `${first} is not one of the newest: ${newest.join(", ")}`);
+  // scroll to the middle and to the end: the window follows, the DOM stays small
+  const scroller = page.locator(".runs-scroll");
+  await scroller.evaluate((el) => { el.scrollTop = 5000 * 32; });
+  await page.waitForFunction(() => [...document.querySelectorAll(".runs-row a")].some((a) => a.textContent === "run-04999"));
+  assert.ok((await page.locator(".runs-row").count()) < 100);
+  await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction(() => [...document.querySelectorAll(".runs-row a")].some((a) => a.textContent === "run-00000"));
+  assert.ok((await page.locator(".runs-row").count()) < 100);
+  await page.screenshot({ path: `${SHOTS}ui_runs_10k.png` });
+  // sort by a metric over all 10,000 runs
+  const t1 = Date.now();
+  await page.getByRole("columnheader", { name: /m0/ }).getByRole("button").click();
+  await page.waitForFunction(() => document.querySelector(".runs-scroll").scrollTop === 0);
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll(".runs-row")].sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+    return [...(rows[0]?.querySelectorAll(".cell.num") ?? [])].at(-1)?.textContent === "0.999";
+  });
+  console.log(`10,000 runs: sorted by metrics.m0 in ${Date.now() - t1} ms (incl. round trip); ` +
+    `filter+sort+nest pass ${await page.locator(".runs-scroll").getAttribute("data-build-ms")} ms`);
+  // filter
+  await page.getByLabel("Filter runs").fill("metrics.m0 > 0.99 and params.p3 = '5'");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /of 10,000 runs$/.test(document.querySelector(".title-row .count").textContent));
+  const n = await page.locator(".runs-row").count();
+  assert.ok(n >= 1 && n < 30, `${n} rows match`);
+  assert.deepEqual(page.errors.map(String), []);
 });
 
 test("screenshots: every page, light and dark; the theme toggle sticks", async () => {
   for (const scheme of ["light", "dark"]) {
-    const page = await newPage(browser, { colorScheme: scheme, viewport: { width: 1280, height: 800 } });
-    try {
-      await page.goto(site.url);
-      await waitForMlflow(page);
-      const { expId, ids } = await logVision(page);
-      await page.reload();
-      await page.locator("table.experiments").waitFor();
-      await page.screenshot({ path: `${SHOTS}ui_${scheme}_experiments.png`, fullPage: true });
-      await page.goto(`${site.url}experiments/${expId}?columns=metrics.acc&columns=params.optimizer&columns=tags.team&expanded=${ids.sweep}`);
-      await page.locator(".runs-row").first().waitFor();
-      await page.screenshot({ path: `${SHOTS}ui_${scheme}_runs.png` });
-      await page.goto(`${site.url}compare-runs?runs=${ids.sweep},${ids.baseline},${ids.big},${ids.child}`);
-      await page.locator(".parallel svg").waitFor();
-      await page.screenshot({ path: `${SHOTS}ui_${scheme}_compare.png`, fullPage: true });
-      const empty = await page.evaluate(async () => {
-        const id = await mlflow.createExperiment("empty one");
-        await mlflow.flush();
-        return id;
-      });
-      await page.goto(`${site.url}experiments/${empty}`);
-      await page.getByText("No runs yet").waitFor();
-      assert.ok((await page.locator(".first-run pre").textContent()).includes(`experimentId: "${empty}"`));
-      await page.screenshot({ path: `${SHOTS}ui_${scheme}_runs_empty.png` });
-      // phone
-      await page.setViewportSize({ width: 390, height: 800 });
-      await page.goto(`${site.url}experiments/${expId}?columns=metrics.acc`);
-      await page.locator(".runs-row").first().waitFor();
-      await page.screenshot({ path: `${SHOTS}ui_${scheme}_runs_phone.png` });
-      await page.goto(site.url);
-      await page.locator("table.experiments").waitFor();
-      await page.screenshot({ path: `${SHOTS}ui_${scheme}_experiments_phone.png` });
+    const page = await app.open("", { colorScheme: scheme, viewport: { width: 1280, height: 800 } });
+    const { expId, ids } = await logVision(page);
+    await page.reload();
+    await page.locator("table.experiments").waitFor();
+    await page.screenshot({ path: `${SHOTS}ui_${scheme}_experiments.png`, fullPage: true });
+    await page.goto(`${app.site.url}experiments/${expId}?columns=metrics.acc&columns=params.optimizer&columns=tags.team&expanded=${ids.sweep}`);
+    await page.locator(".runs-row").first().waitFor();
+    await page.screenshot({ path: `${SHOTS}ui_${scheme}_runs.png` });
+    await page.goto(`${app.site.url}compare-runs?runs=${ids.sweep},${ids.baseline},${ids.big},${ids.child}`);
+    await page.locator(".parallel svg").waitFor();
+    await page.screenshot({ path: `${SHOTS}ui_${scheme}_compare.png`, fullPage: true });
+    const empty = await page.evaluate(async () => {
+      const id = await mlflow.createExperiment("empty one");
+      await mlflow.flush();
+      return id;
+    });
+    await page.goto(`${app.site.url}experiments/${empty}`);
+    await page.getByText("No runs yet").waitFor();
+    assert.ok((await page.locator(".first-run pre").textContent()).includes(`experimentId: "${empty}"`));
+    await page.screenshot({ path: `${SHOTS}ui_${scheme}_runs_empty.png` });
+    // phone
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${app.site.url}experiments/${expId}?columns=metrics.acc`);
+    await page.locator(".runs-row").first().waitFor();
+    await page.screenshot({ path: `${SHOTS}ui_${scheme}_runs_phone.png` });
+    await page.goto(app.site.url);
+    await page.locator("table.experiments").waitFor();
+    await page.screenshot({ path: `${SHOTS}ui_${scheme}_experiments_phone.png` });
 
-      // the toggle flips the theme and the choice survives a reload
-      const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-      const first = await bg();
-      await page.locator(".theme-toggle").click();
-      const flipped = await bg();
-      assert.notEqual(flipped, first);
-      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), scheme === "light" ? "dark" : "light");
-      await page.reload();
-      await page.locator("table.experiments").waitFor();
-      assert.equal(await bg(), flipped);
-      await page.locator(".theme-toggle").click();
-      assert.equal(await bg(), first);
-      assert.equal(await page.evaluate(() => localStorage.getItem("ferroflow-theme")), null, "back to following the system");
-      assert.deepEqual(page.errors.map(String), []);
-    } finally {
-      await page.context().close();
-    }
+    // the toggle flips the theme and the choice survives a reload
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const first = await bg();
+    await page.locator(".theme-toggle").click();
+    const flipped = await bg();
+    assert.notEqual(flipped, first);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), scheme === "light" ? "dark" : "light");
+    await page.reload();
+    await page.locator("table.experiments").waitFor();
+    assert.equal(await bg(), flipped);
+    await page.locator(".theme-toggle").click();
+    assert.equal(await bg(), first);
+    assert.equal(await page.evaluate(() => localStorage.getItem("ferroflow-theme")), null, "back to following the system");
+    assert.deepEqual(page.errors.map(String), []);
   }
 });
 
 test("under a sub-path: links, URL state and compare keep the prefix", { skip: !process.env.SUB_DIST && "SUB_DIST not set" }, async () => {
   const prefix = process.env.SUB_URL ?? "/ferroflow/";
-  const sub = await serve(process.env.SUB_DIST, prefix);
-  const page = await newPage(browser);
-  try {
-    await page.goto(sub.url);
-    await waitForMlflow(page);
-    const { expId, ids } = await logVision(page);
-    await page.getByRole("link", { name: "vision" }).click();
-    await waitForRows(page, ["big", "baseline", "sweep"]);
-    assert.equal(new URL(page.url()).pathname, `${prefix}experiments/${expId}`);
-    const link = await page.getByRole("link", { name: "big" }).getAttribute("href");
-    assert.equal(link, `${prefix}experiments/${expId}/runs/${ids.big}`);
-    await page.getByLabel("Filter runs").fill("metrics.acc > 0.5");
-    await page.keyboard.press("Enter");
-    await waitForRows(page, ["big", "sweep"]);
-    assert.equal(new URL(page.url()).pathname, `${prefix}experiments/${expId}`);
-    await page.reload();
-    await waitForRows(page, ["big", "sweep"]);
-    await page.getByRole("checkbox", { name: "Select all shown runs" }).check();
-    await page.getByRole("button", { name: "Compare" }).click();
-    await page.getByRole("heading", { name: "Comparing 2 runs" }).waitFor();
-    assert.equal(new URL(page.url()).pathname, `${prefix}compare-runs`);
-    await page.getByRole("link", { name: "Back to the runs" }).click();
-    await waitForRows(page, ["big", "baseline", "sweep"]);
-    assert.deepEqual(page.errors.map(String), []);
-  } finally {
-    await page.context().close();
-    await sub.close();
-  }
+  const sub = await app.serve(process.env.SUB_DIST, prefix);
+  const page = await app.open(sub.url);
+  const { expId, ids } = await logVision(page);
+  await page.getByRole("link", { name: "vision" }).click();
+  await waitForRows(page, ["big", "baseline", "sweep"]);
+  assert.equal(new URL(page.url()).pathname, `${prefix}experiments/${expId}`);
+  const link = await page.getByRole("link", { name: "big" }).getAttribute("href");
+  assert.equal(link, `${prefix}experiments/${expId}/runs/${ids.big}`);
+  await page.getByLabel("Filter runs").fill("metrics.acc > 0.5");
+  await page.keyboard.press("Enter");
+  await waitForRows(page, ["big", "sweep"]);
+  assert.equal(new URL(page.url()).pathname, `${prefix}experiments/${expId}`);
+  await page.reload();
+  await waitForRows(page, ["big", "sweep"]);
+  await page.getByRole("checkbox", { name: "Select all shown runs" }).check();
+  await page.getByRole("button", { name: "Compare" }).click();
+  await page.getByRole("heading", { name: "Comparing 2 runs" }).waitFor();
+  assert.equal(new URL(page.url()).pathname, `${prefix}compare-runs`);
+  await page.getByRole("link", { name: "Back to the runs" }).click();
+  await waitForRows(page, ["big", "baseline", "sweep"]);
+  assert.deepEqual(page.errors.map(String), []);
 });

@@ -1,85 +1,73 @@
-//! Stage 3b: clauses → compiled predicates. Operator and value types are checked
-//! against the column here, once, so `matches` only compares.
+//! Stage 3b: clauses → a compiled predicate over any [`Searchable`] entity. Each
+//! identifier is resolved to the entity's column and the operator and value are
+//! checked against the column's kind here, once, so `matches` only compares.
 
 use std::collections::BTreeSet;
+use std::fmt;
 
 use super::ast::{Clause, Op, Value};
-use super::fields::{resolve_experiment_field, resolve_run_field, FieldKind, FieldValue};
+use super::entity::{resolve, Column, FieldValue, Searchable};
 use super::lexer::CmpOp;
 use super::parser::parse_filter;
-use super::{ExperimentField, FilterError, RunField};
-use crate::core::tracking::model::{Experiment, Run};
+use super::FilterError;
 
-/// A compiled `searchRuns` filter: conditions that must all hold.
-#[derive(Clone, Debug, Default)]
-pub struct RunFilter {
-    conditions: Vec<(RunField, Test)>,
+/// A compiled filter over entities `E` (runs, experiments, …): conditions that must
+/// all hold. An empty filter matches everything.
+pub struct Filter<E: Searchable> {
+    conditions: Vec<(E::Field, Test)>,
 }
 
-/// A compiled `searchExperiments` filter: conditions that must all hold.
-#[derive(Clone, Debug, Default)]
-pub struct ExperimentFilter {
-    conditions: Vec<(ExperimentField, Test)>,
-}
-
-/// Parses and compiles a run filter such as
-/// `metrics.acc > 0.9 AND params.model = 'cnn'`. Empty or blank matches every run.
-pub fn parse_run_filter(src: &str) -> Result<RunFilter, FilterError> {
-    let conditions = parse_filter(src)?
-        .iter()
-        .map(|c| {
-            let field = resolve_run_field(&c.ident)?;
-            let test = compile(c, field.kind(), &field.label())?;
-            Ok((field, test))
-        })
-        .collect::<Result<_, FilterError>>()?;
-    Ok(RunFilter { conditions })
-}
-
-/// Parses and compiles an experiment filter such as
-/// `name LIKE '%bert%' AND tags.team = 'nlp'`. Empty or blank matches everything.
-pub fn parse_experiment_filter(src: &str) -> Result<ExperimentFilter, FilterError> {
-    let conditions = parse_filter(src)?
-        .iter()
-        .map(|c| {
-            let field = resolve_experiment_field(&c.ident)?;
-            let test = compile(c, field.kind(), &field.label())?;
-            Ok((field, test))
-        })
-        .collect::<Result<_, FilterError>>()?;
-    Ok(ExperimentFilter { conditions })
-}
-
-impl RunFilter {
-    /// Whether `run` satisfies every condition.
-    pub fn matches(&self, run: &Run) -> bool {
-        self.conditions
+impl<E: Searchable> Filter<E> {
+    /// Parses and compiles a filter in MLflow's grammar, with `E`'s columns: lexer →
+    /// clauses → each identifier resolved by [`Searchable::field`] → each condition
+    /// type-checked against its column. Empty or blank matches everything.
+    pub fn parse(src: &str) -> Result<Self, FilterError> {
+        let conditions = parse_filter(src)?
             .iter()
-            .all(|(field, test)| test.holds(field.value(run)))
+            .map(|c| {
+                let field = resolve::<E>(&c.ident)?;
+                let test = compile(c, &field)?;
+                Ok((field, test))
+            })
+            .collect::<Result<_, FilterError>>()?;
+        Ok(Filter { conditions })
     }
 
-    /// Whether the filter has no conditions (matches every run).
+    /// Whether `item` satisfies every condition.
+    pub fn matches(&self, item: &E) -> bool {
+        self.conditions
+            .iter()
+            .all(|(field, test)| test.holds(item.value(field)))
+    }
+
+    /// Whether the filter has no conditions (matches everything).
     pub fn is_empty(&self) -> bool {
         self.conditions.is_empty()
     }
+}
 
-    /// The columns the filter reads, in order (e.g. to show them in the runs table).
-    pub fn fields(&self) -> impl Iterator<Item = &RunField> {
-        self.conditions.iter().map(|(f, _)| f)
+// By hand: derives would demand `E: Clone`/`Default`/`Debug`, which runs need not be.
+impl<E: Searchable> Clone for Filter<E> {
+    fn clone(&self) -> Self {
+        Filter {
+            conditions: self.conditions.clone(),
+        }
     }
 }
 
-impl ExperimentFilter {
-    /// Whether `experiment` satisfies every condition.
-    pub fn matches(&self, experiment: &Experiment) -> bool {
-        self.conditions
-            .iter()
-            .all(|(field, test)| test.holds(field.value(experiment)))
+impl<E: Searchable> Default for Filter<E> {
+    fn default() -> Self {
+        Filter {
+            conditions: Vec::new(),
+        }
     }
+}
 
-    /// Whether the filter has no conditions (matches every experiment).
-    pub fn is_empty(&self) -> bool {
-        self.conditions.is_empty()
+impl<E: Searchable> fmt::Debug for Filter<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Filter")
+            .field("conditions", &self.conditions)
+            .finish()
     }
 }
 
@@ -99,6 +87,11 @@ enum Test {
 
 impl Test {
     fn holds(&self, v: FieldValue<'_>) -> bool {
+        // Ids order numerically but filter as the strings they are.
+        let v = match v {
+            FieldValue::Id(x) => FieldValue::Str(x),
+            v => v,
+        };
         match (self, v) {
             (Test::Null(want_missing), v) => *want_missing == (v == FieldValue::Missing),
             // A missing value fails every comparison, `!=` and `NOT IN` included.
@@ -116,7 +109,8 @@ impl Test {
     }
 }
 
-fn compile(c: &Clause, kind: FieldKind, label: &str) -> Result<Test, FilterError> {
+fn compile(c: &Clause, column: &impl Column) -> Result<Test, FilterError> {
+    let (kind, label) = (column.kind(), column.label());
     let ident = &c.ident.source;
     let op_error = |allowed: &str| {
         FilterError::at(
@@ -256,6 +250,7 @@ impl LikePattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::search::parse_run_filter;
 
     #[test]
     fn like_wildcards() {

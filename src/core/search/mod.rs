@@ -2,11 +2,20 @@
 //! with the in-memory semantics of MLflow's file store (`SearchUtils`,
 //! `SearchExperimentsUtils` in `mlflow/utils/search_utils.py`).
 //!
-//! Stages, as ripgrep and rust-analyzer do it, one file each:
-//! `lexer` (tokens with 0-based char positions) → `parser` (the `ast`: clauses naming
-//! identifiers, grammar-agnostic) → `fields` (identifier → run or experiment column)
-//! → `eval` (compiled predicates: [`RunFilter`], [`ExperimentFilter`]) and `order`
-//! (order-by keys and precomputed-key sorting).
+//! One grammar for every entity MLflow searches. Stages, as ripgrep and
+//! rust-analyzer do it, one file each: `lexer` (tokens with 0-based char positions) →
+//! `parser` (the `ast`: clauses naming identifiers as written, entity-agnostic) →
+//! `entity` (identifier → column of a [`Searchable`] entity) → `eval` (a compiled
+//! [`Filter`], type-checked once) and `order` ([`OrderKey`]s and precomputed-key
+//! [`sort`]ing). `runs` and `experiments` are the two entities so far, each with the
+//! named entry points the API and UI call ([`parse_run_filter`], [`sort_runs`], …).
+//!
+//! A new entity (a registered model, a model version, a logged model) implements
+//! [`Searchable`]: a column type (`kind` and `label` via [`Column`]), `field` to
+//! resolve `name`, `tags.task` or `run_id` (refusing the rest with a [`FieldError`]),
+//! `value` to read a column, `sort_keys` for its tie-breakers and, if some columns
+//! cannot be ordered on, `check_orderable`. `Filter::<E>::parse`, [`parse_order`] and
+//! [`sort`] then work for it with every message and position below.
 //!
 //! The grammar: conditions joined by `AND` (any case). Each condition is
 //! `identifier operator value`, `identifier [NOT] IN ('a', "b")` or
@@ -52,18 +61,22 @@
 use std::fmt;
 
 mod ast;
+mod entity;
 mod eval;
-mod fields;
+mod experiments;
 mod lexer;
 mod order;
 mod parser;
+mod runs;
 
-pub use eval::{parse_experiment_filter, parse_run_filter, ExperimentFilter, RunFilter};
-pub use fields::{ExperimentField, RunAttribute, RunField};
-pub use order::{
-    parse_experiment_order_by, parse_order_by, sort_experiments, sort_runs, ExperimentOrderKey,
-    OrderKey,
+pub use entity::{Column, ColumnKind, FieldError, FieldName, FieldValue, Prefix, Searchable};
+pub use eval::Filter;
+pub use experiments::{
+    parse_experiment_filter, parse_experiment_order_by, sort_experiments, ExperimentField,
+    ExperimentFilter, ExperimentOrderKey,
 };
+pub use order::{parse_order, sort, OrderKey};
+pub use runs::{parse_order_by, parse_run_filter, sort_runs, RunAttribute, RunField, RunFilter};
 
 /// A filter or order-by clause that does not parse, with where and why.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,46 +1,29 @@
-//! Order-by clauses and sorting, MLflow's file-store order: the given keys, then the
-//! default tie-breakers. Sort keys are read once per entity into a flat table, so the
-//! comparator never touches a `BTreeMap`.
+//! Order-by clauses and sorting for any [`Searchable`] entity: the given keys, then
+//! the entity's tie-breakers. Sort keys are read once per entity into a flat table,
+//! so the comparator never touches a `BTreeMap`.
 
 use std::cmp::Ordering;
 use std::fmt;
 
-use super::fields::{resolve_experiment_field, resolve_run_field, FieldValue};
+use super::entity::{resolve, FieldValue, Searchable};
 use super::parser::parse_order_clause;
-use super::{ExperimentField, FilterError, RunAttribute, RunField};
-use crate::core::tracking::model::{Experiment, Run};
+use super::{FilterError, RunField};
 
-/// One run order-by key: a column and a direction.
+/// One order-by key: a column and a direction. Plain `OrderKey` is a run key (the
+/// runs table's); `OrderKey<ExperimentField>` an experiment's, and so on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct OrderKey {
+pub struct OrderKey<F = RunField> {
     /// The column to sort on.
-    pub field: RunField,
+    pub field: F,
     /// `ASC` (the default) or `DESC`.
     pub ascending: bool,
 }
 
-/// One experiment order-by key: an attribute and a direction.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ExperimentOrderKey {
-    /// The attribute to sort on (never a tag).
-    pub field: ExperimentField,
-    /// `ASC` (the default) or `DESC`.
-    pub ascending: bool,
-}
-
-impl fmt::Display for OrderKey {
-    /// `metrics.acc DESC`: parses back with [`parse_order_by`].
+impl<F: fmt::Display> fmt::Display for OrderKey<F> {
+    /// `metrics.acc DESC`: parses back with [`parse_order`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let dir = if self.ascending { "ASC" } else { "DESC" };
         write!(f, "{} {dir}", self.field)
-    }
-}
-
-impl fmt::Display for ExperimentOrderKey {
-    /// `creation_time DESC`: parses back with [`parse_experiment_order_by`].
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let dir = if self.ascending { "ASC" } else { "DESC" };
-        write!(f, "{} {dir}", self.field.name())
     }
 }
 
@@ -51,42 +34,20 @@ fn in_clause(i: usize) -> impl Fn(FilterError) -> FilterError {
     }
 }
 
-/// Parses run order-by clauses (`metrics.acc DESC`, `params.lr`,
-/// ``tags.`x y` ``, `run_name`, `attributes.start_time ASC`).
-pub fn parse_order_by<S: AsRef<str>>(clauses: &[S]) -> Result<Vec<OrderKey>, FilterError> {
+/// Parses order-by clauses (`metrics.acc DESC`, `name`, ``tags.`x y` ASC``) into keys
+/// over `E`'s columns; an error names the clause ([`FilterError::order_by_clause`]).
+pub fn parse_order<E: Searchable>(
+    clauses: &[impl AsRef<str>],
+) -> Result<Vec<OrderKey<E::Field>>, FilterError> {
     clauses
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let clause = parse_order_clause(c.as_ref()).map_err(in_clause(i))?;
-            let field = resolve_run_field(&clause.ident).map_err(in_clause(i))?;
+            let field = resolve::<E>(&clause.ident).map_err(in_clause(i))?;
+            E::check_orderable(&field)
+                .map_err(|message| in_clause(i)(FilterError::at(clause.ident.start, message)))?;
             Ok(OrderKey {
-                field,
-                ascending: clause.ascending,
-            })
-        })
-        .collect()
-}
-
-/// Parses experiment order-by clauses (`name`, `experiment_id`, `creation_time`,
-/// `last_update_time`, each optionally `ASC`/`DESC`). Tags are refused, as in MLflow.
-pub fn parse_experiment_order_by<S: AsRef<str>>(
-    clauses: &[S],
-) -> Result<Vec<ExperimentOrderKey>, FilterError> {
-    clauses
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let clause = parse_order_clause(c.as_ref()).map_err(in_clause(i))?;
-            let field = resolve_experiment_field(&clause.ident).map_err(in_clause(i))?;
-            if let ExperimentField::Tag(_) = field {
-                return Err(in_clause(i)(FilterError::at(
-                    clause.ident.start,
-                    "experiments cannot be ordered by tag; use name, experiment_id, \
-                     creation_time or last_update_time",
-                )));
-            }
-            Ok(ExperimentOrderKey {
                 field,
                 ascending: clause.ascending,
             })
@@ -115,6 +76,7 @@ impl<'a> From<FieldValue<'a>> for SortVal<'a> {
             FieldValue::Float(x) => SortVal::Float(x),
             FieldValue::Int(i) => SortVal::Int(i),
             FieldValue::Str(s) => SortVal::Str(s),
+            FieldValue::Id(s) => SortVal::Id(s),
         }
     }
 }
@@ -177,62 +139,23 @@ fn sort_by_table<T: Copy>(items: &mut [T], table: &[SortVal<'_>], dirs: &[bool])
     items.copy_from_slice(&sorted);
 }
 
-/// Sorts runs by `order`, then by MLflow's default `start_time DESC, run_id ASC`.
-/// Missing values sort last in both directions; NaN metrics sort after every number
-/// and before missing values, in both directions (as MLflow's file store).
-pub fn sort_runs<'a>(runs: &mut [&'a Run], order: &[OrderKey]) {
-    let dirs: Vec<bool> = order
-        .iter()
-        .map(|o| o.ascending)
-        .chain([false, true])
-        .collect();
-    let start = RunField::Attribute(RunAttribute::StartTime);
-    let mut table: Vec<SortVal<'a>> = Vec::with_capacity(runs.len() * dirs.len());
-    for &run in runs.iter() {
-        table.extend(order.iter().map(|o| SortVal::from(o.field.value(run))));
-        table.push(start.value(run).into());
-        table.push(SortVal::Str(&run.info.run_id));
-    }
-    sort_by_table(runs, &table, &dirs);
-}
-
-/// Sorts experiments by `order`, as MLflow's file store: with no keys,
-/// `creation_time DESC, experiment_id ASC`; with keys, ties break on
-/// `experiment_id DESC` unless it is a key. Missing times sort last either way.
-pub fn sort_experiments<'a>(experiments: &mut [&'a Experiment], order: &[ExperimentOrderKey]) {
-    let mut keys: Vec<ExperimentOrderKey> = order.to_vec();
-    if keys.is_empty() {
-        keys.push(ExperimentOrderKey {
-            field: ExperimentField::CreationTime,
-            ascending: false,
-        });
-        keys.push(ExperimentOrderKey {
-            field: ExperimentField::ExperimentId,
-            ascending: true,
-        });
-    } else if !keys
-        .iter()
-        .any(|k| k.field == ExperimentField::ExperimentId)
-    {
-        keys.push(ExperimentOrderKey {
-            field: ExperimentField::ExperimentId,
-            ascending: false,
-        });
-    }
+/// Sorts `items` by `order`, then by `E`'s tie-breakers ([`Searchable::sort_keys`]).
+/// Missing values sort last in both directions; NaN sorts after every number and
+/// before missing values, in both directions (as MLflow's file store).
+pub fn sort<'a, E: Searchable>(items: &mut [&'a E], order: &[OrderKey<E::Field>]) {
+    let keys = E::sort_keys(order);
     let dirs: Vec<bool> = keys.iter().map(|k| k.ascending).collect();
-    let mut table: Vec<SortVal<'a>> = Vec::with_capacity(experiments.len() * dirs.len());
-    for &exp in experiments.iter() {
-        table.extend(keys.iter().map(|k| match k.field {
-            ExperimentField::ExperimentId => SortVal::Id(&exp.experiment_id),
-            ref f => f.value(exp).into(),
-        }));
+    let mut table: Vec<SortVal<'a>> = Vec::with_capacity(items.len() * dirs.len());
+    for &item in items.iter() {
+        table.extend(keys.iter().map(|k| SortVal::from(item.value(&k.field))));
     }
-    sort_by_table(experiments, &table, &dirs);
+    sort_by_table(items, &table, &dirs);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::search::{parse_experiment_order_by, parse_order_by};
 
     #[test]
     fn ids_compare_numerically() {

@@ -1,5 +1,5 @@
 //! Stage 2: tokens → clauses (the AST). Grammar-agnostic: which identifiers exist and
-//! which operators and values suit them is decided by `fields` and `eval`.
+//! which operators and values suit them is decided by `entity` and `eval`.
 //!
 //! ```text
 //! filter     := ε | condition (AND condition)*

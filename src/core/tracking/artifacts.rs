@@ -3,17 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::core::tracking::rules::InvalidValue;
+use crate::core::tracking::rules::{is_path_unique, InvalidValue};
 
 /// Checks an artifact path: relative, `/`-separated, no `.`/`..`/empty segments.
 pub fn validate_artifact_path(path: &str) -> Result<(), InvalidValue> {
-    let bad = path.is_empty()
-        || path.starts_with('/')
-        || path.contains('\\')
-        || path.contains('\0')
-        || path
-            .split('/')
-            .any(|s| s.is_empty() || s == "." || s == "..");
+    // The key rule (no empty, `.` or `..` segments), plus no Windows separators or NULs.
+    let bad = !is_path_unique(path) || path.contains('\\') || path.contains('\0');
     if bad {
         return Err(InvalidValue(format!(
             "Invalid artifact path '{path}': use a relative path like 'plots/loss.png' (no leading '/', no '..', '.' or empty segments)."

@@ -66,7 +66,7 @@ fn is_key_char(c: char) -> bool {
 }
 
 /// Whether `key` is its own `posixpath.normpath` and not `.`/`..`-prefixed or absolute.
-fn is_path_unique(key: &str) -> bool {
+pub(crate) fn is_path_unique(key: &str) -> bool {
     !key.is_empty()
         && !key.starts_with('/')
         && !key.ends_with('/')

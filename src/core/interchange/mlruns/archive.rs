@@ -127,6 +127,11 @@ pub(super) fn write_zip_from<'a>(
     )
 }
 
+/// An entry name [`Collector::check_path`] accepted, normalised to a relative `/` path;
+/// `None` for the root itself (`./`). Only `check_path` makes one, so nothing unchecked
+/// is recorded.
+pub(super) struct SafePath(Option<String>);
+
 /// Gathers entries from either archive format, enforcing paths, uniqueness and limits.
 pub(super) struct Collector<'l> {
     pub(super) limits: &'l ArchiveLimits,
@@ -166,9 +171,10 @@ impl<'l> Collector<'l> {
         )
     }
 
-    /// Validates an entry name without recording it.
-    pub(super) fn check_path(&self, name: &str) -> Result<(), ImportError> {
-        safe_path(name).map(|_| ())
+    /// Checks and normalises an entry name once, before its data is read; the result
+    /// is what [`Collector::add_file`] and [`Collector::add_dir`] record.
+    pub(super) fn check_path(&self, name: &str) -> Result<SafePath, ImportError> {
+        safe_path(name).map(SafePath)
     }
 
     /// Reads `reader` to its end, failing as soon as the archive's byte budget is spent;
@@ -203,9 +209,10 @@ impl<'l> Collector<'l> {
         Ok(data)
     }
 
-    /// Records a directory entry (repeating one is harmless).
-    pub(super) fn add_dir(&mut self, name: &str) -> Result<(), ImportError> {
-        let Some(path) = safe_path(name)? else {
+    /// Records a directory entry (repeating one is harmless); `name` is as the archive
+    /// spells it, for messages.
+    pub(super) fn add_dir(&mut self, name: &str, path: SafePath) -> Result<(), ImportError> {
+        let Some(path) = path.0 else {
             return Ok(());
         };
         if self.tree.files.contains_key(&path) || self.file_above(&path) {
@@ -216,8 +223,13 @@ impl<'l> Collector<'l> {
     }
 
     /// Records a file entry; a second entry for the same path is refused.
-    pub(super) fn add_file(&mut self, name: &str, data: Vec<u8>) -> Result<(), ImportError> {
-        let Some(path) = safe_path(name)? else {
+    pub(super) fn add_file(
+        &mut self,
+        name: &str,
+        path: SafePath,
+        data: Vec<u8>,
+    ) -> Result<(), ImportError> {
+        let Some(path) = path.0 else {
             return Err(ImportError::at(
                 ImportErrorKind::UnsafeEntry,
                 name,

@@ -18,11 +18,10 @@ mod yaml;
 mod zipfile;
 
 use crate::core::interchange::{Selection, Snapshot};
-pub use archive::{read_archive, write_zip, ArchiveLimits, FileTree, StoreArchive};
+pub use archive::{read_archive, write_zip, ArchiveLimits};
 pub use error::{ImportError, ImportErrorKind};
-pub use pyfloat::python_float_repr;
 pub use read::read_store;
-pub use write::{write_store, STORE_DIR};
+pub use write::write_store;
 
 /// Reads an archive (zip, tar or tar.gz) holding an MLflow store into a snapshot.
 pub fn import_archive(bytes: &[u8], limits: &ArchiveLimits) -> Result<Snapshot, ImportError> {

@@ -126,7 +126,7 @@ pub(super) fn read_tar(
         use tar::EntryType as T;
         match entry.header().entry_type() {
             T::Regular | T::Continuous => {
-                out.check_path(&name)?;
+                let path = out.check_path(&name)?;
                 let declared = entry.size();
                 let data = out.read_capped(&name, &mut entry, declared)?;
                 if data.len() as u64 != declared {
@@ -139,9 +139,12 @@ pub(super) fn read_tar(
                         ),
                     ));
                 }
-                out.add_file(&name, data)?;
+                out.add_file(&name, path, data)?;
             }
-            T::Directory => out.add_dir(&name)?,
+            T::Directory => {
+                let path = out.check_path(&name)?;
+                out.add_dir(&name, path)?;
+            }
             T::Symlink => return Err(out.link_error(&name, "symlink")),
             T::Link => return Err(out.link_error(&name, "hard link")),
             T::XGlobalHeader => {}

@@ -3,6 +3,10 @@
 //! differently), and a small emitter that quotes exactly when PyYAML's YAML 1.1 loader
 //! would otherwise read a string as something else.
 
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, EnumAccess, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 /// `Some(None)` for `key: null`, `None` when the key is absent.
@@ -58,13 +62,14 @@ pub(super) struct RunMeta {
 
 /// Why a `meta.yaml` could not be read: no content at all, or a YAML/type error with
 /// its 1-based line.
+#[derive(Debug)]
 pub(super) enum YamlProblem {
     Empty,
     Bad { line: usize, detail: String },
 }
 
-/// Parses a `meta.yaml` into `T`; an empty document (what PyYAML loads as `None`) is
-/// reported apart, because MLflow skips some of those instead of failing.
+/// Parses a `meta.yaml` into `T`, in one pass; an empty document (what PyYAML loads as
+/// `None`) is reported apart, because MLflow skips some of those instead of failing.
 pub(super) fn parse_meta<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, YamlProblem> {
     let text = std::str::from_utf8(bytes).map_err(|e| YamlProblem::Bad {
         line: 1 + bytes[..e.valid_up_to()]
@@ -74,23 +79,83 @@ pub(super) fn parse_meta<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T
         detail: "not valid UTF-8".into(),
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let bad = |e: yaml_serde::Error| {
+    let doc: Doc<T> = yaml_serde::from_str(text).map_err(|e| {
         let line = e.location().map_or(1, |l| l.line());
         let mut detail = e.to_string();
         if let Some(at) = detail.rfind(" at line ") {
             detail.truncate(at);
         }
         YamlProblem::Bad { line, detail }
-    };
-    let value: yaml_serde::Value = yaml_serde::from_str(text).map_err(bad)?;
-    match value {
-        yaml_serde::Value::Null => Err(YamlProblem::Empty),
-        yaml_serde::Value::Mapping(_) => yaml_serde::from_str(text).map_err(bad),
-        _ => Err(YamlProblem::Bad {
-            line: 1,
-            detail: "expected a mapping of keys to values".into(),
-        }),
+    })?;
+    match doc {
+        Doc::Empty => Err(YamlProblem::Empty),
+        Doc::Meta(meta) => Ok(meta),
     }
+}
+
+/// A whole `meta.yaml`: nothing, or a mapping read as `T` straight from the parser's
+/// events (so type errors keep their line).
+enum Doc<T> {
+    Empty,
+    Meta(T),
+}
+
+const NOT_A_MAPPING: &str = "expected a mapping of keys to values";
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Doc<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DocVisitor(PhantomData))
+    }
+}
+
+struct DocVisitor<T>(PhantomData<T>);
+
+/// Refuses a document that is a scalar or a list, with one message whatever it holds.
+macro_rules! not_a_mapping {
+    ($($visit:ident($ty:ty)),*) => {$(
+        fn $visit<E: de::Error>(self, _: $ty) -> Result<Doc<T>, E> {
+            Err(E::custom(NOT_A_MAPPING))
+        }
+    )*};
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for DocVisitor<T> {
+    type Value = Doc<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(NOT_A_MAPPING)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Doc<T>, E> {
+        Ok(Doc::Empty)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Doc<T>, E> {
+        Ok(Doc::Empty)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Doc<T>, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Doc::Meta)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Doc<T>, A::Error> {
+        Err(de::Error::custom(NOT_A_MAPPING))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, _: A) -> Result<Doc<T>, A::Error> {
+        Err(de::Error::custom(NOT_A_MAPPING))
+    }
+
+    not_a_mapping!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_i128(i128),
+        visit_u128(u128),
+        visit_f64(f64),
+        visit_str(&str),
+        visit_bytes(&[u8])
+    );
 }
 
 /// Builds a block mapping one `key: value` line at a time; the caller writes keys in
@@ -299,6 +364,31 @@ mod tests {
             let text = String::from_utf8(w.finish()).unwrap();
             let doc: Doc = yaml_serde::from_str(&text).unwrap();
             assert_eq!(doc.v, s, "{text}");
+        }
+    }
+
+    #[test]
+    fn meta_documents_empty_mapping_or_refused() {
+        let meta = |text: &str| parse_meta::<ExperimentMeta>(text.as_bytes());
+        for empty in ["", "\n", "---\n", "null\n", "~"] {
+            assert!(matches!(meta(empty), Err(YamlProblem::Empty)), "{empty:?}");
+        }
+        let m = meta("\u{feff}name: x\nexperiment_id: '1'\ncreation_time: 5\n").unwrap();
+        assert_eq!(m.name, Some(Some("x".into())));
+        assert_eq!(m.creation_time, Some(5));
+        assert_eq!(m.lifecycle_stage, None, "absent, not null");
+        for (text, line, needle) in [
+            ("just text", 1, NOT_A_MAPPING),
+            ("- a\n- b\n", 1, NOT_A_MAPPING),
+            ("name: x\ncreation_time: soon\n", 2, "invalid type"),
+            ("name: x\nx: 'open\n", 3, "quoted scalar"),
+            ("name: x\nname: y\n", 1, "duplicate"),
+        ] {
+            let Err(YamlProblem::Bad { line: got, detail }) = meta(text) else {
+                panic!("{text:?} should be refused");
+            };
+            assert_eq!(got, line, "{text:?}: {detail}");
+            assert!(detail.contains(needle), "{text:?}: {detail}");
         }
     }
 }

@@ -238,14 +238,14 @@ pub(super) fn read_zip(b: &[u8], out: &mut Collector) -> Result<(), ImportError>
         if e.mode & S_IFMT == S_IFLNK {
             return Err(out.link_error(&e.name, "symlink"));
         }
-        out.check_path(&e.name)?;
-        entries.push(e);
+        let path = out.check_path(&e.name)?;
+        entries.push((e, path));
         pos = next;
     }
     // Pass 2: data.
-    for e in entries {
+    for (e, path) in entries {
         if e.name.ends_with('/') || e.name.ends_with('\\') {
-            out.add_dir(&e.name)?;
+            out.add_dir(&e.name, path)?;
             continue;
         }
         if e.flags & FLAG_ENCRYPTED != 0 {
@@ -289,7 +289,7 @@ pub(super) fn read_zip(b: &[u8], out: &mut Collector) -> Result<(), ImportError>
         if crc32fast::hash(&bytes) != e.crc {
             return Err(corrupt_entry(&e.name, "CRC-32 mismatch"));
         }
-        out.add_file(&e.name, bytes)?;
+        out.add_file(&e.name, path, bytes)?;
     }
     Ok(())
 }
