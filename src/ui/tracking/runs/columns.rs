@@ -6,7 +6,7 @@ use crate::core::search::{RunAttribute, RunField};
 use crate::core::table_state::split_column_key;
 use crate::core::tracking::model::Run;
 use crate::core::tracking::rules::TAG_SOURCE_NAME;
-use crate::ui::components::{format_time, format_value};
+use crate::ui::widgets::{format_time, format_value};
 
 /// Duration is not a search attribute; the table sorts it itself (see `data`).
 pub const DURATION_KEY: &str = "attributes.duration";

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::compare_data::{axis, plot_keys, varies, Axis, CompareData, PlotKey};
+use super::data::{axis, plot_keys, varies, Axis, CompareData, PlotKey};
 
 const AXIS_GAP: f64 = 150.0;
 const MARGIN_X: f64 = 100.0;

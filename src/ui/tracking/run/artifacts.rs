@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
-use super::artifact_preview::{file_name, format_size, ArtifactPreview, BlobUrls};
-use super::run_common::RunHandle;
+use super::handle::RunHandle;
+use super::preview::{file_name, format_size, ArtifactPreview, BlobUrls};
 use crate::core::tracking::artifacts::list_children;
 use crate::service;
 use crate::ui::Store;

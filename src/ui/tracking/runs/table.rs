@@ -6,12 +6,6 @@
 //! `Store.revision` so writes here or in another tab show up) → a window of rows
 //! around `scrollTop`, whose cells are read from the tracker as they render.
 
-mod body;
-mod columns;
-mod data;
-mod picker;
-mod toolbar;
-
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
@@ -22,8 +16,9 @@ use crate::core::tracking::model::RunId;
 use crate::service;
 use crate::ui::Store;
 
-pub use columns::Column;
-pub use data::TableData;
+use super::columns::Column;
+use super::data::{self, TableData};
+use super::{body, picker, toolbar};
 
 /// The runs ticked in the runs table, for actions on them (compare, delete, restore,
 /// export). The runs page provides it as a context; the table keeps it to runs that

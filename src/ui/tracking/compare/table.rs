@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::compare_data::{CompareData, CompareRun};
+use super::data::{CompareData, CompareRun};
 use crate::core::chart::format_duration_ms;
-use crate::ui::components::{format_time, format_value};
 use crate::ui::href;
+use crate::ui::widgets::{format_time, format_value};
 
 /// One table row: a label and a value per run.
 #[derive(Clone, Debug, PartialEq)]

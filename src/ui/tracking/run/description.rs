@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::markdown::Markdown;
-use super::run_common::RunHandle;
+use super::handle::RunHandle;
 use crate::core::tracking::rules::TAG_NOTE;
+use crate::ui::widgets::markdown::Markdown;
 
 /// Shows the description, with an editor behind "Edit".
 #[component]

@@ -1,25 +1,18 @@
-//! Components shared by the pages.
+//! What several features use: the metric chart, Markdown, the header and theme,
+//! keyboard shortcuts, the first-run snippet, and moving stores in and out.
 
-mod compare_charts;
-pub mod compare_data;
-mod compare_table;
+pub mod chart;
 mod first_run;
 mod header;
 mod keys;
-mod parallel_coordinates;
-pub mod runs_table;
-mod scatter_plot;
+pub mod markdown;
 pub mod theme;
 pub mod transfer;
 pub mod url_query;
 
-pub use compare_charts::CompareCharts;
-pub use compare_table::CompareTable;
 pub use first_run::FirstRun;
 pub use header::Header;
 pub use keys::focus_search_on_slash;
-pub use parallel_coordinates::ParallelCoordinates;
-pub use scatter_plot::ScatterPlot;
 
 /// `1700000000000` → `2023-11-14 22:13:20` (UTC-free local time via JS Date).
 pub fn format_time(ms: i64) -> String {
@@ -52,16 +45,3 @@ pub fn format_value(v: f64) -> String {
         }
     }
 }
-pub mod artifact_preview;
-pub mod artifacts;
-pub mod chart;
-pub mod chart_draw;
-pub mod chart_model;
-pub mod chart_watch;
-pub mod markdown;
-pub mod run_charts;
-pub mod run_common;
-pub mod run_description;
-pub mod run_overview;
-pub mod run_tables;
-pub mod run_tags;

@@ -3,13 +3,13 @@
 
 use leptos::prelude::*;
 
-use super::run_common::RunHandle;
+use super::handle::RunHandle;
 use crate::core::chart::format_duration_ms;
 use crate::core::tracking::model::{LifecycleStage, Run};
 use crate::core::tracking::rules::{TAG_SOURCE_NAME, TAG_SOURCE_TYPE};
 use crate::service;
-use crate::ui::components::format_time;
 use crate::ui::href;
+use crate::ui::widgets::format_time;
 
 /// Another run, as a link target.
 #[derive(Clone, Debug, PartialEq)]

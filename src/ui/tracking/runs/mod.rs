@@ -1,12 +1,23 @@
+//! One experiment's runs: the route, and the runs table it shows.
+
+mod body;
+mod columns;
+mod data;
+mod picker;
+mod table;
+mod toolbar;
+
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
 use crate::core::table_state::RunsTableState;
-use crate::ui::components::runs_table::{table_data, RunsTable, SelectedRuns};
-use crate::ui::components::transfer::ExportButton;
-use crate::ui::components::{url_query, FirstRun};
+
+use table::{table_data, RunsTable, SelectedRuns};
+
 use crate::ui::href;
+use crate::ui::widgets::transfer::ExportButton;
+use crate::ui::widgets::{url_query, FirstRun};
 
 /// `/experiments/:experimentId`: the experiment's runs. The table's whole state is
 /// the URL query (see `core::table_state`), so a reload or a shared link shows the

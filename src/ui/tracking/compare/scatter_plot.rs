@@ -4,8 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::compare_data::CompareData;
-use super::compare_data::{axis, plot_keys, PlotKey};
+use super::data::{axis, plot_keys, CompareData, PlotKey};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 380.0;

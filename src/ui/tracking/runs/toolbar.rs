@@ -13,8 +13,8 @@ use crate::core::search::FilterError;
 use crate::core::table_state::RunsTableState;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::service;
-use crate::ui::components::transfer::ExportButton;
-use crate::ui::components::url_query::encode_component;
+use crate::ui::widgets::transfer::ExportButton;
+use crate::ui::widgets::url_query::encode_component;
 
 /// The MLflow search filter. Applied on Enter; the URL keeps it.
 #[component]

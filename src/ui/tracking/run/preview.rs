@@ -2,16 +2,16 @@
 //!
 //! Safety: user files never become part of this page's DOM as HTML. Images (SVG
 //! included) load through `<img>`, where scripts never run; Markdown goes through
-//! [`super::markdown`]; HTML files render in an `<iframe sandbox="">` (no scripts,
+//! [`crate::ui::widgets::markdown`]; HTML files render in an `<iframe sandbox="">` (no scripts,
 //! an opaque origin) via `srcdoc`; everything else is text.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::markdown::Markdown;
 use crate::core::tracking::artifacts::mime_type;
 use crate::service;
+use crate::ui::widgets::markdown::Markdown;
 
 /// Object URLs created for a view, revoked when the view goes away.
 #[derive(Clone, Copy)]

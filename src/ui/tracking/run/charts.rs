@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::chart::{ChartSeries, MetricChart};
-use super::run_common::RunHandle;
+use super::handle::RunHandle;
 use crate::service;
+use crate::ui::widgets::chart::{ChartSeries, MetricChart};
 use crate::ui::Store;
 
 /// The charts grid.

@@ -8,7 +8,7 @@ use crate::core::chart::{
 };
 use crate::core::tracking::model::LifecycleStage;
 use crate::service;
-use crate::ui::components::format_value;
+use crate::ui::widgets::format_value;
 
 /// One run, copied out of the tracker.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,13 +1,25 @@
+//! One run: the route and the sections of its page.
+
+mod artifacts;
+mod charts;
+mod description;
+mod handle;
+mod overview;
+mod params_and_metrics;
+mod preview;
+mod tags;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::ui::components::artifacts::ArtifactBrowser;
-use crate::ui::components::run_charts::RunCharts;
-use crate::ui::components::run_common::RunHandle;
-use crate::ui::components::run_description::RunDescription;
-use crate::ui::components::run_overview::{RunHeader, RunOverview};
-use crate::ui::components::run_tables::{MetricsTable, ParamsTable};
-use crate::ui::components::run_tags::RunTags;
+use artifacts::ArtifactBrowser;
+use charts::RunCharts;
+use description::RunDescription;
+use handle::RunHandle;
+use overview::{RunHeader, RunOverview};
+use params_and_metrics::{MetricsTable, ParamsTable};
+use tags::RunTags;
+
 use crate::ui::href;
 
 /// `/experiments/:experimentId/runs/:runId`: one run — overview, description,

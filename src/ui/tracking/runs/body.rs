@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::columns::{grid_template, total_width, Column, ROW_HEIGHT};
 use super::data::{DisplayRow, TableData};
-use super::SelectedRuns;
+use super::table::SelectedRuns;
 use crate::core::table_state::RunsTableState;
 use crate::core::tracking::model::{LifecycleStage, RunId};
 use crate::service;

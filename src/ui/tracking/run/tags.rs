@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::run_common::RunHandle;
+use super::handle::RunHandle;
 use crate::core::tracking::rules::TAG_NOTE;
 
 fn is_system(key: &str) -> bool {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::chart_model::{Geometry, Prepared};
+use super::model::{Geometry, Prepared};
 use crate::core::chart::{downsample_min_max, Scale};
 
 /// Colours read from the page's CSS variables, so the chart follows the theme.

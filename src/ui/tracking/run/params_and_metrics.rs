@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::run_common::RunHandle;
+use super::handle::RunHandle;
 use crate::core::tracking::model::MetricPoint;
-use crate::ui::components::{format_time, format_value};
+use crate::ui::widgets::{format_time, format_value};
 
 /// Params, by key.
 #[component]

@@ -3,8 +3,8 @@ use leptos::prelude::*;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::core::tracking::DEFAULT_EXPERIMENT_ID;
 use crate::service;
-use crate::ui::components::transfer::ImportExport;
-use crate::ui::components::{format_time, FirstRun};
+use crate::ui::widgets::transfer::ImportExport;
+use crate::ui::widgets::{format_time, FirstRun};
 use crate::ui::{href, Store};
 
 /// One row of the experiments list.

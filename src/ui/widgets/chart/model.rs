@@ -1,6 +1,6 @@
 //! What a metric chart shows, computed from its inputs: series put in x order, the
 //! plot's scales and ticks, and what the mouse points at. No DOM here; the maths is
-//! `core::chart`, this only assembles it for [`super::chart::MetricChart`].
+//! `core::chart`, this only assembles it for [`super::MetricChart`].
 
 use std::sync::Arc;
 
@@ -352,7 +352,7 @@ pub fn format_x(v: f64, mode: XMode) -> String {
     match mode {
         XMode::Step => format!("{}", v.round() as i64),
         XMode::RelativeTime => format_duration_ms(v),
-        XMode::WallTime => crate::ui::components::format_time(v.round() as i64),
+        XMode::WallTime => crate::ui::widgets::format_time(v.round() as i64),
     }
 }
 

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::chart::{ChartSeries, MetricChart};
-use super::compare_data::CompareData;
+use super::data::CompareData;
 use crate::service;
+use crate::ui::widgets::chart::{ChartSeries, MetricChart};
 use crate::ui::Store;
 
 /// A chart for every metric any of the runs logged.

@@ -1,12 +1,23 @@
+//! Runs compared: the route, the side-by-side table, overlaid charts and plots.
+
+mod charts;
+mod data;
+mod parallel_coordinates;
+mod scatter_plot;
+mod table;
+
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::ui::components::compare_data::{load, CompareData};
-use crate::ui::components::{
-    url_query, CompareCharts, CompareTable, ParallelCoordinates, ScatterPlot,
-};
+use charts::CompareCharts;
+use data::{load, CompareData};
+use parallel_coordinates::ParallelCoordinates;
+use scatter_plot::ScatterPlot;
+use table::CompareTable;
+
+use crate::ui::widgets::url_query;
 use crate::ui::{href, Store};
 
 /// The run ids of `?runs=id1,id2,…` (repeated `runs` params are joined).

@@ -1,7 +1,7 @@
 //! `MetricChart`: metric histories as line charts on a `<canvas>`.
 //!
 //! ```ignore
-//! use crate::ui::components::chart::{ChartSeries, MetricChart};
+//! use crate::ui::widgets::chart::{ChartSeries, MetricChart};
 //! let series = Signal::derive(move || vec![ChartSeries {
 //!     label: "run-a".into(), run_id: id.clone(), points: Arc::new(history),
 //! }]);
@@ -32,12 +32,16 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::chart_draw::{draw, Colors, PALETTE_SIZE};
-use super::chart_model::{format_x, full_x_range, geometry, nearest, prepare, Prepared, XMode};
-use super::chart_watch::{watch_size_and_theme, Teardown};
+mod draw;
+mod model;
+mod watch;
+
 use crate::core::chart::{ema_smooth, zoom_to_pixels, MAX_SMOOTHING_WEIGHT};
 use crate::core::tracking::model::MetricPoint;
-use crate::ui::components::format_value;
+use crate::ui::widgets::format_value;
+use draw::{draw, Colors, PALETTE_SIZE};
+use model::{format_x, full_x_range, geometry, nearest, prepare, Prepared, XMode};
+use watch::{watch_size_and_theme, Teardown};
 
 /// One line of a [`MetricChart`]: a run's history of one metric.
 ///
