@@ -1,0 +1,3 @@
+//! Text the UI shows or reads, as pure functions with native tests.
+
+pub mod markdown;
