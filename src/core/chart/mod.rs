@@ -26,5 +26,5 @@ pub use normalize::{categorical_positions, normalize, numeric_values, Categorica
 pub use scale::{LinearScale, LogScale, Scale};
 pub use smooth::{ema_smooth, MAX_SMOOTHING_WEIGHT};
 pub use ticks::{format_tick, log_ticks, nice_domain, nice_step, nice_ticks};
-pub use time::{format_duration_ms, time_ticks, TimeTicks};
+pub use time::{time_ticks, TimeTicks};
 pub use zoom::{extent, merge_extents, zoom_to_pixels, MIN_ZOOM_DRAG_PX};

@@ -14,34 +14,15 @@ pub use first_run::FirstRun;
 pub use header::Header;
 pub use keys::focus_search_on_slash;
 
-/// `1700000000000` → `2023-11-14 22:13:20` (UTC-free local time via JS Date).
-pub fn format_time(ms: i64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let pad = |n: u32| format!("{n:02}");
-    format!(
-        "{}-{}-{} {}:{}:{}",
-        d.get_full_year(),
-        pad(d.get_month() + 1),
-        pad(d.get_date()),
-        pad(d.get_hours()),
-        pad(d.get_minutes()),
-        pad(d.get_seconds())
-    )
+use crate::core::text::format::format_timestamp;
+
+/// The browser's local zone offset from UTC (ms) at `at_ms`, for `core::text::format`.
+pub fn local_utc_offset_ms(at_ms: f64) -> f64 {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms));
+    -d.get_timezone_offset() * 60_000.0
 }
 
-/// A metric value as MLflow's UI shows it (NaN and ±Infinity spelled out).
-pub fn format_value(v: f64) -> String {
-    if v.is_nan() {
-        "NaN".into()
-    } else if v.is_infinite() {
-        if v > 0.0 { "Infinity" } else { "-Infinity" }.into()
-    } else {
-        let s = format!("{v:.6}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s.is_empty() || s == "-" {
-            "0".into()
-        } else {
-            s.to_owned()
-        }
-    }
+/// `1700000000000` → `2023-11-14 22:13:20`, in the browser's local time.
+pub fn format_time(ms: i64) -> String {
+    format_timestamp(ms, local_utc_offset_ms)
 }

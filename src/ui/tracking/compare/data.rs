@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::core::chart::{
     categorical_positions, format_tick, nice_ticks, normalize, numeric_values,
 };
+use crate::core::text::format::format_value;
 use crate::core::tracking::model::LifecycleStage;
 use crate::service;
-use crate::ui::widgets::format_value;
 
 /// One run, copied out of the tracker.
 #[derive(Clone, Debug, PartialEq)]

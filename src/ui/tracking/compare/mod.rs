@@ -17,6 +17,7 @@ use parallel_coordinates::ParallelCoordinates;
 use scatter_plot::ScatterPlot;
 use table::CompareTable;
 
+use crate::core::text::format::plural;
 use crate::ui::widgets::url_query;
 use crate::ui::{href, Store};
 
@@ -60,10 +61,7 @@ pub fn CompareRuns() -> impl IntoView {
     view! {
         <section class="compare-page">
             <p class="crumbs">{move || { let (link, label) = back(); view! { <a href=link>{label}</a> } }}</p>
-            <h1>{move || match data.with(|d| d.runs.len()) {
-                1 => "Comparing 1 run".to_owned(),
-                n => format!("Comparing {n} runs"),
-            }}</h1>
+            <h1>{move || format!("Comparing {}", plural(data.with(|d| d.runs.len()), "run"))}</h1>
             {move || data.with(|d| (!d.missing.is_empty()).then(|| {
                 let list = d.missing.join(", ");
                 view! { <p class="error" role="alert">"Not found: " <code>{list}</code></p> }

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::core::text::format::ellipsize;
+
 use super::data::{axis, plot_keys, varies, Axis, CompareData, PlotKey};
 
 const AXIS_GAP: f64 = 150.0;
@@ -26,15 +28,6 @@ fn default_axes(data: &CompareData) -> Vec<PlotKey> {
     chosen.extend(keys.into_iter().filter(|k| matches!(k, PlotKey::Metric(_))));
     chosen.truncate(DEFAULT_AXES);
     chosen
-}
-
-fn short(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        let head: String = s.chars().take(max - 1).collect();
-        format!("{head}…")
-    }
 }
 
 /// The plot, with checkboxes choosing its axes.
@@ -99,7 +92,7 @@ pub fn ParallelCoordinates(data: Memo<Arc<CompareData>>) -> impl IntoView {
                     let ticks = a.ticks.iter().map(|(p, label)| view! {
                         <g class="tick">
                             <line x1={x(i) - 4.0} x2=x(i) y1=y(*p) y2=y(*p)/>
-                            <text x={x(i) - 7.0} y=y(*p) dy="0.32em" text-anchor="end">{short(label, 12)}</text>
+                            <text x={x(i) - 7.0} y=y(*p) dy="0.32em" text-anchor="end">{ellipsize(label, 12)}</text>
                         </g>
                     }).collect_view();
                     let title = format!("{} {}", a.key.kind(), a.key.name());
@@ -109,7 +102,7 @@ pub fn ParallelCoordinates(data: Memo<Arc<CompareData>>) -> impl IntoView {
                             {ticks}
                             <text class="axis-title" x=x(i) y={TOP - 30.0} text-anchor="middle">
                                 <title>{title}</title>
-                                {short(a.key.name(), 20)}
+                                {ellipsize(a.key.name(), 20)}
                             </text>
                             <text class="axis-kind" x=x(i) y={TOP - 16.0} text-anchor="middle">{a.key.kind()}</text>
                         </g>

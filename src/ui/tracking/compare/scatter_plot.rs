@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::core::text::format::ellipsize;
+
 use super::data::{axis, plot_keys, CompareData, PlotKey};
 
 const WIDTH: f64 = 640.0;
@@ -14,15 +16,6 @@ const TOP: f64 = 16.0;
 const BOTTOM: f64 = 56.0;
 /// Points are kept off the frame by this fraction of the plot.
 const PAD: f64 = 0.05;
-
-fn short(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        let head: String = s.chars().take(max - 1).collect();
-        format!("{head}…")
-    }
-}
 
 /// Two selects (x and y) and the plot.
 #[component]
@@ -77,13 +70,13 @@ pub fn ScatterPlot(data: Memo<Arc<CompareData>>) -> impl IntoView {
                 let x_ticks = ax.ticks.iter().map(|(p, l)| view! {
                     <g class="tick">
                         <line x1=px(*p) x2=px(*p) y1=TOP y2={HEIGHT - BOTTOM} class="grid"/>
-                        <text x=px(*p) y={HEIGHT - BOTTOM + 16.0} text-anchor="middle">{short(l, 12)}</text>
+                        <text x=px(*p) y={HEIGHT - BOTTOM + 16.0} text-anchor="middle">{ellipsize(l, 12)}</text>
                     </g>
                 }).collect_view();
                 let y_ticks = ay.ticks.iter().map(|(p, l)| view! {
                     <g class="tick">
                         <line x1=LEFT x2={WIDTH - RIGHT} y1=py(*p) y2=py(*p) class="grid"/>
-                        <text x={LEFT - 8.0} y=py(*p) dy="0.32em" text-anchor="end">{short(l, 12)}</text>
+                        <text x={LEFT - 8.0} y=py(*p) dy="0.32em" text-anchor="end">{ellipsize(l, 12)}</text>
                     </g>
                 }).collect_view();
                 let mut plotted = 0;
@@ -101,9 +94,9 @@ pub fn ScatterPlot(data: Memo<Arc<CompareData>>) -> impl IntoView {
                             <circle cx=px(x) cy=py(y) r="6"><title>{tip}</title></circle>
                             // Labels of points in the right half go on their left.
                             {if x > 0.6 {
-                                view! { <text x={px(x) - 9.0} y=py(y) dy="0.32em" text-anchor="end">{short(&r.name, 18)}</text> }.into_any()
+                                view! { <text x={px(x) - 9.0} y=py(y) dy="0.32em" text-anchor="end">{ellipsize(&r.name, 18)}</text> }.into_any()
                             } else {
-                                view! { <text x={px(x) + 9.0} y=py(y) dy="0.32em">{short(&r.name, 18)}</text> }.into_any()
+                                view! { <text x={px(x) + 9.0} y=py(y) dy="0.32em">{ellipsize(&r.name, 18)}</text> }.into_any()
                             }}
                         </g>
                     })
@@ -117,10 +110,10 @@ pub fn ScatterPlot(data: Memo<Arc<CompareData>>) -> impl IntoView {
                             {x_ticks}
                             {y_ticks}
                             <text class="axis-title" x={(LEFT + WIDTH - RIGHT) / 2.0} y={HEIGHT - 12.0} text-anchor="middle">
-                                {format!("{} {}", xk.kind(), short(xk.name(), 40))}
+                                {format!("{} {}", xk.kind(), ellipsize(xk.name(), 40))}
                             </text>
                             <text class="axis-title" transform=format!("translate(16 {}) rotate(-90)", (TOP + HEIGHT - BOTTOM) / 2.0) text-anchor="middle">
-                                {format!("{} {}", yk.kind(), short(yk.name(), 30))}
+                                {format!("{} {}", yk.kind(), ellipsize(yk.name(), 30))}
                             </text>
                             {points}
                         </svg>

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::data::{CompareData, CompareRun};
-use crate::core::chart::format_duration_ms;
+use crate::core::text::format::{format_duration_ms, format_value, run_duration_ms};
 use crate::ui::href;
-use crate::ui::widgets::{format_time, format_value};
+use crate::ui::widgets::format_time;
 
 /// One table row: a label and a value per run.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,8 +66,9 @@ fn sections(data: &CompareData) -> Vec<(&'static str, Vec<Row>)> {
             values: runs
                 .iter()
                 .map(|r| {
-                    r.end
-                        .map(|e| format_duration_ms((e - r.start).max(0) as f64))
+                    r.end.map(|end| {
+                        format_duration_ms(run_duration_ms(r.start, Some(end), end) as f64)
+                    })
                 })
                 .collect(),
         },

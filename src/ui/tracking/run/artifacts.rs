@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use super::handle::RunHandle;
-use super::preview::{file_name, format_size, ArtifactPreview, BlobUrls};
+use super::preview::{file_name, ArtifactPreview, BlobUrls};
+use crate::core::text::format::format_size;
 use crate::core::tracking::artifacts::list_children;
 use crate::service;
 use crate::ui::Store;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::handle::RunHandle;
-use crate::core::chart::format_duration_ms;
+use crate::core::text::format::{format_duration_ms, run_duration_ms};
 use crate::core::tracking::model::{LifecycleStage, Run};
 use crate::core::tracking::rules::{TAG_SOURCE_NAME, TAG_SOURCE_TYPE};
 use crate::service;
@@ -150,8 +150,8 @@ pub fn RunOverview(h: RunHandle) -> impl IntoView {
                 {field("start", "Started", move || info().map(|i| format_time(i.start_time)))}
                 {field("end", "Ended", move || info().and_then(|i| i.end_time).map(format_time).unwrap_or_else(dash))}
                 {field("duration", "Duration", move || info().map(|i| {
-                    let end = i.end_time.unwrap_or_else(service::now_ms);
-                    let d = format_duration_ms((end - i.start_time) as f64);
+                    let ms = run_duration_ms(i.start_time, i.end_time, service::now_ms());
+                    let d = format_duration_ms(ms as f64);
                     if i.end_time.is_none() { format!("{d} (running)") } else { d }
                 }))}
                 {field("user", "User", move || info().map(|i| i.user_id).filter(|u| !u.is_empty()).unwrap_or_else(dash))}

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use super::handle::RunHandle;
+use crate::core::text::format::format_value;
 use crate::core::tracking::model::MetricPoint;
-use crate::ui::widgets::{format_time, format_value};
+use crate::ui::widgets::format_time;
 
 /// Params, by key.
 #[component]

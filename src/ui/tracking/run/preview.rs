@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::core::text::format::format_size;
 use crate::core::tracking::artifacts::mime_type;
 use crate::service;
 use crate::ui::widgets::markdown::Markdown;
@@ -86,20 +87,6 @@ struct Loaded {
 /// The file's last path segment.
 pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
-}
-
-/// A human size: `512 B`, `1.5 KB`, `20.3 MB`.
-pub fn format_size(bytes: u64) -> String {
-    let b = bytes as f64;
-    if b < 1024.0 {
-        format!("{bytes} B")
-    } else if b < 1024.0 * 1024.0 {
-        format!("{:.1} KB", b / 1024.0)
-    } else if b < 1024.0 * 1024.0 * 1024.0 {
-        format!("{:.1} MB", b / (1024.0 * 1024.0))
-    } else {
-        format!("{:.1} GB", b / (1024.0 * 1024.0 * 1024.0))
-    }
 }
 
 /// The preview pane of one file, with its download button.

@@ -1,12 +1,12 @@
 //! The runs table's columns: the fixed ones MLflow shows, and any param, metric, tag
 //! or attribute the user adds by its column key (`metrics.acc`).
 
-use crate::core::chart::format_duration_ms;
 use crate::core::search::{RunAttribute, RunField};
 use crate::core::table_state::split_column_key;
+use crate::core::text::format::{format_duration_ms, format_value, run_duration_ms};
 use crate::core::tracking::model::Run;
 use crate::core::tracking::rules::TAG_SOURCE_NAME;
-use crate::ui::widgets::{format_time, format_value};
+use crate::ui::widgets::format_time;
 
 /// Duration is not a search attribute; the table sorts it itself (see `data`).
 pub const DURATION_KEY: &str = "attributes.duration";
@@ -114,8 +114,8 @@ impl Column {
             Column::Status => Some(info.status.as_str().to_owned()),
             Column::Start => Some(format_time(info.start_time)),
             Column::Duration => {
-                let end = info.end_time.unwrap_or(now);
-                Some(format_duration_ms((end - info.start_time).max(0) as f64))
+                let ms = run_duration_ms(info.start_time, info.end_time, now);
+                Some(format_duration_ms(ms as f64))
             }
             Column::User => Some(info.user_id.clone()).filter(|u| !u.is_empty()),
             Column::Source => run.tags.get(TAG_SOURCE_NAME).map(|s| shorten_source(s)),

@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
 use crate::core::table_state::RunsTableState;
+use crate::core::text::format::{plural, thousands};
 
 use table::{table_data, RunsTable, SelectedRuns};
 
@@ -92,25 +93,4 @@ pub fn ExperimentRuns() -> impl IntoView {
             </Show>
         </section>
     }
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{} {what}s", thousands(n))
-    }
-}
-
-/// `10000` → `10,000`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -11,6 +11,7 @@ use super::data::TableData;
 use super::SelectedRuns;
 use crate::core::search::FilterError;
 use crate::core::table_state::RunsTableState;
+use crate::core::text::format::plural;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::service;
 use crate::ui::widgets::transfer::ExportButton;
@@ -177,8 +178,7 @@ pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
         <div class="selection-bar" class:active=move || picked.with(|p| !p.is_empty())>
             <span class="count">{move || match count() {
                 0 => "Select runs to compare, delete or restore".to_owned(),
-                1 => "1 run selected".to_owned(),
-                n => format!("{n} runs selected"),
+                n => format!("{} selected", plural(n, "run")),
             }}</span>
             <button type="button" disabled=move || count() < 2 title="Compare the selected runs side by side" on:click=compare>"Compare"</button>
             <button type="button" class="danger" disabled=move || stages.get().0 == 0 on:click=move |_| change(true)>"Delete"</button>

@@ -37,8 +37,8 @@ mod model;
 mod watch;
 
 use crate::core::chart::{ema_smooth, zoom_to_pixels, MAX_SMOOTHING_WEIGHT};
+use crate::core::text::format::format_value;
 use crate::core::tracking::model::MetricPoint;
-use crate::ui::widgets::format_value;
 use draw::{draw, Colors, PALETTE_SIZE};
 use model::{format_x, full_x_range, geometry, nearest, prepare, Prepared, XMode};
 use watch::{watch_size_and_theme, Teardown};

@@ -5,10 +5,12 @@
 use std::sync::Arc;
 
 use crate::core::chart::{
-    format_duration_ms, format_tick, log_ticks, nice_domain, nice_step, nice_ticks, time_ticks,
-    LinearScale, LogScale, Scale,
+    format_tick, log_ticks, nice_domain, nice_step, nice_ticks, time_ticks, LinearScale, LogScale,
+    Scale,
 };
+use crate::core::text::format::{format_clock, format_duration_ms};
 use crate::core::tracking::model::MetricPoint;
+use crate::ui::widgets::local_utc_offset_ms;
 
 /// What the x axis measures.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -314,36 +316,18 @@ fn x_ticks(mode: XMode, (lo, hi): (f64, f64), target: usize, scale: &LinearScale
         }
         XMode::WallTime => {
             // Ticks on the local clock: shift into local time, tick, shift back.
-            let offset = local_offset_ms(lo);
+            let offset = local_utc_offset_ms(lo);
             let t = time_ticks(lo + offset, hi + offset, target);
             t.ticks
                 .into_iter()
-                .map(|v| tick(v - offset, clock_label(v - offset, t.step_ms, hi - lo)))
+                .map(|v| {
+                    tick(
+                        v - offset,
+                        format_clock(v - offset, t.step_ms, hi - lo, local_utc_offset_ms),
+                    )
+                })
                 .collect()
         }
-    }
-}
-
-/// The local zone's offset from UTC (ms) at `at_ms`.
-fn local_offset_ms(at_ms: f64) -> f64 {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms));
-    -d.get_timezone_offset() * 60_000.0
-}
-
-/// A wall-clock label as precise as the tick interval needs.
-pub fn clock_label(ms: f64, step_ms: f64, span_ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    let pad = |n: u32| format!("{n:02}");
-    let day = format!("{}-{}", pad(d.get_month() + 1), pad(d.get_date()));
-    let hm = format!("{}:{}", pad(d.get_hours()), pad(d.get_minutes()));
-    if step_ms >= 86_400_000.0 {
-        day
-    } else if step_ms < 60_000.0 {
-        format!("{hm}:{}", pad(d.get_seconds()))
-    } else if span_ms > 86_400_000.0 {
-        format!("{day} {hm}")
-    } else {
-        hm
     }
 }
 
