@@ -8,7 +8,6 @@ mod keys;
 pub mod markdown;
 pub mod theme;
 pub mod transfer;
-pub mod url_query;
 
 pub use first_run::FirstRun;
 pub use header::Header;

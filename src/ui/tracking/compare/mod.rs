@@ -18,7 +18,7 @@ use scatter_plot::ScatterPlot;
 use table::CompareTable;
 
 use crate::core::text::format::plural;
-use crate::ui::widgets::url_query;
+use crate::core::text::url_query;
 use crate::ui::{href, Store};
 
 /// The run ids of `?runs=id1,id2,…` (repeated `runs` params are joined).

@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::core::text::delimited::parse_delimited;
 use crate::core::text::format::format_size;
+use crate::core::text::json::pretty_json;
 use crate::core::tracking::artifacts::mime_type;
 use crate::service;
 use crate::ui::widgets::markdown::Markdown;
@@ -178,13 +180,11 @@ fn render(kind: Kind, path: &str, l: &Loaded) -> impl IntoView {
         Kind::Markdown => view! { <Markdown source=text()/> {note()} }.into_any(),
         Kind::Json => {
             let shown = text();
+            // A cut-off document is not valid JSON: shown as it is.
             let pretty = if truncated {
                 shown
             } else {
-                match serde_json::from_slice::<serde::de::IgnoredAny>(&l.bytes) {
-                    Ok(_) => pretty_json(&shown),
-                    Err(_) => shown,
-                }
+                pretty_json(&shown).unwrap_or(shown)
             };
             view! { <pre class="artifact-text json">{pretty}</pre> {note()} }.into_any()
         }
@@ -230,116 +230,4 @@ fn table_view(rows: Vec<Vec<String>>, more: bool) -> impl IntoView {
             {if more { format!("Showing the first {count} rows; download the file for the rest.") } else { format!("{count} rows.") }}
         </p>
     }
-}
-
-/// Splits delimited text (RFC 4180 quoting: `"a ""quoted"" field"`) into rows; at
-/// most `max_rows` rows after the header. The flag says whether rows were left out.
-pub fn parse_delimited(text: &str, delim: char, max_rows: usize) -> (Vec<Vec<String>>, bool) {
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let (mut row, mut field) = (Vec::new(), String::new());
-    let (mut quoted, mut field_started) = (false, false);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field.push(c);
-            }
-            continue;
-        }
-        match c {
-            '"' if !field_started => {
-                quoted = true;
-                field_started = true;
-            }
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-                field_started = false;
-                if rows.len() > max_rows + 1 {
-                    rows.truncate(max_rows + 1);
-                    return (rows, true);
-                }
-            }
-            c if c == delim => {
-                row.push(std::mem::take(&mut field));
-                field_started = false;
-            }
-            c => {
-                field.push(c);
-                field_started = true;
-            }
-        }
-    }
-    if field_started || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    let more = rows.len() > max_rows + 1;
-    rows.truncate(max_rows + 1);
-    (rows, more)
-}
-
-/// Re-indents valid JSON by two spaces, keeping key order and number spelling
-/// exactly as written (a parse-and-print would sort keys and reformat numbers).
-pub fn pretty_json(src: &str) -> String {
-    let mut out = String::with_capacity(src.len() * 2);
-    let mut depth = 0usize;
-    let (mut in_string, mut escaped) = (false, false);
-    let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
-        out.extend(std::iter::repeat_n("  ", depth));
-    };
-    let mut chars = src.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_string = true;
-                out.push(c);
-            }
-            '{' | '[' => {
-                out.push(c);
-                // Empty containers stay on one line.
-                while chars.peek().is_some_and(|c| c.is_whitespace()) {
-                    chars.next();
-                }
-                if matches!(chars.peek(), Some('}') | Some(']')) {
-                    out.push(chars.next().unwrap_or(' '));
-                } else {
-                    depth += 1;
-                    newline(&mut out, depth);
-                }
-            }
-            '}' | ']' => {
-                depth = depth.saturating_sub(1);
-                newline(&mut out, depth);
-                out.push(c);
-            }
-            ',' => {
-                out.push(c);
-                newline(&mut out, depth);
-            }
-            ':' => out.push_str(": "),
-            c if c.is_whitespace() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -16,9 +16,10 @@ use crate::core::text::format::{plural, thousands};
 
 use table::{table_data, RunsTable, SelectedRuns};
 
+use crate::core::text::url_query;
 use crate::ui::href;
 use crate::ui::widgets::transfer::ExportButton;
-use crate::ui::widgets::{url_query, FirstRun};
+use crate::ui::widgets::FirstRun;
 
 /// `/experiments/:experimentId`: the experiment's runs. The table's whole state is
 /// the URL query (see `core::table_state`), so a reload or a shared link shows the

@@ -12,10 +12,10 @@ use super::SelectedRuns;
 use crate::core::search::FilterError;
 use crate::core::table_state::RunsTableState;
 use crate::core::text::format::plural;
+use crate::core::text::url_query::encode_component;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::service;
 use crate::ui::widgets::transfer::ExportButton;
-use crate::ui::widgets::url_query::encode_component;
 
 /// The MLflow search filter. Applied on Enter; the URL keeps it.
 #[component]
