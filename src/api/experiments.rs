@@ -131,9 +131,9 @@ pub fn search_experiments(
             {
                 out.push(&to_js(&ExperimentDto::from(e)));
             }
-            Ok::<_, String>(())
+            Ok::<_, crate::core::tracking::queries::QueryError>(())
         })
-        .map_err(errors::invalid_arg)?;
+        .map_err(|e| errors::js_error(e.code().as_str(), &e.to_string()))?;
         Ok(out.into())
     })
 }

@@ -169,9 +169,9 @@ pub fn search_runs(
             for r in runs {
                 out.push(&to_js(&RunDto::from(r)));
             }
-            Ok::<_, String>(())
+            Ok::<_, crate::core::tracking::queries::QueryError>(())
         })
-        .map_err(errors::invalid_arg)?;
+        .map_err(|e| errors::js_error(e.code().as_str(), &e.to_string()))?;
         Ok(out.into())
     })
 }
