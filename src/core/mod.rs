@@ -9,6 +9,6 @@ pub mod fxhash;
 pub mod ids;
 pub mod interchange;
 pub mod search;
-pub mod table_state;
+pub mod table;
 pub mod text;
 pub mod tracking;

@@ -4,7 +4,7 @@
 //! `decodeURIComponent`), which mangles a filter such as `params.x LIKE '%20%'`.
 //! The runs table reads the raw `location.search` with [`parse`] instead, and writes
 //! with [`encode`], so whatever the user typed comes back byte for byte.
-//! ([`crate::core::table_state::RunsTableState`] turns the pairs into the table's
+//! ([`crate::core::table::state::RunsTableState`] turns the pairs into the table's
 //! state.)
 
 /// `a=1&b=x%20y&b=z` (with or without the leading `?`) → pairs in order, decoded as

@@ -9,9 +9,9 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use super::columns::{grid_template, total_width, Column, ROW_HEIGHT};
-use super::data::{DisplayRow, TableData};
-use super::table::SelectedRuns;
-use crate::core::table_state::RunsTableState;
+use super::table::{SelectedRuns, TableData};
+use crate::core::table::rows::DisplayRow;
+use crate::core::table::state::RunsTableState;
 use crate::core::tracking::model::{LifecycleStage, RunId};
 use crate::service;
 use crate::ui::href;
@@ -78,7 +78,7 @@ pub fn RunsBody(
     });
 
     let window = Memo::new(move |_| {
-        let n = data.with(|d| d.display.len());
+        let n = data.with(|d| d.rows.display.len());
         let top = (scroll_top.get() - HEAD_HEIGHT).max(0.0);
         let first = (top / ROW_HEIGHT).floor() as usize;
         let shown = (viewport.get() / ROW_HEIGHT).ceil() as usize + 1;
@@ -91,13 +91,13 @@ pub fn RunsBody(
         data.with(|d| {
             (start..end)
                 .map(|pos| {
-                    let row = d.display[pos];
+                    let row = d.rows.display[pos];
                     RowItem {
                         generation: d.generation,
                         pos,
                         row,
-                        id: d.ids[row.index as usize].clone(),
-                        nested: d.nested,
+                        id: d.rows.ids[row.index as usize].clone(),
+                        nested: d.rows.nested,
                     }
                 })
                 .collect::<Vec<_>>()
@@ -113,8 +113,13 @@ pub fn RunsBody(
             )
         })
     };
-    let body_height = move || format!("{}px", data.with(|d| d.display.len()) as f64 * ROW_HEIGHT);
-    let row_count = move || data.with(|d| d.display.len() + 1);
+    let body_height = move || {
+        format!(
+            "{}px",
+            data.with(|d| d.rows.display.len()) as f64 * ROW_HEIGHT
+        )
+    };
+    let row_count = move || data.with(|d| d.rows.display.len() + 1);
 
     view! {
         <div
@@ -140,11 +145,11 @@ pub fn RunsBody(
             </div>
         </div>
         {move || data.with(|d| {
-            let note = if d.error.is_some() {
+            let note = if d.rows.error.is_some() {
                 "Fix the filter, or clear it, to see runs."
-            } else if d.display.is_empty() && d.in_view > 0 {
+            } else if d.rows.display.is_empty() && d.rows.in_view > 0 {
                 "No runs match this filter."
-            } else if d.in_view == 0 {
+            } else if d.rows.in_view == 0 {
                 "No runs in this view."
             } else {
                 return None;
@@ -167,11 +172,12 @@ fn Header(
     let coverage = Memo::new(move |_| {
         data.with(|d| {
             selected.0.with(|s| {
-                let n = d.display.len();
+                let n = d.rows.display.len();
                 let k = d
+                    .rows
                     .display
                     .iter()
-                    .filter(|r| s.contains(&d.ids[r.index as usize]))
+                    .filter(|r| s.contains(&d.rows.ids[r.index as usize]))
                     .count();
                 (n, k)
             })
@@ -183,9 +189,10 @@ fn Header(
             selected.0.update(BTreeSet::clear);
         } else {
             let all: BTreeSet<RunId> = data.with_untracked(|d| {
-                d.display
+                d.rows
+                    .display
                     .iter()
-                    .map(|r| d.ids[r.index as usize].clone())
+                    .map(|r| d.rows.ids[r.index as usize].clone())
                     .collect()
             });
             selected.0.set(all);
@@ -227,7 +234,7 @@ fn Header(
                     let label = col.label();
                     let c = col.clone();
                     view! {
-                        <div class=class role="columnheader" aria-sort=aria_sort title=key2>
+                        <div class=class role="columnheader" aria-sort=aria_sort title=key2.to_string()>
                             <button type="button" class="sort" on:click=move |_| sort_by.run(c.clone())>
                                 {kind.map(|k| view! { <span class=format!("kind {k}")>{k.chars().next().map(|c| c.to_ascii_uppercase()).unwrap_or(' ').to_string()}</span> })}
                                 <span class="label">{label}</span>

@@ -2,14 +2,11 @@
 //! or attribute the user adds by its column key (`metrics.acc`).
 
 use crate::core::search::{RunAttribute, RunField};
-use crate::core::table_state::split_column_key;
+use crate::core::table::column_key::{ColumnKey, ColumnKind};
 use crate::core::text::format::{format_duration_ms, format_value, run_duration_ms};
 use crate::core::tracking::model::Run;
 use crate::core::tracking::rules::TAG_SOURCE_NAME;
 use crate::ui::widgets::format_time;
-
-/// Duration is not a search attribute; the table sorts it itself (see `data`).
-pub const DURATION_KEY: &str = "attributes.duration";
 
 /// Height of every row in px; the virtualized body depends on it being fixed.
 pub const ROW_HEIGHT: f64 = 32.0;
@@ -31,8 +28,8 @@ pub enum Column {
     User,
     /// The `mlflow.source.name` tag, shortened.
     Source,
-    /// A column the user added: a column key such as `params.lr`.
-    Extra(String),
+    /// A column the user added, such as `params.lr`.
+    Extra(ColumnKey),
 }
 
 impl Column {
@@ -47,14 +44,14 @@ impl Column {
     ];
 
     /// The column key, as sort criteria in the URL name it.
-    pub fn key(&self) -> String {
+    pub fn key(&self) -> ColumnKey {
         match self {
-            Column::Name => "attributes.run_name".into(),
-            Column::Status => "attributes.status".into(),
-            Column::Start => "attributes.start_time".into(),
-            Column::Duration => DURATION_KEY.into(),
-            Column::User => "attributes.user_id".into(),
-            Column::Source => format!("tags.{TAG_SOURCE_NAME}"),
+            Column::Name => ColumnKey::attribute(RunAttribute::RunName),
+            Column::Status => ColumnKey::attribute(RunAttribute::Status),
+            Column::Start => ColumnKey::attribute(RunAttribute::StartTime),
+            Column::Duration => ColumnKey::duration(),
+            Column::User => ColumnKey::attribute(RunAttribute::UserId),
+            Column::Source => ColumnKey::new(ColumnKind::Tags, TAG_SOURCE_NAME),
             Column::Extra(k) => k.clone(),
         }
     }
@@ -68,18 +65,14 @@ impl Column {
             Column::Duration => "Duration".into(),
             Column::User => "User".into(),
             Column::Source => "Source".into(),
-            Column::Extra(k) => match split_column_key(k) {
-                Some(("attributes", name)) => name.to_owned(),
-                Some((_, name)) => name.to_owned(),
-                None => k.clone(),
-            },
+            Column::Extra(k) => k.name().to_owned(),
         }
     }
 
     /// `params`, `metrics`, `tags` or `attributes`, shown above an extra column's name.
     pub fn kind(&self) -> Option<&str> {
         match self {
-            Column::Extra(k) => split_column_key(k).map(|(kind, _)| kind),
+            Column::Extra(k) => Some(k.kind().prefix()),
             _ => None,
         }
     }
@@ -101,7 +94,10 @@ impl Column {
     pub fn is_numeric(&self) -> bool {
         match self {
             Column::Start | Column::Duration => true,
-            Column::Extra(k) => k.starts_with("metrics.") || k == "attributes.end_time",
+            Column::Extra(k) => {
+                k.kind() == ColumnKind::Metrics
+                    || k.field() == Some(RunField::Attribute(RunAttribute::EndTime))
+            }
             _ => false,
         }
     }
@@ -119,7 +115,7 @@ impl Column {
             }
             Column::User => Some(info.user_id.clone()).filter(|u| !u.is_empty()),
             Column::Source => run.tags.get(TAG_SOURCE_NAME).map(|s| shorten_source(s)),
-            Column::Extra(k) => match field(k)? {
+            Column::Extra(k) => match k.field()? {
                 RunField::Metric(m) => run.metrics.get(&m).map(|p| format_value(p.value)),
                 RunField::Param(p) => run.params.get(&p).cloned(),
                 RunField::Tag(t) => run.tags.get(&t).cloned(),
@@ -149,17 +145,6 @@ fn attribute_text(run: &Run, a: RunAttribute) -> Option<String> {
         RunAttribute::UserId => info.user_id.clone(),
         RunAttribute::ArtifactUri => info.artifact_uri.clone(),
         RunAttribute::LifecycleStage => info.lifecycle_stage.as_str().into(),
-    })
-}
-
-/// The search field a column key names (`None` for duration or a bad key).
-pub fn field(key: &str) -> Option<RunField> {
-    let (kind, name) = split_column_key(key)?;
-    Some(match kind {
-        "metrics" => RunField::Metric(name.to_owned()),
-        "params" => RunField::Param(name.to_owned()),
-        "tags" => RunField::Tag(name.to_owned()),
-        _ => RunField::Attribute(RunAttribute::parse(name)?),
     })
 }
 

@@ -2,7 +2,6 @@
 
 mod body;
 mod columns;
-mod data;
 mod picker;
 mod table;
 mod toolbar;
@@ -11,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
-use crate::core::table_state::RunsTableState;
+use crate::core::table::state::RunsTableState;
 use crate::core::text::format::{plural, thousands};
 
 use table::{table_data, RunsTable, SelectedRuns};
@@ -22,7 +21,7 @@ use crate::ui::widgets::transfer::ExportButton;
 use crate::ui::widgets::FirstRun;
 
 /// `/experiments/:experimentId`: the experiment's runs. The table's whole state is
-/// the URL query (see `core::table_state`), so a reload or a shared link shows the
+/// the URL query (see `core::table::state`), so a reload or a shared link shows the
 /// same view.
 #[component]
 pub fn ExperimentRuns() -> impl IntoView {
@@ -50,21 +49,25 @@ pub fn ExperimentRuns() -> impl IntoView {
     });
     provide_context(SelectedRuns::new());
     let data = table_data(experiment_id, state);
-    let name = move || data.with(|d| d.experiment_name.clone());
+    let name = move || data.with(|d| d.rows.experiment_name.clone());
     let counts = move || {
         data.with(|d| {
-            let matching = d.ids.len();
-            if d.error.is_some() {
+            let matching = d.rows.ids.len();
+            if d.rows.error.is_some() {
                 String::new()
-            } else if matching == d.in_view {
+            } else if matching == d.rows.in_view {
                 plural(matching, "run")
             } else {
-                format!("{} of {}", thousands(matching), plural(d.in_view, "run"))
+                format!(
+                    "{} of {}",
+                    thousands(matching),
+                    plural(d.rows.in_view, "run")
+                )
             }
         })
     };
-    let found = move || data.with(|d| d.experiment_name.is_some());
-    let empty = move || data.with(|d| d.in_experiment == 0);
+    let found = move || data.with(|d| d.rows.experiment_name.is_some());
+    let empty = move || data.with(|d| d.rows.in_experiment == 0);
     view! {
         <section class="runs-page">
             <p class="crumbs"><a href=href("/")>"Experiments"</a></p>

@@ -7,7 +7,9 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::table_state::RunsTableState;
+use crate::core::search::RunAttribute;
+use crate::core::table::column_key::{ColumnKey, ColumnKind};
+use crate::core::table::state::RunsTableState;
 use crate::core::tracking::model::ViewType;
 use crate::service;
 use crate::ui::Store;
@@ -15,7 +17,12 @@ use crate::ui::Store;
 /// Most keys listed per section; a search narrows the rest.
 const MAX_LISTED: usize = 200;
 /// Run attributes that are not fixed columns.
-const ATTRIBUTES: [&str; 4] = ["run_id", "end_time", "artifact_uri", "lifecycle_stage"];
+const ATTRIBUTES: [RunAttribute; 4] = [
+    RunAttribute::RunId,
+    RunAttribute::EndTime,
+    RunAttribute::ArtifactUri,
+    RunAttribute::LifecycleStage,
+];
 
 /// The keys of one experiment's runs, by kind.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -75,7 +82,7 @@ pub fn ColumnPicker(
         }
     });
     on_cleanup(move || outside.remove());
-    let toggle = move |key: String| {
+    let toggle = move |key: ColumnKey| {
         let mut s = state.get_untracked();
         if let Some(i) = s.columns.iter().position(|c| *c == key) {
             s.columns.remove(i);
@@ -85,7 +92,7 @@ pub fn ColumnPicker(
         set_state.run(s);
     };
     let chosen = move || state.with(|s| s.columns.len());
-    let section = move |title: &'static str, kind: &'static str, names: Vec<String>| {
+    let section = move |title: &'static str, kind: ColumnKind, names: Vec<String>| {
         let needle = search.get().to_lowercase();
         let matching: Vec<String> = names
             .into_iter()
@@ -99,7 +106,7 @@ pub fn ColumnPicker(
             .into_iter()
             .take(MAX_LISTED)
             .map(|name| {
-                let key = format!("{kind}.{name}");
+                let key = ColumnKey::new(kind, name.as_str());
                 let k2 = key.clone();
                 let on = move || state.with(|s| s.columns.contains(&k2));
                 view! {
@@ -143,12 +150,12 @@ pub fn ColumnPicker(
                     <div class="picker-lists">
                         {move || {
                             let c = keys.get();
-                            let attrs = ATTRIBUTES.iter().map(|a| a.to_string()).collect();
+                            let attrs = ATTRIBUTES.iter().map(|a| a.name().to_owned()).collect();
                             let sections = [
-                                section("Metrics", "metrics", c.metrics),
-                                section("Params", "params", c.params),
-                                section("Tags", "tags", c.tags),
-                                section("Attributes", "attributes", attrs),
+                                section("Metrics", ColumnKind::Metrics, c.metrics),
+                                section("Params", ColumnKind::Params, c.params),
+                                section("Tags", ColumnKind::Tags, c.tags),
+                                section("Attributes", ColumnKind::Attributes, attrs),
                             ];
                             let empty = sections.iter().all(Option::is_none);
                             view! {

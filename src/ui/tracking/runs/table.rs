@@ -7,17 +7,18 @@
 //! around `scrollTop`, whose cells are read from the tracker as they render.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::core::table_state::{OrderBy, RunsTableState};
+use crate::core::table::rows::{table_rows, TableRows};
+use crate::core::table::state::{OrderBy, RunsTableState};
 use crate::core::tracking::model::RunId;
 use crate::service;
 use crate::ui::Store;
 
 use super::columns::Column;
-use super::data::{self, TableData};
 use super::{body, picker, toolbar};
 
 /// The runs ticked in the runs table, for actions on them (compare, delete, restore,
@@ -39,6 +40,19 @@ impl Default for SelectedRuns {
     }
 }
 
+/// What the table shows: core's rows, stamped for the view.
+#[derive(Debug, Default)]
+pub struct TableData {
+    /// Distinguishes builds, so rendered rows are replaced when the data changes.
+    pub generation: u64,
+    /// The runs, filtered, sorted and nested.
+    pub rows: TableRows,
+    /// How long the build took (ms), shown as `data-build-ms` for benchmarks.
+    pub build_ms: f64,
+}
+
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
 /// The table data for `experiment_id` and `state`, rebuilt after every committed
 /// change (`Store.revision`).
 pub fn table_data(
@@ -52,13 +66,16 @@ pub fn table_data(
             let id = experiment_id.get();
             let clock = web_sys::window().and_then(|w| w.performance());
             let t0 = clock.as_ref().map_or(0.0, |p| p.now());
-            let mut built = state.with(|st| {
+            let rows = state.with(|st| {
                 service::ready()
-                    .map(|s| s.read(|t| data::build(t, &id, st)))
+                    .map(|s| s.read(|t| table_rows(t, &id, st)))
                     .unwrap_or_default()
             });
-            built.build_ms = clock.as_ref().map_or(0.0, |p| p.now()) - t0;
-            Arc::new(built)
+            Arc::new(TableData {
+                generation: GENERATION.fetch_add(1, Ordering::Relaxed) + 1,
+                rows,
+                build_ms: clock.as_ref().map_or(0.0, |p| p.now()) - t0,
+            })
         },
         |a: Option<&Arc<TableData>>, b: Option<&Arc<TableData>>| match (a, b) {
             (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
@@ -81,7 +98,7 @@ pub fn RunsTable(
     // Keep the selection to runs that still match (deleted, filtered out, …).
     Effect::new(move |_| {
         let d = data.get();
-        let ids: HashSet<&str> = d.ids.iter().map(String::as_str).collect();
+        let ids: HashSet<&str> = d.rows.ids.iter().map(String::as_str).collect();
         let stale = selected
             .0
             .with_untracked(|s| s.iter().any(|id| !ids.contains(id.as_str())));
@@ -115,7 +132,7 @@ pub fn RunsTable(
         }
         set_state.run(s);
     });
-    let error = Signal::derive(move || data.with(|d| d.error.clone()));
+    let error = Signal::derive(move || data.with(|d| d.rows.error.clone()));
     view! {
         <div class="runs-toolbar">
             <toolbar::FilterBox state set_state error/>

@@ -7,13 +7,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use super::data::TableData;
-use super::SelectedRuns;
-use crate::core::search::FilterError;
-use crate::core::table_state::RunsTableState;
+use super::table::{SelectedRuns, TableData};
+use crate::core::table::state::RunsTableState;
 use crate::core::text::format::plural;
 use crate::core::text::url_query::encode_component;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
+use crate::core::tracking::queries::QueryError;
 use crate::service;
 use crate::ui::widgets::transfer::ExportButton;
 
@@ -22,7 +21,7 @@ use crate::ui::widgets::transfer::ExportButton;
 pub fn FilterBox(
     state: Memo<RunsTableState>,
     set_state: Callback<RunsTableState>,
-    error: Signal<Option<FilterError>>,
+    error: Signal<Option<QueryError>>,
 ) -> impl IntoView {
     let applied = Memo::new(move |_| state.with(|s| s.filter.clone()));
     let draft = RwSignal::new(applied.get_untracked());
@@ -63,10 +62,17 @@ pub fn FilterBox(
             </Show>
         </form>
         {move || error.get().map(|e| {
-            let caret = format!("{}^", " ".repeat(e.position));
+            // A caret under the filter where it went wrong; a sort the URL asked
+            // for has no text here to point into.
+            let caret = match &e {
+                QueryError::Filter(f) if f.order_by_clause.is_none() => Some(view! {
+                    <pre><code>{applied.get()}"\n"<span class="caret">{format!("{}^", " ".repeat(f.position))}</span></code></pre>
+                }),
+                _ => None,
+            };
             view! {
                 <div class="filter-error" role="alert">
-                    <pre><code>{applied.get()}"\n"<span class="caret">{caret}</span></code></pre>
+                    {caret}
                     <p>{e.to_string()}</p>
                 </div>
             }
@@ -116,7 +122,8 @@ pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
     let picked = Memo::new(move |_| {
         data.with(|d| {
             selected.0.with(|s| {
-                d.ids
+                d.rows
+                    .ids
                     .iter()
                     .filter(|id| s.contains(*id))
                     .cloned()
@@ -189,7 +196,7 @@ pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
             <span class="export-selected">
                 <ExportButton
                     label="Export selected"
-                    file_stem=Signal::derive(move || data.with(|d| format!("{}-selected", d.experiment_name.clone().unwrap_or_default())))
+                    file_stem=Signal::derive(move || data.with(|d| format!("{}-selected", d.rows.experiment_name.clone().unwrap_or_default())))
                     run_ids=Signal::derive(move || picked.get())
                 />
             </span>

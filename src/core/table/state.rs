@@ -3,8 +3,9 @@
 //! Like MLflow's frontend, everything a user set up in the runs table — filter,
 //! sort, extra columns, lifecycle view, expanded/pinned/hidden runs — is one value,
 //! so a link reproduces the view. [`RunsTableState::to_query`] writes it as URL
-//! query pairs and [`RunsTableState::from_query`] reads them back; the browser's
-//! `URLSearchParams` does the percent-encoding.
+//! query pairs and [`RunsTableState::from_query`] reads them back;
+//! [`crate::core::text::url_query`] does the percent-encoding. Columns and sort keys
+//! are [`ColumnKey`]s.
 //!
 //! Encoding (one pair per item, so keys may hold any character, commas included):
 //!
@@ -22,10 +23,10 @@
 //! key with spaces (or ending in ` DESC`) still reads back exactly. Defaults are
 //! left out of the URL.
 
+use super::column_key::ColumnKey;
+use crate::core::search::{OrderKey, RunAttribute};
 use crate::core::tracking::model::{RunId, ViewType};
-
-/// Column key prefixes, as in MLflow's search syntax (`metrics.acc`).
-pub const COLUMN_KINDS: [&str; 4] = ["attributes", "params", "metrics", "tags"];
+use crate::core::tracking::queries::RunOrderKey;
 
 /// Query parameter names.
 const FILTER: &str = "filter";
@@ -39,9 +40,8 @@ const HIDDEN: &str = "hidden";
 /// One sort criterion of the runs table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderBy {
-    /// Column key: `<kind>.<name>`, e.g. `"metrics.acc"`, `"attributes.start_time"`
-    /// (see [`split_column_key`]).
-    pub key: String,
+    /// The column sorted by, e.g. `metrics.acc`, `attributes.start_time`.
+    pub key: ColumnKey,
     /// Ascending (true) or descending (false).
     pub ascending: bool,
 }
@@ -56,8 +56,8 @@ pub struct RunsTableState {
     /// (see [`RunsTableState::effective_order_by`]).
     pub order_by: Vec<OrderBy>,
     /// Extra columns shown beside the fixed ones, in display order:
-    /// `"params.lr"`, `"metrics.loss"`, `"tags.x"`.
-    pub columns: Vec<String>,
+    /// `params.lr`, `metrics.loss`, `tags.x`.
+    pub columns: Vec<ColumnKey>,
     /// Which lifecycle stages are listed.
     pub view: ViewType,
     /// Parent runs whose child runs are shown (collapsed by default).
@@ -66,13 +66,6 @@ pub struct RunsTableState {
     pub pinned: Vec<RunId>,
     /// Runs left out of the charts (still listed in the table).
     pub hidden: Vec<RunId>,
-}
-
-/// Splits a column key into its kind and name: `"metrics.a.b"` → `("metrics", "a.b")`.
-/// `None` unless the kind is one of [`COLUMN_KINDS`] and the name is not empty.
-pub fn split_column_key(key: &str) -> Option<(&str, &str)> {
-    let (kind, name) = key.split_once('.')?;
-    (COLUMN_KINDS.contains(&kind) && !name.is_empty()).then_some((kind, name))
 }
 
 fn view_as_str(view: ViewType) -> &'static str {
@@ -100,11 +93,21 @@ impl OrderBy {
             Some((key, dir)) if dir.eq_ignore_ascii_case("DESC") => (key, false),
             _ => (value, true),
         };
-        split_column_key(key)?;
         Some(OrderBy {
-            key: key.to_string(),
+            key: ColumnKey::parse(key)?,
             ascending,
         })
+    }
+
+    /// The order key the search sorts by; `None` for a column it cannot sort (an
+    /// attribute it does not know).
+    pub fn order_key(&self) -> Option<RunOrderKey> {
+        let ascending = self.ascending;
+        if self.key.is_duration() {
+            return Some(RunOrderKey::Duration { ascending });
+        }
+        let field = self.key.field()?;
+        Some(RunOrderKey::Field(OrderKey { field, ascending }))
     }
 }
 
@@ -112,7 +115,7 @@ impl RunsTableState {
     /// MLflow's default sort when none is chosen: newest runs first.
     pub fn default_order_by() -> OrderBy {
         OrderBy {
-            key: "attributes.start_time".into(),
+            key: ColumnKey::attribute(RunAttribute::StartTime),
             ascending: false,
         }
     }
@@ -126,9 +129,18 @@ impl RunsTableState {
         }
     }
 
+    /// What the search sorts by: [`RunsTableState::effective_order_by`] as order
+    /// keys, leaving out columns it cannot sort (as a hand-edited URL may name).
+    pub fn order_keys(&self) -> Vec<RunOrderKey> {
+        self.effective_order_by()
+            .iter()
+            .filter_map(OrderBy::order_key)
+            .collect()
+    }
+
     /// The state as URL query pairs (see the module docs), defaults left out, in a
     /// fixed order. `from_query(&s.to_query()) == s` for every state whose column
-    /// and sort keys pass [`split_column_key`] and whose run ids are not empty.
+    /// keys have names and whose run ids are not empty.
     pub fn to_query(&self) -> Vec<(String, String)> {
         let mut q = Vec::new();
         let mut push = |k: &str, v: String| q.push((k.to_string(), v));
@@ -139,7 +151,7 @@ impl RunsTableState {
             push(ORDER_BY, o.to_query_value());
         }
         for c in &self.columns {
-            push(COLUMNS, c.clone());
+            push(COLUMNS, c.to_string());
         }
         if self.view != ViewType::default() {
             push(VIEW, view_as_str(self.view).to_string());
@@ -170,7 +182,7 @@ impl RunsTableState {
                     have_filter = true;
                 }
                 ORDER_BY => s.order_by.extend(OrderBy::parse_query_value(v)),
-                COLUMNS if split_column_key(v).is_some() => s.columns.push(v.clone()),
+                COLUMNS => s.columns.extend(ColumnKey::parse(v)),
                 VIEW if !have_view => {
                     if let Some(view) = ViewType::parse(v.trim()) {
                         s.view = view;
@@ -198,9 +210,13 @@ mod tests {
             .collect()
     }
 
+    fn col(key: &str) -> ColumnKey {
+        ColumnKey::parse(key).unwrap()
+    }
+
     fn order(key: &str, ascending: bool) -> OrderBy {
         OrderBy {
-            key: key.into(),
+            key: col(key),
             ascending,
         }
     }
@@ -219,7 +235,7 @@ mod tests {
                 order("metrics.val loss DESC", true),
                 order("params.a,b", false),
             ],
-            columns: vec!["params.lr".into(), "tags.`x`".into(), "metrics.损失".into()],
+            columns: vec![col("params.lr"), col("tags.`x`"), col("metrics.损失")],
             view: ViewType::All,
             expanded: vec!["abc".into()],
             pinned: vec!["p1".into(), "p2".into()],
@@ -255,21 +271,40 @@ mod tests {
             s.order_by,
             vec![order("metrics.acc", false), order("metrics.loss", true)]
         );
-        assert_eq!(s.columns, vec!["params.lr".to_string()]);
+        assert_eq!(s.columns, vec![col("params.lr")]);
         assert_eq!(s.view, ViewType::DeletedOnly);
         assert!(s.pinned.is_empty());
         assert_eq!(s.filter, "a");
     }
 
     #[test]
-    fn column_keys_split_at_the_first_dot() {
-        assert_eq!(split_column_key("metrics.a.b"), Some(("metrics", "a.b")));
+    fn sort_columns_become_search_order_keys() {
+        use crate::core::search::RunField;
+        let s = RunsTableState {
+            order_by: vec![
+                order("attributes.duration", false),
+                order("attributes.no_such_thing", true),
+                order("tags.mlflow.runName", true),
+            ],
+            ..Default::default()
+        };
         assert_eq!(
-            split_column_key("attributes.start_time"),
-            Some(("attributes", "start_time"))
+            s.order_keys(),
+            vec![
+                RunOrderKey::Duration { ascending: false },
+                RunOrderKey::Field(OrderKey {
+                    field: RunField::Tag("mlflow.runName".into()),
+                    ascending: true
+                }),
+            ]
         );
-        assert_eq!(split_column_key("metric.a"), None);
-        assert_eq!(split_column_key("tags."), None);
+        assert_eq!(
+            RunsTableState::default().order_keys(),
+            vec![RunOrderKey::Field(OrderKey {
+                field: RunField::Attribute(RunAttribute::StartTime),
+                ascending: false
+            })]
+        );
     }
 
     #[test]
