@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use ferroflow::core::chart::{
     downsample_min_max, ema_smooth, format_tick, log_ticks, nice_domain, nice_ticks,
-    visible_y_range, zoom_to_pixels, LinearScale, Scale,
+    visible_y_range, zoom_to_pixels, LinearScale, Scale, ScaleKind,
 };
 use ferroflow::core::table::column_key::ColumnKey;
 use ferroflow::core::table::state::{OrderBy, RunsTableState};
@@ -51,7 +51,9 @@ fn output_is_bounded_ordered_and_keeps_each_columns_envelope() {
     // every kept point is a real point
     assert!(d.points.iter().all(|&(x, y)| ys[x as usize] == y));
     // the global envelope is kept exactly
-    let (lo, hi) = visible_y_range(&xs, &ys, (0.0, (n - 1) as f64)).unwrap();
+    let (lo, hi) = visible_y_range(&xs, &ys, (0.0, (n - 1) as f64), ScaleKind::Linear)
+        .range
+        .unwrap();
     assert!(d.points.iter().any(|p| p.1 == lo));
     assert!(d.points.iter().any(|p| p.1 == hi));
 }

@@ -1,16 +1,20 @@
 //! Paints a metric chart on a `<canvas>`: grid, axis labels, one line per series.
 //!
 //! Each series is cut down to what the plot's device pixels can show with
-//! `core::chart::downsample_min_max` (first, min, max and last point of each pixel
-//! column), so the cost of a draw follows the canvas width, not the history length.
+//! `core::chart::downsample_min_max_sorted` (first, min, max and last point of each
+//! pixel column; the series are already in x order), so the cost of a draw follows
+//! the canvas width, not the history length. Where the pen goes is
+//! `core::chart::trace`; this file only makes the canvas calls.
 
 use std::sync::Arc;
 
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::model::{Geometry, Prepared};
-use crate::core::chart::{downsample_min_max, Scale};
+use crate::core::chart::{
+    downsample_min_max_sorted, fitting_x_labels, infinity_markers, trace, Geometry, PreparedSeries,
+    Scale,
+};
 
 /// Colours read from the page's CSS variables, so the chart follows the theme.
 pub struct Colors {
@@ -74,7 +78,7 @@ fn context(
 pub fn draw(
     canvas: &HtmlCanvasElement,
     geo: &Geometry,
-    series: &[Prepared],
+    series: &[PreparedSeries],
     smoothed: &[Option<Arc<Vec<f64>>>],
     colors: &Colors,
     dpr: f64,
@@ -94,14 +98,14 @@ pub fn draw(
     for (i, s) in series.iter().enumerate() {
         let color = &colors.series[i % colors.series.len()];
         let smooth = smoothed.get(i).and_then(|o| o.as_deref());
-        let raw = downsample_min_max(&s.xs, &s.ys, x_range, columns);
+        let raw = downsample_min_max_sorted(&s.xs, &s.ys, x_range, columns);
         drawn += raw.points.len();
         // With smoothing on, the raw line stays as a faint trace behind it.
         ctx.set_global_alpha(if smooth.is_some() { 0.25 } else { 1.0 });
         stroke(&ctx, geo, &raw.points, color, columns);
         ctx.set_global_alpha(1.0);
         if let Some(sm) = smooth {
-            let d = downsample_min_max(&s.xs, sm, x_range, columns);
+            let d = downsample_min_max_sorted(&s.xs, sm, x_range, columns);
             drawn += d.points.len();
             stroke(&ctx, geo, &d.points, color, columns);
         }
@@ -111,8 +115,7 @@ pub fn draw(
     drawn
 }
 
-/// One polyline, lifted at gap markers (NaN) and at points the y scale cannot
-/// place; isolated points and sparse series get dots so they stay visible.
+/// One series' line: its polylines, and dots where points would not show.
 fn stroke(
     ctx: &CanvasRenderingContext2d,
     geo: &Geometry,
@@ -124,42 +127,21 @@ fn stroke(
     ctx.set_fill_style_str(color);
     ctx.set_line_width(1.5);
     ctx.set_line_join("round");
-    let sparse = points.len() * 6 < columns;
-    let mut dots = Vec::new();
+    let t = trace(geo, points, columns);
     ctx.begin_path();
-    let mut run_len = 0usize;
-    let mut last = (0.0, 0.0);
-    let end_run = |run_len: usize, last: (f64, f64), dots: &mut Vec<(f64, f64)>| {
-        if run_len == 1 {
-            dots.push(last);
+    for line in &t.lines {
+        let mut points = line.iter();
+        if let Some(&(x, y)) = points.next() {
+            ctx.move_to(x, y);
         }
-    };
-    for &(x, y) in points {
-        match geo.y.px(y) {
-            Some(py) => {
-                let px = geo.x.to_px(x);
-                if run_len == 0 {
-                    ctx.move_to(px, py);
-                } else {
-                    ctx.line_to(px, py);
-                }
-                if sparse {
-                    dots.push((px, py));
-                }
-                run_len += 1;
-                last = (px, py);
-            }
-            None => {
-                end_run(run_len, last, &mut dots);
-                run_len = 0;
-            }
+        for &(x, y) in points {
+            ctx.line_to(x, y);
         }
     }
-    end_run(run_len, last, &mut dots);
     ctx.stroke();
-    if !dots.is_empty() {
+    if !t.dots.is_empty() {
         ctx.begin_path();
-        for (x, y) in dots {
+        for (x, y) in t.dots {
             ctx.move_to(x + 2.5, y);
             let _ = ctx.arc(x, y, 2.5, 0.0, std::f64::consts::TAU);
         }
@@ -177,19 +159,12 @@ fn mark_infinities(
     if infinities.is_empty() {
         return;
     }
-    let p = geo.plot;
     ctx.set_fill_style_str(color);
     ctx.begin_path();
-    for &(x, y) in infinities {
-        let px = geo.x.to_px(x);
-        let (edge, dir) = if y > 0.0 {
-            (p.top, 1.0)
-        } else {
-            (p.top + p.height, -1.0)
-        };
-        ctx.move_to(px, edge);
-        ctx.line_to(px - 5.0, edge + 8.0 * dir);
-        ctx.line_to(px + 5.0, edge + 8.0 * dir);
+    for [a, b, c] in infinity_markers(geo, infinities) {
+        ctx.move_to(a.0, a.1);
+        ctx.line_to(b.0, b.1);
+        ctx.line_to(c.0, c.1);
         ctx.close_path();
     }
     ctx.fill();
@@ -228,15 +203,7 @@ fn draw_axes(ctx: &CanvasRenderingContext2d, geo: &Geometry, colors: &Colors) {
     }
     ctx.set_text_align("center");
     ctx.set_text_baseline("top");
-    let mut right_of_last = f64::NEG_INFINITY;
-    for t in &geo.x_ticks {
-        // Skip a label that would overlap the previous one (long clock labels).
-        // (An estimate of the width at 11px: no need for measureText per label.)
-        let half = t.label.chars().count() as f64 * 3.3;
-        if t.px - half < right_of_last + 6.0 {
-            continue;
-        }
-        right_of_last = t.px + half;
+    for t in fitting_x_labels(&geo.x_ticks) {
         let _ = ctx.fill_text(&t.label, t.px, p.top + p.height + 6.0);
     }
 }

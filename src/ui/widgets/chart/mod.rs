@@ -13,10 +13,13 @@
 //! and EMA smoothing; drags across the plot to zoom into an x range and
 //! double-clicks to reset; hovering lists each series' nearest point.
 //!
-//! Why canvas: a history may hold a million points. Each draw cuts every series
-//! down to the first/min/max/last point of each device-pixel column
-//! (`core::chart::downsample_min_max`), so a draw costs the same for 1,000 or
-//! 1,000,000 points, and spikes survive. SVG would need a DOM node per segment.
+//! Why canvas: a history may hold a million points. Series are put in x order once
+//! when they arrive (`core::chart::prepare`); each draw then cuts every series down
+//! to the first/min/max/last point of each device-pixel column
+//! (`core::chart::downsample_min_max_sorted`), so a draw costs the same for 1,000 or
+//! 1,000,000 points, and spikes survive. SVG would need a DOM node per segment. The
+//! geometry, hit testing and pen strokes are `core::chart`; this module wires them
+//! to signals and the DOM.
 //! Hover, the drag rectangle and the tooltip are DOM overlays, so moving the mouse
 //! never repaints the canvas.
 //!
@@ -26,22 +29,25 @@
 //! `data-x-range`, `data-y-scale` and `data-smoothing` (what the last paint showed),
 //! for benchmarks and tests.
 
+mod draw;
+mod watch;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
 
-mod draw;
-mod model;
-mod watch;
+use draw::{draw, Colors, PALETTE_SIZE};
+use watch::{watch_size_and_theme, Teardown};
 
-use crate::core::chart::{ema_smooth, zoom_to_pixels, MAX_SMOOTHING_WEIGHT};
+use crate::core::chart::{
+    ema_smooth, format_x, full_x_range, geometry, hover as hit_test, prepare, zoom_to_pixels,
+    ChartView, PreparedSeries, Scale, ScaleKind, XMode, MAX_SMOOTHING_WEIGHT,
+};
 use crate::core::text::format::format_value;
 use crate::core::tracking::model::MetricPoint;
-use draw::{draw, Colors, PALETTE_SIZE};
-use model::{format_x, full_x_range, geometry, nearest, prepare, Prepared, XMode};
-use watch::{watch_size_and_theme, Teardown};
+use crate::ui::widgets::local_utc_offset_ms;
 
 /// One line of a [`MetricChart`]: a run's history of one metric.
 ///
@@ -82,19 +88,19 @@ impl<T> PartialEq for Fresh<T> {
     }
 }
 
-/// What the mouse points at: each series' nearest point.
+/// The tooltip for what the mouse points at: each series' nearest point.
 #[derive(Clone, Debug, PartialEq)]
-struct Hover {
+struct Tooltip {
     /// Mouse position over the plot (CSS px).
     at: (f64, f64),
     /// Where the first series' nearest point sits, for the crosshair.
     snap_px: f64,
     header: String,
-    rows: Vec<HoverRow>,
+    rows: Vec<TooltipRow>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-struct HoverRow {
+struct TooltipRow {
     label: String,
     color: usize,
     value: String,
@@ -143,7 +149,7 @@ pub fn MetricChart(
         move |_| {
             let mode = x_mode.get();
             let t0 = now_ms();
-            let out: Vec<Prepared> = series.with(|all| {
+            let out: Vec<PreparedSeries> = series.with(|all| {
                 all.iter()
                     .map(|s| prepare(&s.label, &s.points, mode))
                     .collect()
@@ -169,15 +175,18 @@ pub fn MetricChart(
         }
         let range = zoom.get().or(full_range.get()).unwrap_or((0.0, 1.0));
         let (p, sm) = (prepared.get(), smoothed.get());
-        Some(Arc::new(geometry(
-            &p.0,
-            &sm.0,
-            x_mode.get(),
-            range,
-            y_log.get(),
-            w,
-            h,
-        )))
+        let view = ChartView {
+            mode: x_mode.get(),
+            x_range: range,
+            y_scale: if y_log.get() {
+                ScaleKind::Log
+            } else {
+                ScaleKind::Linear
+            },
+            width: w,
+            height: h,
+        };
+        Some(Arc::new(geometry(&p.0, &sm.0, &view, local_utc_offset_ms)))
     });
     let total_points =
         Memo::new(move |_| series.with(|s| s.iter().map(|s| s.points.len()).sum::<usize>()));
@@ -200,7 +209,7 @@ pub fn MetricChart(
             let drawn =
                 prepared.with(|p| smoothed.with(|sm| draw(&canvas, &g, &p.0, &sm.0, &colors, dpr)));
             let ms = now_ms() - t0;
-            let (lo, hi) = crate::core::chart::Scale::domain(&g.x);
+            let (lo, hi) = g.x.domain();
             let prep = f64::from_bits(prepare_ms.load(Ordering::Relaxed));
             for (k, v) in [
                 ("data-draw-ms", format!("{ms:.2}")),
@@ -238,39 +247,37 @@ pub fn MetricChart(
     plot_ref.on_load(move |el| watch_size_and_theme(&el, size, theme, teardown));
 
     let hover_info = Memo::new(move |_| {
-        let (hx, hy) = hover.get()?;
-        let g = geo.get()?;
-        if !g.plot.contains(hx, hy) || drag.get().is_some() {
+        let at = hover.get()?;
+        if drag.get().is_some() {
             return None;
         }
-        let x = crate::core::chart::Scale::to_domain(&g.x, hx);
+        let g = geo.get()?;
         let mode = x_mode.get();
         let (p, sm) = (prepared.get(), smoothed.get());
-        let mut rows = Vec::new();
-        let mut snap = None;
-        for (i, s) in p.0.iter().enumerate() {
-            let Some(k) = nearest(&s.xs, x) else { continue };
-            let point = s.points[k];
-            let smooth = sm.0.get(i).and_then(|o| o.as_ref()).map(|v| v[k]);
-            let shown = smooth.unwrap_or(point.value);
-            let px = crate::core::chart::Scale::to_px(&g.x, s.xs[k]);
-            snap.get_or_insert((px, s.xs[k]));
-            rows.push(HoverRow {
-                label: s.label.clone(),
-                color: i % PALETTE_SIZE,
-                value: format_value(point.value),
-                smoothed: smooth.map(format_value),
-                step: point.step,
-                dot: g.y.px(shown).map(|py| (px, py)),
-            });
-        }
-        let (snap_px, snap_x) = snap?;
-        Some(Hover {
-            at: (hx, hy),
-            snap_px,
+        let hit = hit_test(&g, &p.0, &sm.0, at)?;
+        let rows = hit
+            .points
+            .iter()
+            .map(|h| {
+                let s = &p.0[h.series];
+                let point = s.points[h.index];
+                TooltipRow {
+                    label: s.label.clone(),
+                    color: h.series % PALETTE_SIZE,
+                    value: format_value(point.value),
+                    smoothed: h.smoothed.map(format_value),
+                    step: point.step,
+                    dot: h.dot,
+                }
+            })
+            .collect();
+        let x = format_x(hit.x, mode, local_utc_offset_ms);
+        Some(Tooltip {
+            at,
+            snap_px: hit.crosshair_px,
             header: match mode {
-                XMode::Step => format!("Step {}", format_x(snap_x, mode)),
-                _ => format_x(snap_x, mode),
+                XMode::Step => format!("Step {x}"),
+                _ => x,
             },
             rows,
         })
@@ -360,7 +367,12 @@ pub fn MetricChart(
         let mode = x_mode.get();
         Some(view! {
             <span class="chart-zoom">
-                {format!("{} {} – {}", mode.label(), format_x(lo, mode), format_x(hi, mode))}
+                {format!(
+                    "{} {} – {}",
+                    mode.label(),
+                    format_x(lo, mode, local_utc_offset_ms),
+                    format_x(hi, mode, local_utc_offset_ms)
+                )}
                 <button type="button" class="link" on:click=move |_| zoom.set(None)>"Reset zoom"</button>
             </span>
         })
