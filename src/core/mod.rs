@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod chart;
+pub mod compare;
 pub mod float_serde;
 pub mod fxhash;
 pub mod ids;

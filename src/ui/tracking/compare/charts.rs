@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::data::CompareData;
+use crate::core::compare::CompareData;
 use crate::service;
 use crate::ui::widgets::chart::{ChartSeries, MetricChart};
 use crate::ui::Store;

@@ -1,7 +1,6 @@
 //! Runs compared: the route, the side-by-side table, overlaid charts and plots.
 
 mod charts;
-mod data;
 mod parallel_coordinates;
 mod scatter_plot;
 mod table;
@@ -12,13 +11,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use charts::CompareCharts;
-use data::{load, CompareData};
 use parallel_coordinates::ParallelCoordinates;
 use scatter_plot::ScatterPlot;
 use table::CompareTable;
 
+use crate::core::compare::{compare_runs, CompareData};
 use crate::core::text::format::plural;
 use crate::core::text::url_query;
+use crate::service;
 use crate::ui::{href, Store};
 
 /// The run ids of `?runs=id1,id2,…` (repeated `runs` params are joined).
@@ -45,7 +45,10 @@ pub fn CompareRuns() -> impl IntoView {
     let ids = Memo::new(move |_| requested_ids(&location.search.get()));
     let data = Memo::new(move |_| {
         store.revision.track();
-        Arc::new(load(&ids.get()))
+        let data = service::ready()
+            .map(|s| ids.with(|ids| s.read(|t| compare_runs(t, ids))))
+            .unwrap_or_default();
+        Arc::new(data)
     });
     let back = move || {
         data.with(|d| {

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 
 use crate::core::text::format::ellipsize;
 
-use super::data::{axis, plot_keys, varies, Axis, CompareData, PlotKey};
+use crate::core::compare::{axis, plot_keys, varies, Axis, CompareData};
+use crate::core::table::column_key::{ColumnKey, ColumnKind};
 
 const AXIS_GAP: f64 = 150.0;
 const MARGIN_X: f64 = 100.0;
@@ -18,14 +19,14 @@ const HEIGHT: f64 = 340.0;
 const DEFAULT_AXES: usize = 8;
 
 /// The default axes: params that differ between the runs, then metrics.
-fn default_axes(data: &CompareData) -> Vec<PlotKey> {
+fn default_axes(data: &CompareData) -> Vec<ColumnKey> {
     let keys = plot_keys(data);
-    let mut chosen: Vec<PlotKey> = keys
+    let mut chosen: Vec<ColumnKey> = keys
         .iter()
-        .filter(|k| matches!(k, PlotKey::Param(_)) && varies(data, k))
+        .filter(|k| k.kind() == ColumnKind::Params && varies(data, k))
         .cloned()
         .collect();
-    chosen.extend(keys.into_iter().filter(|k| matches!(k, PlotKey::Metric(_))));
+    chosen.extend(keys.into_iter().filter(|k| k.kind() == ColumnKind::Metrics));
     chosen.truncate(DEFAULT_AXES);
     chosen
 }
@@ -34,7 +35,7 @@ fn default_axes(data: &CompareData) -> Vec<PlotKey> {
 #[component]
 pub fn ParallelCoordinates(data: Memo<Arc<CompareData>>) -> impl IntoView {
     // `None` until the user changes the axes: then defaults follow the data.
-    let picked = RwSignal::new(None::<Vec<PlotKey>>);
+    let picked = RwSignal::new(None::<Vec<ColumnKey>>);
     let axes_keys = Memo::new(move |_| {
         picked
             .get()
@@ -48,7 +49,7 @@ pub fn ParallelCoordinates(data: Memo<Arc<CompareData>>) -> impl IntoView {
             .map(|k| axis(&d, k))
             .collect::<Vec<Axis>>()
     });
-    let toggle = move |key: PlotKey| {
+    let toggle = move |key: ColumnKey| {
         let mut keys = axes_keys.get_untracked();
         if let Some(i) = keys.iter().position(|k| *k == key) {
             keys.remove(i);
@@ -95,7 +96,7 @@ pub fn ParallelCoordinates(data: Memo<Arc<CompareData>>) -> impl IntoView {
                             <text x={x(i) - 7.0} y=y(*p) dy="0.32em" text-anchor="end">{ellipsize(label, 12)}</text>
                         </g>
                     }).collect_view();
-                    let title = format!("{} {}", a.key.kind(), a.key.name());
+                    let title = format!("{} {}", a.key.kind().singular(), a.key.name());
                     view! {
                         <g class="axis">
                             <line x1=x(i) x2=x(i) y1=TOP y2={HEIGHT - BOTTOM}/>
@@ -104,7 +105,7 @@ pub fn ParallelCoordinates(data: Memo<Arc<CompareData>>) -> impl IntoView {
                                 <title>{title}</title>
                                 {ellipsize(a.key.name(), 20)}
                             </text>
-                            <text class="axis-kind" x=x(i) y={TOP - 16.0} text-anchor="middle">{a.key.kind()}</text>
+                            <text class="axis-kind" x=x(i) y={TOP - 16.0} text-anchor="middle">{a.key.kind().singular()}</text>
                         </g>
                     }
                 }).collect_view();
@@ -129,7 +130,7 @@ pub fn ParallelCoordinates(data: Memo<Arc<CompareData>>) -> impl IntoView {
                     {move || data.with(|d| plot_keys(d)).into_iter().map(|k| {
                         let k2 = k.clone();
                         let on = move || axes_keys.with(|a| a.contains(&k2));
-                        let label = format!("{} {}", k.kind(), k.name());
+                        let label = format!("{} {}", k.kind().singular(), k.name());
                         view! {
                             <li><label>
                                 <input type="checkbox" prop:checked=on on:change=move |_| toggle(k.clone())/>

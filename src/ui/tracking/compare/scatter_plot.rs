@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use crate::core::text::format::ellipsize;
 
-use super::data::{axis, plot_keys, CompareData, PlotKey};
+use crate::core::compare::{axis, plot_keys, CompareData};
+use crate::core::table::column_key::{ColumnKey, ColumnKind};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 380.0;
@@ -24,30 +25,30 @@ pub fn ScatterPlot(data: Memo<Arc<CompareData>>) -> impl IntoView {
     // Defaults: the first param against the first metric (or the first two keys).
     let defaults = Memo::new(move |_| {
         keys.with(|ks| {
-            let first_param = ks.iter().find(|k| matches!(k, PlotKey::Param(_)));
-            let first_metric = ks.iter().find(|k| matches!(k, PlotKey::Metric(_)));
+            let first_param = ks.iter().find(|k| k.kind() == ColumnKind::Params);
+            let first_metric = ks.iter().find(|k| k.kind() == ColumnKind::Metrics);
             match (first_param, first_metric) {
                 (Some(p), Some(m)) => (Some(p.clone()), Some(m.clone())),
                 _ => (ks.first().cloned(), ks.get(1).or(ks.first()).cloned()),
             }
         })
     });
-    let x_pick = RwSignal::new(None::<PlotKey>);
-    let y_pick = RwSignal::new(None::<PlotKey>);
-    let valid = move |k: Option<PlotKey>| k.filter(|k| keys.with(|ks| ks.contains(k)));
+    let x_pick = RwSignal::new(None::<ColumnKey>);
+    let y_pick = RwSignal::new(None::<ColumnKey>);
+    let valid = move |k: Option<ColumnKey>| k.filter(|k| keys.with(|ks| ks.contains(k)));
     let x_key = Memo::new(move |_| valid(x_pick.get()).or_else(|| defaults.get().0));
     let y_key = Memo::new(move |_| valid(y_pick.get()).or_else(|| defaults.get().1));
     let select = move |label: &'static str,
-                       current: Memo<Option<PlotKey>>,
-                       set: RwSignal<Option<PlotKey>>| {
+                       current: Memo<Option<ColumnKey>>,
+                       set: RwSignal<Option<ColumnKey>>| {
         view! {
             <label class="field">
                 <span>{label}</span>
-                <select aria-label=format!("Scatter {label}") on:change=move |ev| set.set(PlotKey::parse(&event_target_value(&ev)))>
+                <select aria-label=format!("Scatter {label}") on:change=move |ev| set.set(ColumnKey::parse(&event_target_value(&ev)))>
                     {move || keys.get().into_iter().map(|k| {
-                        let id = k.id();
+                        let id = k.to_string();
                         let selected = current.get().as_ref() == Some(&k);
-                        view! { <option value=id selected=selected>{format!("{} {}", k.kind(), k.name())}</option> }
+                        view! { <option value=id selected=selected>{format!("{} {}", k.kind().singular(), k.name())}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -86,8 +87,8 @@ pub fn ScatterPlot(data: Memo<Arc<CompareData>>) -> impl IntoView {
                     let tip = format!(
                         "{}\n{}: {}\n{}: {}",
                         r.name,
-                        xk.name(), xk.text(r).unwrap_or_default(),
-                        yk.name(), yk.text(r).unwrap_or_default()
+                        xk.name(), r.text(&xk).unwrap_or_default(),
+                        yk.name(), r.text(&yk).unwrap_or_default()
                     );
                     Some(view! {
                         <g class=format!("point s{}", i % 10 + 1)>
@@ -110,10 +111,10 @@ pub fn ScatterPlot(data: Memo<Arc<CompareData>>) -> impl IntoView {
                             {x_ticks}
                             {y_ticks}
                             <text class="axis-title" x={(LEFT + WIDTH - RIGHT) / 2.0} y={HEIGHT - 12.0} text-anchor="middle">
-                                {format!("{} {}", xk.kind(), ellipsize(xk.name(), 40))}
+                                {format!("{} {}", xk.kind().singular(), ellipsize(xk.name(), 40))}
                             </text>
                             <text class="axis-title" transform=format!("translate(16 {}) rotate(-90)", (TOP + HEIGHT - BOTTOM) / 2.0) text-anchor="middle">
-                                {format!("{} {}", yk.kind(), ellipsize(yk.name(), 30))}
+                                {format!("{} {}", yk.kind().singular(), ellipsize(yk.name(), 30))}
                             </text>
                             {points}
                         </svg>

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::data::{CompareData, CompareRun};
+use crate::core::compare::{CompareData, CompareRun};
 use crate::core::text::format::{format_duration_ms, format_value, run_duration_ms};
 use crate::ui::href;
 use crate::ui::widgets::format_time;
