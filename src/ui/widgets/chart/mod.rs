@@ -30,7 +30,10 @@
 //! for benchmarks and tests.
 
 mod draw;
+mod history;
 mod watch;
+
+pub use history::HistoryChart;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
