@@ -1,6 +1,7 @@
 //! What several features use: the metric chart, Markdown, the header and theme,
 //! keyboard shortcuts, the first-run snippet, and moving stores in and out.
 
+pub mod blob;
 pub mod chart;
 mod first_run;
 mod header;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use super::blob::download;
 use crate::service;
 
 /// Where an import stands.
@@ -40,35 +41,6 @@ pub fn archive_name(name: &str) -> String {
         "mlruns-{}.zip",
         if clean.is_empty() { "export" } else { clean }
     )
-}
-
-/// Offers `bytes` as a download named `file_name`.
-pub fn download(bytes: &[u8], file_name: &str, mime: &str) -> Result<(), String> {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
-        .map_err(|_| "the browser could not create the file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "no object URL")?;
-    let a: web_sys::HtmlAnchorElement = doc
-        .create_element("a")
-        .map_err(|_| "no anchor")?
-        .unchecked_into();
-    a.set_href(&url);
-    a.set_download(file_name);
-    a.click();
-    // Give the download a moment to start before the URL is released.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    if let Some(w) = web_sys::window() {
-        let _ =
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
-    }
-    Ok(())
 }
 
 async fn file_bytes(file: web_sys::File) -> Result<Vec<u8>, String> {

@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use super::handle::RunHandle;
-use super::preview::{file_name, ArtifactPreview, BlobUrls};
+use super::preview::{file_name, ArtifactPreview};
 use crate::core::text::format::format_size;
 use crate::core::tracking::artifacts::list_children;
 use crate::service;
+use crate::ui::widgets::blob::BlobUrls;
 use crate::ui::Store;
 
 /// A visible line of the tree.

@@ -1,4 +1,4 @@
-//! Previews of one artifact by kind, and the blob URLs behind previews and downloads.
+//! Previews of one artifact by kind.
 //!
 //! Safety: user files never become part of this page's DOM as HTML. Images (SVG
 //! included) load through `<img>`, where scripts never run; Markdown goes through
@@ -14,40 +14,8 @@ use crate::core::text::format::format_size;
 use crate::core::text::json::pretty_json;
 use crate::core::tracking::artifacts::mime_type;
 use crate::service;
+use crate::ui::widgets::blob::BlobUrls;
 use crate::ui::widgets::markdown::Markdown;
-
-/// Object URLs created for a view, revoked when the view goes away.
-#[derive(Clone, Copy)]
-pub struct BlobUrls(StoredValue<Vec<String>>);
-
-impl BlobUrls {
-    /// A set whose URLs are revoked when the current reactive owner is cleaned up
-    /// (cleanups run before the owner's values are dropped).
-    pub fn scoped() -> Self {
-        let urls = BlobUrls(StoredValue::new(Vec::new()));
-        on_cleanup(move || urls.revoke_all());
-        urls
-    }
-
-    /// A `blob:` URL for `bytes` typed `mime`.
-    pub fn create(&self, bytes: &[u8], mime: &str) -> Option<String> {
-        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-        let opts = web_sys::BlobPropertyBag::new();
-        opts.set_type(mime);
-        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).ok()?;
-        let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-        self.0.update_value(|u| u.push(url.clone()));
-        Some(url)
-    }
-
-    /// Revokes every URL made so far.
-    pub fn revoke_all(&self) {
-        let urls = self.0.try_update_value(std::mem::take).unwrap_or_default();
-        for url in urls {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        }
-    }
-}
 
 /// How a file is previewed, from its name.
 #[derive(Clone, Copy, Debug, PartialEq)]
