@@ -28,6 +28,16 @@ use crate::core::search::{OrderKey, RunAttribute};
 use crate::core::tracking::model::{RunId, ViewType};
 use crate::core::tracking::queries::RunOrderKey;
 
+/// Removes `item` from `list`, or appends it if it was not there.
+fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    match list.iter().position(|x| *x == item) {
+        Some(i) => {
+            list.remove(i);
+        }
+        None => list.push(item),
+    }
+}
+
 /// Query parameter names.
 const FILTER: &str = "filter";
 const ORDER_BY: &str = "orderBy";
@@ -127,6 +137,16 @@ impl RunsTableState {
         } else {
             self.order_by.clone()
         }
+    }
+
+    /// Shows `key` as a column (last), or hides it if shown.
+    pub fn toggle_column(&mut self, key: ColumnKey) {
+        toggle(&mut self.columns, key);
+    }
+
+    /// Shows the child runs of `parent`, or hides them if shown.
+    pub fn toggle_expanded(&mut self, parent: RunId) {
+        toggle(&mut self.expanded, parent);
     }
 
     /// What the search sorts by: [`RunsTableState::effective_order_by`] as order
@@ -305,6 +325,19 @@ mod tests {
                 ascending: false
             })]
         );
+    }
+
+    #[test]
+    fn toggling_adds_at_the_end_and_removes_in_place() {
+        let mut s = RunsTableState::default();
+        s.toggle_column(col("metrics.a"));
+        s.toggle_column(col("params.b"));
+        s.toggle_column(col("tags.c"));
+        s.toggle_column(col("params.b"));
+        assert_eq!(s.columns, vec![col("metrics.a"), col("tags.c")]);
+        s.toggle_expanded("r1".into());
+        s.toggle_expanded("r1".into());
+        assert!(s.expanded.is_empty());
     }
 
     #[test]

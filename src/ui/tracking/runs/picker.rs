@@ -84,11 +84,7 @@ pub fn ColumnPicker(
     on_cleanup(move || outside.remove());
     let toggle = move |key: ColumnKey| {
         let mut s = state.get_untracked();
-        if let Some(i) = s.columns.iter().position(|c| *c == key) {
-            s.columns.remove(i);
-        } else {
-            s.columns.push(key);
-        }
+        s.toggle_column(key);
         set_state.run(s);
     };
     let chosen = move || state.with(|s| s.columns.len());

@@ -125,11 +125,7 @@ pub fn RunsTable(
     });
     let toggle_expanded = Callback::new(move |id: RunId| {
         let mut s = state.get_untracked();
-        if let Some(i) = s.expanded.iter().position(|e| *e == id) {
-            s.expanded.remove(i);
-        } else {
-            s.expanded.push(id);
-        }
+        s.toggle_expanded(id);
         set_state.run(s);
     });
     let error = Signal::derive(move || data.with(|d| d.rows.error.clone()));
