@@ -1,67 +1,17 @@
+//! The experiments list: every experiment with its run count and last activity;
+//! create, rename, delete and restore.
+
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
-use crate::core::tracking::model::{LifecycleStage, ViewType};
+use crate::core::table::experiments::{experiment_rows, ExperimentRow, RunCounts};
+use crate::core::tracking::model::LifecycleStage;
 use crate::core::tracking::DEFAULT_EXPERIMENT_ID;
 use crate::service;
 use crate::ui::widgets::transfer::ImportExport;
 use crate::ui::widgets::{format_time, FirstRun};
 use crate::ui::{href, Store};
-
-/// One row of the experiments list.
-#[derive(Clone, Debug, PartialEq)]
-struct ExperimentRow {
-    id: String,
-    name: String,
-    /// Runs in the row's lifecycle view (active runs of an active experiment).
-    runs: usize,
-    last_activity: Option<i64>,
-}
-
-/// The experiments in `stage` whose name contains `search` (any case), most recently
-/// active first, and whether the store holds nothing but an empty Default.
-fn rows(stage: LifecycleStage, search: &str) -> (Vec<ExperimentRow>, bool) {
-    let Some(s) = service::ready() else {
-        return (vec![], false);
-    };
-    let needle = search.trim().to_lowercase();
-    s.read(|t| {
-        let mut counts = std::collections::HashMap::<&str, (usize, i64)>::new();
-        let view = match stage {
-            LifecycleStage::Active => ViewType::ActiveOnly,
-            LifecycleStage::Deleted => ViewType::All,
-        };
-        for r in t.runs_in(&[], view) {
-            let c = counts.entry(r.info.experiment_id.as_str()).or_default();
-            c.0 += 1;
-            c.1 = c.1.max(r.info.end_time.unwrap_or(r.info.start_time));
-        }
-        let pristine = t.run_count() == 0 && t.experiments().count() == 1;
-        let mut rows: Vec<_> = t
-            .experiments()
-            .filter(|e| e.lifecycle_stage == stage)
-            .filter(|e| needle.is_empty() || e.name.to_lowercase().contains(&needle))
-            .map(|e| {
-                let (runs, last_run) = counts
-                    .get(e.experiment_id.as_str())
-                    .copied()
-                    .unwrap_or_default();
-                let last = e.last_update_time.unwrap_or(0).max(last_run);
-                ExperimentRow {
-                    id: e.experiment_id.clone(),
-                    name: e.name.clone(),
-                    runs,
-                    last_activity: (last > 0).then_some(last),
-                }
-            })
-            .collect();
-        rows.sort_by(|a, b| {
-            b.last_activity
-                .cmp(&a.last_activity)
-                .then(a.name.cmp(&b.name))
-        });
-        (rows, pristine)
-    })
-}
 
 /// Runs `f` on the tracker; the error text if MLflow refuses.
 fn write(
@@ -79,18 +29,43 @@ pub fn Experiments() -> impl IntoView {
     let store = expect_context::<Store>();
     let search = RwSignal::new(String::new());
     let deleted_view = RwSignal::new(false);
-    let list = Memo::new(move |_| {
-        store.revision.track();
-        let stage = if deleted_view.get() {
+    let stage = Memo::new(move |_| {
+        if deleted_view.get() {
             LifecycleStage::Deleted
         } else {
             LifecycleStage::Active
-        };
-        rows(stage, &search.get())
+        }
+    });
+    // Counting reads every run: only after a commit or a change of view, never per
+    // keystroke in the search box.
+    let counts = Memo::new(move |_| {
+        store.revision.track();
+        let stage = stage.get();
+        service::ready()
+            .map(|s| s.read(|t| RunCounts::of(t, stage)))
+            .unwrap_or_default()
+    });
+    let list = Memo::new(move |_| {
+        // A rename changes no count, so the revision is read here too.
+        store.revision.track();
+        let (stage, search) = (stage.get(), search.get());
+        counts.with(|c| {
+            service::ready()
+                .map(|s| s.read(|t| experiment_rows(t, c, stage, &search)))
+                .unwrap_or_default()
+        })
+    });
+    // Each row looks itself up by id instead of scanning the list.
+    let by_id = Memo::new(move |_| {
+        list.with(|rows| {
+            rows.iter()
+                .map(|r| (r.id.clone(), r.clone()))
+                .collect::<HashMap<_, _>>()
+        })
     });
     let creating = RwSignal::new(false);
-    let has_rows = move || list.with(|(r, _)| !r.is_empty());
-    let pristine = move || list.with(|(_, p)| *p) && !deleted_view.get();
+    let has_rows = move || list.with(|r| !r.is_empty());
+    let pristine = move || counts.with(|c| c.pristine) && !deleted_view.get();
     view! {
         <section class="experiments-page">
             <div class="title-row">
@@ -142,11 +117,11 @@ pub fn Experiments() -> impl IntoView {
                             // Keyed by id, so a rename in progress survives live updates
                             // of the counts.
                             <For
-                                each=move || list.get().0
+                                each=move || list.get()
                                 key=|r| r.id.clone()
                                 let:row
                             >
-                                <ExperimentItem id=row.id list deleted=deleted_view.get_untracked()/>
+                                <ExperimentItem id=row.id rows=by_id deleted=deleted_view.get_untracked()/>
                             </For>
                         </tbody>
                     </table>
@@ -196,16 +171,16 @@ fn CreateForm(on_done: Callback<()>) -> impl IntoView {
 }
 
 /// One experiment: its link and numbers, or the rename form; delete or restore.
-/// Reads its row from `list`, so counts and names follow the store.
+/// Reads its row from `rows`, so counts and names follow the store.
 #[component]
 fn ExperimentItem(
     id: String,
-    list: Memo<(Vec<ExperimentRow>, bool)>,
+    rows: Memo<HashMap<String, ExperimentRow>>,
     deleted: bool,
 ) -> impl IntoView {
     let row = Memo::new({
         let id = id.clone();
-        move |_| list.with(|(rows, _)| rows.iter().find(|r| r.id == id).cloned())
+        move |_| rows.with(|rows| rows.get(&id).cloned())
     });
     let name = move || row.with(|r| r.as_ref().map(|r| r.name.clone()).unwrap_or_default());
     let renaming = RwSignal::new(false);
