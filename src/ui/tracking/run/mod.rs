@@ -16,7 +16,7 @@ use artifacts::ArtifactBrowser;
 use charts::RunCharts;
 use description::RunDescription;
 use handle::RunHandle;
-use overview::{RunHeader, RunOverview};
+use overview::{related, RunHeader, RunOverview};
 use params_and_metrics::{MetricsTable, ParamsTable};
 use tags::RunTags;
 
@@ -39,6 +39,7 @@ pub fn RunPage() -> impl IntoView {
 fn RunBody(id: String) -> impl IntoView {
     let h = RunHandle::new(id.clone());
     let exists = Memo::new(move |_| h.run.with(|r| r.is_some()));
+    let rel = related(h);
     view! {
         <Show when=move || exists.get() fallback=move || view! {
             <section>
@@ -48,8 +49,8 @@ fn RunBody(id: String) -> impl IntoView {
             </section>
         }>
             <article class="run-page">
-                <RunHeader h/>
-                <RunOverview h/>
+                <RunHeader h rel/>
+                <RunOverview h rel/>
                 <RunDescription h/>
                 <div class="run-columns">
                     <ParamsTable h/>

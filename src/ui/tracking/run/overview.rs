@@ -46,7 +46,7 @@ impl RunLink {
 
 /// Experiment name, parent and (active) children of the run.
 #[derive(Clone, Debug, PartialEq, Default)]
-struct Related {
+pub struct Related {
     experiment: Option<String>,
     parent: Option<RunLink>,
     /// A parent id that names no run we have.
@@ -54,7 +54,9 @@ struct Related {
     children: Vec<RunLink>,
 }
 
-fn related(h: RunHandle) -> Memo<Related> {
+/// What the run page shows of the runs around this one. Finding the children reads
+/// every run, so the page makes this once for its header and its overview.
+pub fn related(h: RunHandle) -> Memo<Related> {
     Memo::new(move |_| {
         let Some(run) = h.run.get() else {
             return Related::default();
@@ -89,8 +91,7 @@ fn related(h: RunHandle) -> Memo<Related> {
 
 /// Breadcrumbs, run name and status.
 #[component]
-pub fn RunHeader(h: RunHandle) -> impl IntoView {
-    let rel = related(h);
+pub fn RunHeader(h: RunHandle, rel: Memo<Related>) -> impl IntoView {
     let exp_id = move || {
         h.run.with(|r| {
             r.as_ref()
@@ -130,8 +131,7 @@ fn field(name: &'static str, label: &'static str, value: impl IntoView) -> impl 
 
 /// The run's facts as a definition list.
 #[component]
-pub fn RunOverview(h: RunHandle) -> impl IntoView {
-    let rel = related(h);
+pub fn RunOverview(h: RunHandle, rel: Memo<Related>) -> impl IntoView {
     let info = move || h.run.with(|r| r.as_ref().map(|r| r.info.clone()));
     let tag = move |k: &'static str| {
         h.run
