@@ -124,7 +124,7 @@ mod tests {
         let a = series(&[(0, 1.0)]);
         let g = chart(std::slice::from_ref(&a), ScaleKind::Linear);
         assert_eq!(
-            hover(&g, &[a.clone()], &[], (10.0, 100.0)),
+            hover(&g, std::slice::from_ref(&a), &[], (10.0, 100.0)),
             None,
             "over the y labels"
         );
