@@ -4,9 +4,10 @@ use std::time::Instant;
 
 use ferroflow::core::chart::{
     downsample_min_max, ema_smooth, format_tick, log_ticks, nice_domain, nice_ticks,
-    visible_y_range, zoom_to_pixels, LinearScale, Scale,
+    visible_y_range, zoom_to_pixels, LinearScale, Scale, ScaleKind,
 };
-use ferroflow::core::table_state::{OrderBy, RunsTableState};
+use ferroflow::core::table::column_key::ColumnKey;
+use ferroflow::core::table::state::{OrderBy, RunsTableState};
 use ferroflow::core::tracking::model::ViewType;
 
 /// Deterministic noise (64-bit LCG), so failures reproduce.
@@ -50,7 +51,9 @@ fn output_is_bounded_ordered_and_keeps_each_columns_envelope() {
     // every kept point is a real point
     assert!(d.points.iter().all(|&(x, y)| ys[x as usize] == y));
     // the global envelope is kept exactly
-    let (lo, hi) = visible_y_range(&xs, &ys, (0.0, (n - 1) as f64)).unwrap();
+    let (lo, hi) = visible_y_range(&xs, &ys, (0.0, (n - 1) as f64), ScaleKind::Linear)
+        .range
+        .unwrap();
     assert!(d.points.iter().any(|p| p.1 == lo));
     assert!(d.points.iter().any(|p| p.1 == hi));
 }
@@ -176,29 +179,29 @@ fn drag_zoom_round_trips_through_the_scale() {
     assert!((lo - 250.0).abs() < 1e-9 && (hi - 500.0).abs() < 1e-9);
 }
 
+fn key(text: &str) -> ColumnKey {
+    ColumnKey::parse(text).unwrap()
+}
+
 #[test]
 fn table_state_round_trips_awkward_keys_through_the_url() {
     let state = RunsTableState {
         filter: "params.`a,b` = 'x, y' and tags.`ünï` != ''".into(),
         order_by: vec![
             OrderBy {
-                key: "metrics.`acc,top-1`".into(),
+                key: key("metrics.`acc,top-1`"),
                 ascending: false,
             },
             OrderBy {
-                key: "params.lr ASC".into(),
+                key: key("params.lr ASC"),
                 ascending: false,
             },
             OrderBy {
-                key: "tags.名前 ".into(),
+                key: key("tags.名前 "),
                 ascending: true,
             },
         ],
-        columns: vec![
-            "params.a,b".into(),
-            "metrics.`loss`".into(),
-            "tags.😀 x".into(),
-        ],
+        columns: vec![key("params.a,b"), key("metrics.`loss`"), key("tags.😀 x")],
         view: ViewType::DeletedOnly,
         expanded: vec!["0123456789abcdef0123456789abcdef".into()],
         pinned: vec!["run,with,commas".into()],

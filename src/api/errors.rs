@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 
 use crate::core::error::ErrorCode;
 use crate::core::interchange::mlruns::ImportError;
+use crate::core::tracking::queries::QueryError;
 use crate::core::tracking::TrackingError;
 use crate::service::ServiceError;
 use crate::store::StoreError;
@@ -48,6 +49,12 @@ impl From<ImportError> for JsValue {
 
 impl From<ServiceError> for JsValue {
     fn from(e: ServiceError) -> Self {
+        js_error(e.code(), &e.to_string())
+    }
+}
+
+impl From<QueryError> for JsValue {
+    fn from(e: QueryError) -> Self {
         js_error(e.code(), &e.to_string())
     }
 }

@@ -124,9 +124,8 @@ pub fn search_experiments(
             {
                 out.push(&to_js(&ExperimentDto::from(e)));
             }
-            Ok::<_, String>(())
-        })
-        .map_err(errors::invalid_arg)?;
+            Ok::<_, crate::core::tracking::queries::QueryError>(())
+        })?;
         Ok(out.into())
     })
 }

@@ -170,9 +170,9 @@ pub fn search_runs(
         let filter = o.string("filter")?.unwrap_or_default();
         let order = o.strings("orderBy")?;
         let max = super::experiments::max_results(&o)?;
+        // Experiments another context made a moment ago are read through.
         for id in &ids {
             s.know_experiment(id).await?;
-            s.read(|t| t.experiment(id).map(drop))?;
         }
         let out = js_sys::Array::new();
         s.read(|t| {
@@ -181,9 +181,8 @@ pub fn search_runs(
             for r in runs {
                 out.push(&to_js(&RunDto::from(r)));
             }
-            Ok::<_, String>(())
-        })
-        .map_err(errors::invalid_arg)?;
+            Ok::<_, crate::core::tracking::queries::QueryError>(())
+        })?;
         Ok(out.into())
     })
 }

@@ -1,14 +1,16 @@
 //! Pure Rust: the tracking model, MLflow's rules, the search grammar, mlruns
-//! read/write and chart maths. Nothing here knows the browser; `cargo test` runs it
-//! natively.
+//! read/write, chart maths, and the text the UI shows (formatting, safe Markdown).
+//! Nothing here knows the browser; `cargo test` runs it natively.
 #![warn(missing_docs)]
 
 pub mod chart;
+pub mod compare;
 pub mod error;
 pub mod float_serde;
 pub mod fxhash;
 pub mod ids;
 pub mod interchange;
 pub mod search;
-pub mod table_state;
+pub mod table;
+pub mod text;
 pub mod tracking;

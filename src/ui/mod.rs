@@ -1,8 +1,13 @@
-//! The leptos UI: routes, pages and components. It reads the same service the JS API
-//! writes through, never IndexedDB directly.
+//! The leptos UI: the app, its routes, and the features behind them. It reads the same
+//! service the JS API writes through, never IndexedDB directly.
+//!
+//! Grouped by feature: `tracking` (experiments, runs, one run, compare) owns its pages
+//! and their private parts; `widgets` holds what several features use (the metric
+//! chart, Markdown, header and theme, import/export). A model registry or projects
+//! would be further features beside `tracking`.
 
-mod components;
-mod pages;
+mod tracking;
+mod widgets;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -62,8 +67,8 @@ fn App() -> impl IntoView {
         revision: RwSignal::new(0),
     };
     provide_context(store);
-    components::theme::apply_stored();
-    components::focus_search_on_slash();
+    widgets::theme::apply_stored();
+    widgets::focus_search_on_slash();
     leptos::task::spawn_local(async move {
         match service::service().await {
             Ok(s) => {
@@ -77,7 +82,7 @@ fn App() -> impl IntoView {
     let base = base_path();
     view! {
         <Router base=base>
-            <components::Header/>
+            <widgets::Header/>
             <main class="page">
                 {move || match store.status.get() {
                     None => view! { <p class="muted">"Opening the local store…"</p> }.into_any(),
@@ -85,16 +90,27 @@ fn App() -> impl IntoView {
                         <p class="error" role="alert">"Ferroflow could not open its browser store: " {e}</p>
                     }.into_any(),
                     Some(Ok(())) => view! {
-                        <components::transfer::BundleOpener/>
-                        <Routes fallback=|| view! { <pages::NotFound/> }>
-                            <Route path=path!("/") view=pages::Experiments/>
-                            <Route path=path!("/experiments/:experimentId") view=pages::ExperimentRuns/>
-                            <Route path=path!("/experiments/:experimentId/runs/:runId") view=pages::RunPage/>
-                            <Route path=path!("/compare-runs") view=pages::CompareRuns/>
+                        <widgets::transfer::BundleOpener/>
+                        <Routes fallback=|| view! { <NotFound/> }>
+                            <Route path=path!("/") view=tracking::Experiments/>
+                            <Route path=path!("/experiments/:experimentId") view=tracking::ExperimentRuns/>
+                            <Route path=path!("/experiments/:experimentId/runs/:runId") view=tracking::RunPage/>
+                            <Route path=path!("/compare-runs") view=tracking::CompareRuns/>
                         </Routes>
                     }.into_any(),
                 }}
             </main>
         </Router>
+    }
+}
+
+/// Shown for an unknown path.
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section>
+            <h1>"Page not found"</h1>
+            <p><a href=href("/")>"Back to the experiments"</a></p>
+        </section>
     }
 }

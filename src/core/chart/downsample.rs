@@ -1,10 +1,44 @@
 //! Min/max downsampling of a metric series to the chart's pixel columns, and the
 //! y range of its visible part for auto-scaling.
 //!
+//! Both are fastest on x values in order. A chart puts its series in x order once
+//! when they arrive, as a [`SortedXs`]; the `_sorted` entry points take that proof
+//! and never check the order again, so a repaint costs what the visible part costs.
+//!
 //! A chart a thousand pixels wide cannot show a million points, but it must not lose
 //! the one spike among them either. For every pixel column we keep the first, the
 //! lowest, the highest and the last point, in x order: the envelope of the column is
 //! then drawn exactly, and consecutive columns join where the data joins.
+
+use super::scale::ScaleKind;
+
+/// x values in ascending order, none NaN: what the fast paths need, checked once.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SortedXs(Vec<f64>);
+
+impl SortedXs {
+    /// `xs` if it is ascending with no NaN; else gives it back.
+    pub fn new(xs: Vec<f64>) -> Result<Self, Vec<f64>> {
+        if is_sorted_without_nan(&xs) {
+            Ok(SortedXs(xs))
+        } else {
+            Err(xs)
+        }
+    }
+
+    /// The values.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for SortedXs {
+    type Target = [f64];
+
+    fn deref(&self) -> &[f64] {
+        &self.0
+    }
+}
 
 /// What [`downsample_min_max`] keeps of a series.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -38,7 +72,8 @@ pub struct Downsampled {
 /// - Points with NaN x are dropped; ±Infinity x is never visible nor a neighbour.
 /// - `xs` should be sorted ascending (steps, timestamps); then this is one linear
 ///   pass over the visible part plus a binary search per non-empty pixel column
-///   (1M points into 1000 columns: about 3 ms natively, release build). Unsorted
+///   (1M points into 1000 columns: about 3 ms natively, release build), after one
+///   pass that checks the order ([`downsample_min_max_sorted`] skips it). Unsorted
 ///   input (a history logged out of order) is first copied and sorted, stably, so
 ///   equal x keep their log order: O(n log n).
 ///
@@ -64,29 +99,79 @@ pub fn downsample_min_max(
     }
 }
 
-/// The lowest and highest finite y among the points whose x lies in `x_range`
-/// (inclusive), for auto-scaling the y axis to what is visible; `None` if there is
-/// none. The out-of-range neighbours that [`downsample_min_max`] keeps are not
-/// counted: they are clipped at the plot's edge. Order of `xs` does not matter.
-pub fn visible_y_range(xs: &[f64], ys: &[f64], x_range: (f64, f64)) -> Option<(f64, f64)> {
+/// [`downsample_min_max`] of x values known to be in order: no check, no copy.
+pub fn downsample_min_max_sorted(
+    xs: &SortedXs,
+    ys: &[f64],
+    x_range: (f64, f64),
+    pixel_columns: usize,
+) -> Downsampled {
+    let n = xs.len().min(ys.len());
+    let Some((lo, hi)) = ordered_finite_range(x_range) else {
+        return Downsampled::default();
+    };
+    downsample_sorted(&xs[..n], &ys[..n], lo, hi, pixel_columns.max(1))
+}
+
+/// The y extent of what a chart shows of a series (see [`visible_y_range`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct VisibleY {
+    /// Lowest and highest drawable y; `None` if nothing visible is drawable.
+    pub range: Option<(f64, f64)>,
+    /// On a log scale, whether some visible finite values were ≤ 0 and left out.
+    pub hides_non_positive: bool,
+}
+
+/// The lowest and highest y among the points whose x lies in `x_range`
+/// (inclusive) that an axis of `kind` can place — finite, and positive on a log
+/// scale — for auto-scaling the y axis to what is visible. The out-of-range
+/// neighbours that [`downsample_min_max`] keeps are not counted: they are clipped at
+/// the plot's edge. Order of `xs` does not matter.
+pub fn visible_y_range(xs: &[f64], ys: &[f64], x_range: (f64, f64), kind: ScaleKind) -> VisibleY {
     let n = xs.len().min(ys.len());
     let (xs, ys) = (&xs[..n], &ys[..n]);
-    let (lo, hi) = ordered_finite_range(x_range)?;
+    let Some((lo, hi)) = ordered_finite_range(x_range) else {
+        return VisibleY::default();
+    };
     let (start, end) = if is_sorted_without_nan(xs) {
         visible_slice(xs, lo, hi)
     } else {
         (0, n)
     };
-    let mut range: Option<(f64, f64)> = None;
-    for (&x, &y) in xs[start..end].iter().zip(&ys[start..end]) {
-        if x >= lo && x <= hi && y.is_finite() {
-            range = Some(match range {
-                None => (y, y),
-                Some((a, b)) => (a.min(y), b.max(y)),
-            });
+    y_extent(&xs[start..end], &ys[start..end], lo, hi, kind)
+}
+
+/// [`visible_y_range`] of x values known to be in order: a binary search, no check.
+pub fn visible_y_range_sorted(
+    xs: &SortedXs,
+    ys: &[f64],
+    x_range: (f64, f64),
+    kind: ScaleKind,
+) -> VisibleY {
+    let n = xs.len().min(ys.len());
+    let Some((lo, hi)) = ordered_finite_range(x_range) else {
+        return VisibleY::default();
+    };
+    let (start, end) = visible_slice(&xs[..n], lo, hi);
+    y_extent(&xs[start..end], &ys[start..end], lo, hi, kind)
+}
+
+fn y_extent(xs: &[f64], ys: &[f64], lo: f64, hi: f64, kind: ScaleKind) -> VisibleY {
+    let mut out = VisibleY::default();
+    for (&x, &y) in xs.iter().zip(ys) {
+        if !(x >= lo && x <= hi && y.is_finite()) {
+            continue;
         }
+        if kind == ScaleKind::Log && y <= 0.0 {
+            out.hides_non_positive = true;
+            continue;
+        }
+        out.range = Some(match out.range {
+            None => (y, y),
+            Some((a, b)) => (a.min(y), b.max(y)),
+        });
     }
-    range
+    out
 }
 
 fn ordered_finite_range((a, b): (f64, f64)) -> Option<(f64, f64)> {
@@ -342,11 +427,71 @@ mod tests {
 
     #[test]
     fn visible_y_range_ignores_outside_and_non_finite() {
+        let lin = ScaleKind::Linear;
         let xs = ramp(6);
         let ys = vec![-100.0, 2.0, f64::NAN, f64::INFINITY, 7.0, 100.0];
-        assert_eq!(visible_y_range(&xs, &ys, (1.0, 4.0)), Some((2.0, 7.0)));
-        assert_eq!(visible_y_range(&xs, &ys, (2.0, 3.0)), None);
+        assert_eq!(
+            visible_y_range(&xs, &ys, (1.0, 4.0), lin).range,
+            Some((2.0, 7.0))
+        );
+        assert_eq!(visible_y_range(&xs, &ys, (2.0, 3.0), lin).range, None);
         let (ux, uy) = (vec![4.0, 1.0, 5.0], vec![7.0, 2.0, 100.0]);
-        assert_eq!(visible_y_range(&ux, &uy, (4.0, 1.0)), Some((2.0, 7.0)));
+        assert_eq!(
+            visible_y_range(&ux, &uy, (4.0, 1.0), lin).range,
+            Some((2.0, 7.0))
+        );
+        assert!(!visible_y_range(&xs, &ys, (0.0, 5.0), lin).hides_non_positive);
+    }
+
+    #[test]
+    fn on_a_log_scale_values_at_or_below_zero_are_left_out_and_reported() {
+        let xs = ramp(5);
+        let ys = vec![-1.0, 0.0, 0.01, 10.0, -5.0];
+        let v = visible_y_range(&xs, &ys, (0.0, 3.0), ScaleKind::Log);
+        assert_eq!(v.range, Some((0.01, 10.0)));
+        assert!(v.hides_non_positive);
+        let v = visible_y_range(&xs, &ys, (2.0, 3.0), ScaleKind::Log);
+        assert!(!v.hides_non_positive, "only what is visible counts");
+        let v = visible_y_range(&xs, &ys, (0.0, 1.0), ScaleKind::Log);
+        assert_eq!(
+            v,
+            VisibleY {
+                range: None,
+                hides_non_positive: true
+            }
+        );
+    }
+
+    #[test]
+    fn sorted_entry_points_agree_with_the_checking_ones() {
+        let xs = ramp(2000);
+        let ys: Vec<f64> = xs.iter().map(|x| (x * 0.37).sin() * x).collect();
+        let sorted = SortedXs::new(xs.clone()).unwrap();
+        for range in [
+            (0.0, 1999.0),
+            (100.5, 300.25),
+            (1500.0, 5000.0),
+            (-10.0, -1.0),
+        ] {
+            assert_eq!(
+                downsample_min_max_sorted(&sorted, &ys, range, 137),
+                downsample_min_max(&xs, &ys, range, 137)
+            );
+            for kind in [ScaleKind::Linear, ScaleKind::Log] {
+                assert_eq!(
+                    visible_y_range_sorted(&sorted, &ys, range, kind),
+                    visible_y_range(&xs, &ys, range, kind)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sorted_xs_refuses_disorder_and_nan() {
+        assert!(SortedXs::new(vec![1.0, 1.0, 2.0]).is_ok());
+        assert!(SortedXs::new(vec![]).is_ok());
+        assert_eq!(SortedXs::new(vec![2.0, 1.0]), Err(vec![2.0, 1.0]));
+        assert!(SortedXs::new(vec![1.0, f64::NAN]).is_err());
+        assert!(SortedXs::new(vec![f64::NAN]).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! Chart maths for the metric charts and the parallel-coordinates/scatter views:
-//! downsampling, scales, ticks and their labels, smoothing, zoom and per-axis
-//! normalisation.
+//! series put in x order, downsampling, scales, the plot's geometry, ticks and
+//! their labels, smoothing, zoom, hover hit-testing, what the painter strokes, and
+//! per-axis normalisation.
 //!
 //! Everything here is plain `f64` arithmetic with unit tests, in the manner of
 //! leptos-chartistry: the UI wraps these functions in memos and only renders what
@@ -14,17 +15,28 @@
 //!   (`(height, 0.0)` for a y axis whose origin is at the bottom).
 
 pub mod downsample;
+pub mod hover;
 pub mod normalize;
+pub mod plot;
 pub mod scale;
+pub mod series;
 pub mod smooth;
 pub mod ticks;
 pub mod time;
+pub mod trace;
 pub mod zoom;
 
-pub use downsample::{downsample_min_max, visible_y_range, Downsampled};
+pub use downsample::{
+    downsample_min_max, downsample_min_max_sorted, visible_y_range, visible_y_range_sorted,
+    Downsampled, SortedXs, VisibleY,
+};
+pub use hover::{hover, Hover, HoverPoint};
 pub use normalize::{categorical_positions, normalize, numeric_values, CategoricalAxis};
-pub use scale::{LinearScale, LogScale, Scale};
+pub use plot::{format_x, geometry, ChartView, Geometry, Plot, Tick, YScale};
+pub use scale::{LinearScale, LogScale, Scale, ScaleKind};
+pub use series::{full_x_range, nearest, prepare, PreparedSeries, XMode};
 pub use smooth::{ema_smooth, MAX_SMOOTHING_WEIGHT};
 pub use ticks::{format_tick, log_ticks, nice_domain, nice_step, nice_ticks};
-pub use time::{format_duration_ms, time_ticks, TimeTicks};
+pub use time::{time_ticks, TimeTicks};
+pub use trace::{fitting_x_labels, infinity_markers, trace, Trace};
 pub use zoom::{extent, merge_extents, zoom_to_pixels, MIN_ZOOM_DRAG_PX};

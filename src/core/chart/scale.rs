@@ -15,6 +15,16 @@ pub trait Scale {
     fn range(&self) -> (f64, f64);
 }
 
+/// Which kind of scale an axis uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ScaleKind {
+    /// Even steps: [`LinearScale`].
+    #[default]
+    Linear,
+    /// Decades: [`LogScale`]; values ≤ 0 have no place on it.
+    Log,
+}
+
 /// A linear scale.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LinearScale {

@@ -1,8 +1,8 @@
 //! Time axes: relative-time labels and tick positions at nice clock intervals.
 //!
 //! Nothing here knows a calendar or a time zone: ticks are multiples of an interval
-//! in milliseconds, and wall-clock labels are the UI's business (the browser knows
-//! the user's zone).
+//! in milliseconds. Their labels are `core::text::format`'s (`format_duration_ms`,
+//! `format_clock`), given the zone offset the browser knows.
 
 use super::ticks::nice_step;
 
@@ -27,51 +27,6 @@ const CLOCK_INTERVALS_MS: [f64; 9] = [
 
 /// Most ticks [`time_ticks`] returns.
 const MAX_TIME_TICKS: usize = 1000;
-
-/// A duration in milliseconds, as a person reads it: `"850 ms"`, `"12.3 s"`,
-/// `"4 min 5 s"`, `"2 h 3 min"`, `"3 d 4 h"`.
-///
-/// Each form rounds to its last unit, moving up a unit when rounding reaches it
-/// (59.96 s is `"1 min"`, not `"60.0 s"`); a zero second unit is left out (`"4 min"`,
-/// `"2 h"`). Negative durations get a `-`; non-finite ones are `"NaN"`, `"∞"`, `"-∞"`.
-pub fn format_duration_ms(ms: f64) -> String {
-    if ms.is_nan() {
-        return "NaN".into();
-    }
-    let sign = if ms < 0.0 { "-" } else { "" };
-    let a = ms.abs();
-    if a.is_infinite() {
-        return format!("{sign}∞");
-    }
-    let whole_ms = a.round();
-    if whole_ms < SECOND {
-        if whole_ms == 0.0 {
-            return "0 ms".into();
-        }
-        return format!("{sign}{whole_ms} ms");
-    }
-    let tenths = (a / 100.0).round();
-    if tenths < 600.0 {
-        return format!("{sign}{:.1} s", tenths / 10.0);
-    }
-    let two_units = |big: u64, big_name: &str, small: u64, small_name: &str| {
-        if small == 0 {
-            format!("{sign}{big} {big_name}")
-        } else {
-            format!("{sign}{big} {big_name} {small} {small_name}")
-        }
-    };
-    let secs = (a / SECOND).round() as u64;
-    if secs < 3600 {
-        return two_units(secs / 60, "min", secs % 60, "s");
-    }
-    let mins = (a / MINUTE).round() as u64;
-    if mins < 24 * 60 {
-        return two_units(mins / 60, "h", mins % 60, "min");
-    }
-    let hours = (a / HOUR).round() as u64;
-    two_units(hours / 24, "d", hours % 24, "h")
-}
 
 /// Tick positions for a time axis, and the interval between them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -125,22 +80,6 @@ pub fn time_ticks(min_ms: f64, max_ms: f64, target_count: usize) -> TimeTicks {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(format_duration_ms(850.0), "850 ms");
-        assert_eq!(format_duration_ms(0.2), "0 ms");
-        assert_eq!(format_duration_ms(999.6), "1.0 s");
-        assert_eq!(format_duration_ms(12_345.0), "12.3 s");
-        assert_eq!(format_duration_ms(59_960.0), "1 min");
-        assert_eq!(format_duration_ms(245_000.0), "4 min 5 s");
-        assert_eq!(format_duration_ms(2.0 * HOUR + 3.0 * MINUTE), "2 h 3 min");
-        assert_eq!(format_duration_ms(HOUR), "1 h");
-        assert_eq!(format_duration_ms(3.0 * DAY + 4.0 * HOUR), "3 d 4 h");
-        assert_eq!(format_duration_ms(-1500.0), "-1.5 s");
-        assert_eq!(format_duration_ms(f64::INFINITY), "∞");
-        assert_eq!(format_duration_ms(f64::NAN), "NaN");
-    }
 
     #[test]
     fn intervals_are_clock_like() {

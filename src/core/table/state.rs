@@ -1,0 +1,351 @@
+//! The runs table's view state, as one plain struct that lives in the URL.
+//!
+//! Like MLflow's frontend, everything a user set up in the runs table — filter,
+//! sort, extra columns, lifecycle view, expanded/pinned/hidden runs — is one value,
+//! so a link reproduces the view. [`RunsTableState::to_query`] writes it as URL
+//! query pairs and [`RunsTableState::from_query`] reads them back;
+//! [`crate::core::text::url_query`] does the percent-encoding. Columns and sort keys
+//! are [`ColumnKey`]s.
+//!
+//! Encoding (one pair per item, so keys may hold any character, commas included):
+//!
+//! | param      | value                                   | repeats | default      |
+//! |------------|-----------------------------------------|---------|--------------|
+//! | `filter`   | the search filter, verbatim             | no      | empty        |
+//! | `orderBy`  | `<column key> ASC` or `<column key> DESC` | yes   | none         |
+//! | `columns`  | a column key                            | yes     | none         |
+//! | `view`     | `ACTIVE_ONLY`, `DELETED_ONLY`, `ALL`    | no      | `ACTIVE_ONLY`|
+//! | `expanded` | a parent run id whose children show     | yes     | none         |
+//! | `pinned`   | a run id pinned to the top              | yes     | none         |
+//! | `hidden`   | a run id hidden from charts             | yes     | none         |
+//!
+//! `orderBy` is split at its *last* space, and a direction never contains one, so a
+//! key with spaces (or ending in ` DESC`) still reads back exactly. Defaults are
+//! left out of the URL.
+
+use super::column_key::ColumnKey;
+use crate::core::search::{OrderKey, RunAttribute};
+use crate::core::tracking::model::{RunId, ViewType};
+use crate::core::tracking::queries::RunOrderKey;
+
+/// Removes `item` from `list`, or appends it if it was not there.
+fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    match list.iter().position(|x| *x == item) {
+        Some(i) => {
+            list.remove(i);
+        }
+        None => list.push(item),
+    }
+}
+
+/// Query parameter names.
+const FILTER: &str = "filter";
+const ORDER_BY: &str = "orderBy";
+const COLUMNS: &str = "columns";
+const VIEW: &str = "view";
+const EXPANDED: &str = "expanded";
+const PINNED: &str = "pinned";
+const HIDDEN: &str = "hidden";
+
+/// One sort criterion of the runs table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderBy {
+    /// The column sorted by, e.g. `metrics.acc`, `attributes.start_time`.
+    pub key: ColumnKey,
+    /// Ascending (true) or descending (false).
+    pub ascending: bool,
+}
+
+/// Everything the user set up in the runs table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunsTableState {
+    /// MLflow search filter (`metrics.acc > 0.9 and params.opt = 'adam'`), verbatim;
+    /// empty shows all runs.
+    pub filter: String,
+    /// Sort criteria, most significant first; empty means the store's default
+    /// (see [`RunsTableState::effective_order_by`]).
+    pub order_by: Vec<OrderBy>,
+    /// Extra columns shown beside the fixed ones, in display order:
+    /// `params.lr`, `metrics.loss`, `tags.x`.
+    pub columns: Vec<ColumnKey>,
+    /// Which lifecycle stages are listed.
+    pub view: ViewType,
+    /// Parent runs whose child runs are shown (collapsed by default).
+    pub expanded: Vec<RunId>,
+    /// Runs pinned to the top of the table.
+    pub pinned: Vec<RunId>,
+    /// Runs left out of the charts (still listed in the table).
+    pub hidden: Vec<RunId>,
+}
+
+fn view_as_str(view: ViewType) -> &'static str {
+    match view {
+        ViewType::ActiveOnly => "ACTIVE_ONLY",
+        ViewType::DeletedOnly => "DELETED_ONLY",
+        ViewType::All => "ALL",
+    }
+}
+
+impl OrderBy {
+    /// The `orderBy` query value: `"<key> ASC"` / `"<key> DESC"`.
+    pub fn to_query_value(&self) -> String {
+        let dir = if self.ascending { "ASC" } else { "DESC" };
+        format!("{} {dir}", self.key)
+    }
+
+    /// Reads an `orderBy` query value. The direction is the text after the last
+    /// space, case-insensitive; without one (or if that text is not a direction)
+    /// the whole value is the key, ascending, as in SQL. `None` if the key is not a
+    /// valid column key.
+    pub fn parse_query_value(value: &str) -> Option<Self> {
+        let (key, ascending) = match value.rsplit_once(' ') {
+            Some((key, dir)) if dir.eq_ignore_ascii_case("ASC") => (key, true),
+            Some((key, dir)) if dir.eq_ignore_ascii_case("DESC") => (key, false),
+            _ => (value, true),
+        };
+        Some(OrderBy {
+            key: ColumnKey::parse(key)?,
+            ascending,
+        })
+    }
+
+    /// The order key the search sorts by; `None` for a column it cannot sort (an
+    /// attribute it does not know).
+    pub fn order_key(&self) -> Option<RunOrderKey> {
+        let ascending = self.ascending;
+        if self.key.is_duration() {
+            return Some(RunOrderKey::Duration { ascending });
+        }
+        let field = self.key.field()?;
+        Some(RunOrderKey::Field(OrderKey { field, ascending }))
+    }
+}
+
+impl RunsTableState {
+    /// MLflow's default sort when none is chosen: newest runs first.
+    pub fn default_order_by() -> OrderBy {
+        OrderBy {
+            key: ColumnKey::attribute(RunAttribute::StartTime),
+            ascending: false,
+        }
+    }
+
+    /// The sort to apply: [`RunsTableState::order_by`], or the default if empty.
+    pub fn effective_order_by(&self) -> Vec<OrderBy> {
+        if self.order_by.is_empty() {
+            vec![Self::default_order_by()]
+        } else {
+            self.order_by.clone()
+        }
+    }
+
+    /// Shows `key` as a column (last), or hides it if shown.
+    pub fn toggle_column(&mut self, key: ColumnKey) {
+        toggle(&mut self.columns, key);
+    }
+
+    /// Shows the child runs of `parent`, or hides them if shown.
+    pub fn toggle_expanded(&mut self, parent: RunId) {
+        toggle(&mut self.expanded, parent);
+    }
+
+    /// What the search sorts by: [`RunsTableState::effective_order_by`] as order
+    /// keys, leaving out columns it cannot sort (as a hand-edited URL may name).
+    pub fn order_keys(&self) -> Vec<RunOrderKey> {
+        self.effective_order_by()
+            .iter()
+            .filter_map(OrderBy::order_key)
+            .collect()
+    }
+
+    /// The state as URL query pairs (see the module docs), defaults left out, in a
+    /// fixed order. `from_query(&s.to_query()) == s` for every state whose column
+    /// keys have names and whose run ids are not empty.
+    pub fn to_query(&self) -> Vec<(String, String)> {
+        let mut q = Vec::new();
+        let mut push = |k: &str, v: String| q.push((k.to_string(), v));
+        if !self.filter.is_empty() {
+            push(FILTER, self.filter.clone());
+        }
+        for o in &self.order_by {
+            push(ORDER_BY, o.to_query_value());
+        }
+        for c in &self.columns {
+            push(COLUMNS, c.to_string());
+        }
+        if self.view != ViewType::default() {
+            push(VIEW, view_as_str(self.view).to_string());
+        }
+        for (name, ids) in [
+            (EXPANDED, &self.expanded),
+            (PINNED, &self.pinned),
+            (HIDDEN, &self.hidden),
+        ] {
+            for id in ids {
+                push(name, id.clone());
+            }
+        }
+        q
+    }
+
+    /// Reads a state from URL query pairs, tolerantly: unknown params are ignored
+    /// (the page may have others), as are values it cannot read (an invalid
+    /// column key or view, an empty run id); for `filter` and `view` the first
+    /// readable occurrence wins, as with `URLSearchParams.get`.
+    pub fn from_query(pairs: &[(String, String)]) -> Self {
+        let mut s = RunsTableState::default();
+        let (mut have_filter, mut have_view) = (false, false);
+        for (k, v) in pairs {
+            match k.as_str() {
+                FILTER if !have_filter => {
+                    s.filter = v.clone();
+                    have_filter = true;
+                }
+                ORDER_BY => s.order_by.extend(OrderBy::parse_query_value(v)),
+                COLUMNS => s.columns.extend(ColumnKey::parse(v)),
+                VIEW if !have_view => {
+                    if let Some(view) = ViewType::parse(v.trim()) {
+                        s.view = view;
+                        have_view = true;
+                    }
+                }
+                EXPANDED if !v.is_empty() => s.expanded.push(v.clone()),
+                PINNED if !v.is_empty() => s.pinned.push(v.clone()),
+                HIDDEN if !v.is_empty() => s.hidden.push(v.clone()),
+                _ => {}
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn col(key: &str) -> ColumnKey {
+        ColumnKey::parse(key).unwrap()
+    }
+
+    fn order(key: &str, ascending: bool) -> OrderBy {
+        OrderBy {
+            key: col(key),
+            ascending,
+        }
+    }
+
+    #[test]
+    fn default_state_is_an_empty_query() {
+        assert!(RunsTableState::default().to_query().is_empty());
+        assert_eq!(RunsTableState::from_query(&[]), RunsTableState::default());
+    }
+
+    #[test]
+    fn full_state_round_trips() {
+        let s = RunsTableState {
+            filter: "metrics.acc > 0.9 and params.`a,b` = 'x'".into(),
+            order_by: vec![
+                order("metrics.val loss DESC", true),
+                order("params.a,b", false),
+            ],
+            columns: vec![col("params.lr"), col("tags.`x`"), col("metrics.损失")],
+            view: ViewType::All,
+            expanded: vec!["abc".into()],
+            pinned: vec!["p1".into(), "p2".into()],
+            hidden: vec!["h".into()],
+        };
+        let q = s.to_query();
+        assert!(q.contains(&("orderBy".into(), "metrics.val loss DESC ASC".into())));
+        assert!(q.contains(&("view".into(), "ALL".into())));
+        assert_eq!(RunsTableState::from_query(&q), s);
+    }
+
+    #[test]
+    fn garbage_is_ignored() {
+        let q = pairs(&[
+            ("tab", "charts"),
+            ("orderBy", "bogus"),
+            ("orderBy", "nokind.x DESC"),
+            ("orderBy", "metrics. DESC"),
+            ("orderBy", "metrics.acc desc"),
+            ("orderBy", "metrics.loss"),
+            ("columns", ""),
+            ("columns", "metrics"),
+            ("columns", "params.lr"),
+            ("view", "sideways"),
+            ("view", "deleted_only"),
+            ("view", "ALL"),
+            ("pinned", ""),
+            ("filter", "a"),
+            ("filter", "b"),
+        ]);
+        let s = RunsTableState::from_query(&q);
+        assert_eq!(
+            s.order_by,
+            vec![order("metrics.acc", false), order("metrics.loss", true)]
+        );
+        assert_eq!(s.columns, vec![col("params.lr")]);
+        assert_eq!(s.view, ViewType::DeletedOnly);
+        assert!(s.pinned.is_empty());
+        assert_eq!(s.filter, "a");
+    }
+
+    #[test]
+    fn sort_columns_become_search_order_keys() {
+        use crate::core::search::RunField;
+        let s = RunsTableState {
+            order_by: vec![
+                order("attributes.duration", false),
+                order("attributes.no_such_thing", true),
+                order("tags.mlflow.runName", true),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            s.order_keys(),
+            vec![
+                RunOrderKey::Duration { ascending: false },
+                RunOrderKey::Field(OrderKey {
+                    field: RunField::Tag("mlflow.runName".into()),
+                    ascending: true
+                }),
+            ]
+        );
+        assert_eq!(
+            RunsTableState::default().order_keys(),
+            vec![RunOrderKey::Field(OrderKey {
+                field: RunField::Attribute(RunAttribute::StartTime),
+                ascending: false
+            })]
+        );
+    }
+
+    #[test]
+    fn toggling_adds_at_the_end_and_removes_in_place() {
+        let mut s = RunsTableState::default();
+        s.toggle_column(col("metrics.a"));
+        s.toggle_column(col("params.b"));
+        s.toggle_column(col("tags.c"));
+        s.toggle_column(col("params.b"));
+        assert_eq!(s.columns, vec![col("metrics.a"), col("tags.c")]);
+        s.toggle_expanded("r1".into());
+        s.toggle_expanded("r1".into());
+        assert!(s.expanded.is_empty());
+    }
+
+    #[test]
+    fn default_sort_is_newest_first() {
+        let s = RunsTableState::default();
+        assert_eq!(
+            s.effective_order_by(),
+            vec![order("attributes.start_time", false)]
+        );
+    }
+}

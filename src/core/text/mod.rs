@@ -1,0 +1,9 @@
+//! Text the UI shows or reads, as pure functions with native tests: numbers, sizes,
+//! durations and times as people read them; user Markdown as HTML safe for
+//! `innerHTML`; CSV/TSV and JSON artifact previews; URL query strings.
+
+pub mod delimited;
+pub mod format;
+pub mod json;
+pub mod markdown;
+pub mod url_query;

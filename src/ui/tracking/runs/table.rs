@@ -1,0 +1,141 @@
+//! The runs table of one experiment: filter box, lifecycle view, column picker,
+//! selection actions and a virtualized body that renders only the rows on screen.
+//!
+//! Data flow: the URL query → [`RunsTableState`] (the page parses it) → one memo
+//! that filters, sorts and nests every run as plain data ([`data::build`], keyed on
+//! `Store.revision` so writes here or in another tab show up) → a window of rows
+//! around `scrollTop`, whose cells are read from the tracker as they render.
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::core::table::rows::{table_rows, TableRows};
+use crate::core::table::state::{OrderBy, RunsTableState};
+use crate::core::tracking::model::RunId;
+use crate::service;
+use crate::ui::Store;
+
+use super::columns::Column;
+use super::{body, picker, toolbar};
+
+/// The runs ticked in the runs table, for actions on them (compare, delete, restore,
+/// export). The runs page provides it as a context; the table keeps it to runs that
+/// still match.
+#[derive(Clone, Copy)]
+pub struct SelectedRuns(pub RwSignal<BTreeSet<RunId>>);
+
+impl SelectedRuns {
+    /// A new, empty selection.
+    pub fn new() -> Self {
+        SelectedRuns(RwSignal::new(BTreeSet::new()))
+    }
+}
+
+impl Default for SelectedRuns {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What the table shows: core's rows, stamped for the view.
+#[derive(Debug, Default)]
+pub struct TableData {
+    /// Distinguishes builds, so rendered rows are replaced when the data changes.
+    pub generation: u64,
+    /// The runs, filtered, sorted and nested.
+    pub rows: TableRows,
+    /// How long the build took (ms), shown as `data-build-ms` for benchmarks.
+    pub build_ms: f64,
+}
+
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The table data for `experiment_id` and `state`, rebuilt after every committed
+/// change (`Store.revision`).
+pub fn table_data(
+    experiment_id: Signal<String>,
+    state: Memo<RunsTableState>,
+) -> Memo<Arc<TableData>> {
+    let store = expect_context::<Store>();
+    Memo::new_with_compare(
+        move |_| {
+            store.revision.track();
+            let id = experiment_id.get();
+            let clock = web_sys::window().and_then(|w| w.performance());
+            let t0 = clock.as_ref().map_or(0.0, |p| p.now());
+            let rows = state.with(|st| {
+                service::ready()
+                    .map(|s| s.read(|t| table_rows(t, &id, st)))
+                    .unwrap_or_default()
+            });
+            Arc::new(TableData {
+                generation: GENERATION.fetch_add(1, Ordering::Relaxed) + 1,
+                rows,
+                build_ms: clock.as_ref().map_or(0.0, |p| p.now()) - t0,
+            })
+        },
+        |a: Option<&Arc<TableData>>, b: Option<&Arc<TableData>>| match (a, b) {
+            (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+            _ => true,
+        },
+    )
+}
+
+/// The runs table of `data` (see [`table_data`]) for `experiment_id` showing
+/// `state`; changes go to `set_state` (which puts them in the URL). Expects
+/// [`SelectedRuns`] in context.
+#[component]
+pub fn RunsTable(
+    #[prop(into)] experiment_id: Signal<String>,
+    data: Memo<Arc<TableData>>,
+    state: Memo<RunsTableState>,
+    set_state: Callback<RunsTableState>,
+) -> impl IntoView {
+    let selected = expect_context::<SelectedRuns>();
+    // Keep the selection to runs that still match (deleted, filtered out, …).
+    Effect::new(move |_| {
+        let d = data.get();
+        let ids: HashSet<&str> = d.rows.ids.iter().map(String::as_str).collect();
+        let stale = selected
+            .0
+            .with_untracked(|s| s.iter().any(|id| !ids.contains(id.as_str())));
+        if stale {
+            selected
+                .0
+                .update(|s| s.retain(|id| ids.contains(id.as_str())));
+        }
+    });
+    let columns = Memo::new(move |_| {
+        let mut cols: Vec<Column> = Column::FIXED.to_vec();
+        state.with(|s| cols.extend(s.columns.iter().cloned().map(Column::Extra)));
+        cols
+    });
+    let sort_by = Callback::new(move |col: Column| {
+        let mut s = state.get_untracked();
+        let key = col.key();
+        let ascending = match s.effective_order_by().first() {
+            Some(o) if o.key == key => !o.ascending,
+            _ => !col.is_numeric(),
+        };
+        s.order_by = vec![OrderBy { key, ascending }];
+        set_state.run(s);
+    });
+    let toggle_expanded = Callback::new(move |id: RunId| {
+        let mut s = state.get_untracked();
+        s.toggle_expanded(id);
+        set_state.run(s);
+    });
+    let error = Signal::derive(move || data.with(|d| d.rows.error.clone()));
+    view! {
+        <div class="runs-toolbar">
+            <toolbar::FilterBox state set_state error/>
+            <toolbar::ViewSwitch state set_state/>
+            <picker::ColumnPicker experiment_id state set_state/>
+        </div>
+        <toolbar::SelectionBar data/>
+        <body::RunsBody data columns state experiment_id sort_by toggle_expanded/>
+    }
+}

@@ -1,0 +1,206 @@
+//! Above the grid: the filter box (MLflow's search grammar, errors shown where they
+//! are), the lifecycle view, and what to do with the selected runs.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use super::table::{SelectedRuns, TableData};
+use crate::core::table::state::RunsTableState;
+use crate::core::text::format::plural;
+use crate::core::text::url_query::encode_component;
+use crate::core::tracking::model::{LifecycleStage, ViewType};
+use crate::core::tracking::queries::QueryError;
+use crate::service;
+use crate::ui::widgets::transfer::ExportButton;
+
+/// The MLflow search filter. Applied on Enter; the URL keeps it.
+#[component]
+pub fn FilterBox(
+    state: Memo<RunsTableState>,
+    set_state: Callback<RunsTableState>,
+    error: Signal<Option<QueryError>>,
+) -> impl IntoView {
+    let applied = Memo::new(move |_| state.with(|s| s.filter.clone()));
+    let draft = RwSignal::new(applied.get_untracked());
+    // A reload, back button or shared link brings its own filter.
+    Effect::new(move |_| draft.set(applied.get()));
+    let apply = move |text: String| {
+        let mut s = state.get_untracked();
+        if s.filter != text {
+            s.filter = text;
+            set_state.run(s);
+        }
+    };
+    view! {
+        <form
+            class="filter-box"
+            role="search"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                apply(draft.get_untracked().trim().to_owned());
+            }
+        >
+            <input
+                type="text"
+                data-search-box=""
+                aria-label="Filter runs"
+                placeholder="metrics.acc > 0.9 and params.optimizer = 'adam'   (press / to focus)"
+                spellcheck="false"
+                autocomplete="off"
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+            />
+            <button type="submit">"Filter"</button>
+            <Show when=move || !applied.get().is_empty()>
+                <button type="button" class="ghost" on:click=move |_| {
+                    draft.set(String::new());
+                    apply(String::new());
+                }>"Clear"</button>
+            </Show>
+        </form>
+        {move || error.get().map(|e| {
+            // A caret under the filter where it went wrong; a sort the URL asked
+            // for has no text here to point into.
+            let caret = match &e {
+                QueryError::Filter(f) if f.order_by_clause.is_none() => Some(view! {
+                    <pre><code>{applied.get()}"\n"<span class="caret">{format!("{}^", " ".repeat(f.position))}</span></code></pre>
+                }),
+                _ => None,
+            };
+            view! {
+                <div class="filter-error" role="alert">
+                    {caret}
+                    <p>{e.to_string()}</p>
+                </div>
+            }
+        })}
+    }
+}
+
+/// Active, deleted or all runs.
+#[component]
+pub fn ViewSwitch(
+    state: Memo<RunsTableState>,
+    set_state: Callback<RunsTableState>,
+) -> impl IntoView {
+    let current = Memo::new(move |_| state.with(|s| s.view));
+    let button = move |view: ViewType, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                aria-pressed=move || if current.get() == view { "true" } else { "false" }
+                on:click=move |_| {
+                    let mut s = state.get_untracked();
+                    if s.view != view {
+                        s.view = view;
+                        set_state.run(s);
+                    }
+                }
+            >{label}</button>
+        }
+    };
+    view! {
+        <div class="segmented" role="group" aria-label="Which runs">
+            {button(ViewType::ActiveOnly, "Active")}
+            {button(ViewType::DeletedOnly, "Deleted")}
+            {button(ViewType::All, "All")}
+        </div>
+    }
+}
+
+/// Counts and actions for the ticked runs, including the mlruns export of the
+/// selection.
+#[component]
+pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
+    let selected = expect_context::<SelectedRuns>();
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+    // Selected ids in table order, split by lifecycle stage.
+    let picked = Memo::new(move |_| {
+        data.with(|d| {
+            selected.0.with(|s| {
+                d.rows
+                    .ids
+                    .iter()
+                    .filter(|id| s.contains(*id))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let stages = Memo::new(move |_| {
+        let ids = picked.get();
+        service::ready()
+            .map(|s| {
+                s.read(|t| {
+                    ids.iter().fold((0, 0), |(a, d), id| match t.run(id) {
+                        Ok(r) if r.info.lifecycle_stage == LifecycleStage::Deleted => (a, d + 1),
+                        Ok(_) => (a + 1, d),
+                        Err(_) => (a, d),
+                    })
+                })
+            })
+            .unwrap_or((0, 0))
+    });
+    let change = move |delete: bool| {
+        let ids = picked.get_untracked();
+        let Some(s) = service::ready() else { return };
+        let now = service::now_ms();
+        let res = s.write(|t| {
+            for id in &ids {
+                let deleted = t.run(id)?.info.lifecycle_stage == LifecycleStage::Deleted;
+                match (delete, deleted) {
+                    (true, false) => t.delete_run(id, now)?,
+                    (false, true) => t.restore_run(id)?,
+                    _ => {}
+                }
+            }
+            Ok::<_, crate::core::tracking::TrackingError>(())
+        });
+        match res {
+            Ok(()) => {
+                error.set(None);
+                selected.0.update(|s| s.clear());
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    };
+    let compare = move |_| {
+        let ids = picked.get_untracked();
+        let list = ids
+            .iter()
+            .map(|i| encode_component(i))
+            .collect::<Vec<_>>()
+            .join(",");
+        navigate(
+            &format!("/compare-runs?runs={list}"),
+            NavigateOptions::default(),
+        );
+    };
+    let count = move || picked.with(Vec::len);
+    view! {
+        <div class="selection-bar" class:active=move || picked.with(|p| !p.is_empty())>
+            <span class="count">{move || match count() {
+                0 => "Select runs to compare, delete or restore".to_owned(),
+                n => format!("{} selected", plural(n, "run")),
+            }}</span>
+            <button type="button" disabled=move || count() < 2 title="Compare the selected runs side by side" on:click=compare>"Compare"</button>
+            <button type="button" class="danger" disabled=move || stages.get().0 == 0 on:click=move |_| change(true)>"Delete"</button>
+            <button type="button" disabled=move || stages.get().1 == 0 on:click=move |_| change(false)>"Restore"</button>
+            <Show when=move || { count() > 0 }>
+                <button type="button" class="ghost" on:click=move |_| selected.0.update(|s| s.clear())>"Clear selection"</button>
+            </Show>
+            <span class="export-selected">
+                <ExportButton
+                    label="Export selected"
+                    file_stem=Signal::derive(move || data.with(|d| format!("{}-selected", d.rows.experiment_name.clone().unwrap_or_default())))
+                    run_ids=Signal::derive(move || picked.get())
+                />
+            </span>
+            {move || error.get().map(|e| view! { <span class="error" role="alert">{e}</span> })}
+        </div>
+    }
+}

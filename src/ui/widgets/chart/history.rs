@@ -1,0 +1,114 @@
+//! `HistoryChart`: one metric's full history for each of some runs, loaded through
+//! the service and drawn by [`MetricChart`]. The run page shows one per metric for its
+//! run; the compare page one per metric for every compared run that logged it.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::{ChartSeries, MetricChart};
+use crate::core::tracking::model::MetricPoint;
+use crate::core::tracking::Tracker;
+use crate::service;
+use crate::ui::Store;
+
+/// What changes when a run's history of `key` changes: its latest point and its
+/// stored chunk count. `None` if the run or metric is unknown.
+type HistoryStamp = Option<(i64, i64, u64, u64)>;
+
+fn stamp(t: &Tracker, run_id: &str, key: &str) -> HistoryStamp {
+    let stored = t.stored_run(run_id).ok()?;
+    let latest = stored.run.metrics.get(key)?;
+    Some((
+        latest.step,
+        latest.timestamp,
+        latest.value.to_bits(),
+        stored.history_version(key),
+    ))
+}
+
+/// The chart of `key` for `runs`, `(run id, legend label)` in legend order. Histories
+/// are read again only when a run's latest point or stored chunk count for this key
+/// changes, so a running run's curve grows live, while commits to other runs or
+/// metrics (or a rename) cost no reading here.
+#[component]
+pub fn HistoryChart(
+    /// The metric key.
+    key: String,
+    /// The runs drawn: id and legend label.
+    #[prop(into)]
+    runs: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let ids =
+        Memo::new(move |_| runs.with(|r| r.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>()));
+    let stamps = Memo::new({
+        let key = key.clone();
+        move |_| {
+            store.revision.track();
+            let Some(s) = service::ready() else {
+                return Vec::new();
+            };
+            ids.with(|ids| s.read(|t| ids.iter().map(|id| stamp(t, id, &key)).collect::<Vec<_>>()))
+        }
+    });
+    let histories = LocalResource::new({
+        let key = key.clone();
+        move || {
+            // Read, not `.track()`: an unread memo is never recomputed.
+            stamps.with(|_| ());
+            let (ids, key) = (ids.get(), key.clone());
+            async move {
+                let s = service::ready().ok_or_else(|| "The store is not open.".to_owned())?;
+                let mut out: Vec<(String, Arc<Vec<MetricPoint>>)> = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let points = s
+                        .metric_history(&id, &key)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    out.push((id, Arc::new(points)));
+                }
+                Ok::<_, String>(out)
+            }
+        }
+    });
+    // Labels are joined by run id, so a history loaded for an older list of runs is
+    // never drawn under another run's name.
+    let series = Memo::new(move |_| match histories.get() {
+        Some(Ok(loaded)) => runs.with(|runs| {
+            loaded
+                .iter()
+                .filter_map(|(id, points)| {
+                    let (_, label) = runs.iter().find(|(r, _)| r == id)?;
+                    Some(ChartSeries {
+                        label: label.clone(),
+                        run_id: id.clone(),
+                        points: points.clone(),
+                    })
+                })
+                .collect()
+        }),
+        _ => Vec::new(),
+    });
+    let loading = Signal::derive(move || histories.read().is_none());
+    let error = move || match histories.get() {
+        Some(Err(e)) => {
+            let what = if ids.with(Vec::len) == 1 {
+                "history"
+            } else {
+                "histories"
+            };
+            Some(
+                view! { <p class="error" role="alert">{format!("Could not read the {what}: {e}")}</p> },
+            )
+        }
+        _ => None,
+    };
+    let title = key.clone();
+    view! {
+        <div class="chart-cell" data-metric=key>
+            <MetricChart series=series title=title loading=loading/>
+            {error}
+        </div>
+    }
+}
