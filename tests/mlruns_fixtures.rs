@@ -14,7 +14,7 @@ use ferroflow::core::tracking::model::{
 };
 use serde_json::{json, Value};
 
-const FIXTURES: [&str; 7] = [
+const FIXTURES: [&str; 8] = [
     "basic",
     "basic_v2",
     "edge",
@@ -22,6 +22,7 @@ const FIXTURES: [&str; 7] = [
     "models",
     "models_v2",
     "v3extras",
+    "sklearn",
 ];
 
 fn root() -> PathBuf {

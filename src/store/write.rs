@@ -79,12 +79,10 @@ impl Db {
             return Ok(());
         }
         self.check_open()?;
+        // (The browser's quota figure is not quoted: Chromium reports the disk's
+        // share even when a lower limit applies.)
         let stored = match estimate().await {
-            Some((usage, quota)) => format!(
-                " This site stores {} in the browser, which reports a limit of {}.",
-                mb(usage),
-                mb(quota)
-            ),
+            Some((usage, _)) => format!(" This site stores {} in the browser.", mb(usage)),
             None => String::new(),
         };
         Err(StoreError {

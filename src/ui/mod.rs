@@ -14,6 +14,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::service;
+use crate::store::StoreEvent;
 
 /// Shared UI state: has the store opened, and a revision bumped on every committed
 /// change (here or in another tab) so views recompute.
@@ -23,6 +24,9 @@ pub struct Store {
     pub status: RwSignal<Option<Result<(), String>>>,
     /// Bumped after each commit.
     pub revision: RwSignal<u64>,
+    /// The store's lifecycle as the user must hear it (a blocked open, a connection
+    /// another tab's upgrade closed).
+    pub lifecycle: RwSignal<Option<StoreEvent>>,
 }
 
 /// The site's path prefix (`/ferroflow` on GitHub Pages, `` at the root), read from
@@ -65,8 +69,11 @@ fn App() -> impl IntoView {
     let store = Store {
         status: RwSignal::new(None),
         revision: RwSignal::new(0),
+        lifecycle: RwSignal::new(None),
     };
     provide_context(store);
+    // Before the store opens, so a blocked open is heard.
+    service::watch_store(std::rc::Rc::new(move |ev| store.lifecycle.set(Some(ev))));
     widgets::theme::apply_stored();
     widgets::focus_search_on_slash();
     leptos::task::spawn_local(async move {
@@ -83,8 +90,14 @@ fn App() -> impl IntoView {
     view! {
         <Router base=base>
             <widgets::Header/>
+            <StoreBanner/>
             <main class="page">
                 {move || match store.status.get() {
+                    None if store.lifecycle.get() == Some(StoreEvent::Blocked) => view! {
+                        <p class="notice" role="status">
+                            "Waiting for another Ferroflow tab: an older version of Ferroflow is open in another tab and holds the browser store. Close or reload that tab and this page continues by itself."
+                        </p>
+                    }.into_any(),
                     None => view! { <p class="muted">"Opening the local store…"</p> }.into_any(),
                     Some(Err(e)) => view! {
                         <p class="error" role="alert">"Ferroflow could not open its browser store: " {e}</p>
@@ -101,6 +114,28 @@ fn App() -> impl IntoView {
                 }}
             </main>
         </Router>
+    }
+}
+
+/// Tells the user when this tab lost its store: another tab opened a newer Ferroflow,
+/// so nothing more is saved from here until a reload.
+#[component]
+fn StoreBanner() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let reload = |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
+    move || {
+        (store.lifecycle.get() == Some(StoreEvent::Closed)).then(|| {
+            view! {
+                <div class="store-banner" role="alert">
+                    <span>"Ferroflow was updated in another tab. Reload this page to keep working: nothing more is saved from this tab until then."</span>
+                    <button class="primary" on:click=reload>"Reload"</button>
+                </div>
+            }
+        })
     }
 }
 
