@@ -13,8 +13,19 @@
 //! `Error`s with MLflow error codes).
 //!
 //! Architecture Invariant: `ui` (leptos + leptos_router) and `api` both go through
-//! `service`, which owns the in-memory tracker, batches writes to `store`, and
-//! announces changes to other tabs. The UI never touches IndexedDB.
+//! `service`, which owns this context's view, batches writes to `store`, and
+//! announces changes to other contexts. The UI never touches IndexedDB; `api` never
+//! calls `ui` (the entry point below wires the UI).
+//!
+//! Architecture Invariant: writers merge, never overwrite. Every flush is one
+//! IndexedDB read-modify-write transaction that replays this context's journal over
+//! the records as stored (`core::tracking::flush`), so tabs, workers and iframes of
+//! one origin can write the same run at once and nothing is lost.
+//!
+//! Architecture Invariant: values are kept bit for bit, and errors keep MLflow's code
+//! from where they arise to the JS `Error` (converted in `api::errors` only).
+//!
+//! ARCHITECTURE.md maps the rest.
 
 pub mod core;
 

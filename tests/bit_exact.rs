@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use ferroflow::core::interchange::mlruns::{export_zip, import_archive, ArchiveLimits};
-use ferroflow::core::interchange::{RunRecord, Selection, Snapshot};
+use ferroflow::core::interchange::{Selection, Snapshot};
 use ferroflow::core::tracking::codec::{decode_record, encode_record};
 use ferroflow::core::tracking::metric_log::{decode_chunk, encode_chunk, INLINE_POINTS};
 use ferroflow::core::tracking::model::*;
@@ -130,65 +130,20 @@ fn logged_values_come_back_after_a_reload() {
 }
 
 fn snapshot(rng: &mut Rng, runs: usize, points_per_key: usize) -> Snapshot {
-    let experiment = Experiment {
-        experiment_id: "1".into(),
-        name: "bits".into(),
-        artifact_location: "mlruns/1".into(),
-        lifecycle_stage: LifecycleStage::Active,
-        creation_time: Some(1_700_000_000_000),
-        last_update_time: Some(1_700_000_000_000),
-        tags: BTreeMap::new(),
-    };
-    let runs = (0..runs)
-        .map(|r| {
-            let run_id = format!("{r:032x}");
-            let history: BTreeMap<String, Vec<MetricPoint>> = (0..4)
+    // one-value metrics (accuracy, f1) and longer curves (loss)
+    support::store_of(
+        "bits",
+        runs,
+        |_| {
+            (0..4)
                 .map(|k| {
-                    // one-value metrics (accuracy, f1) and longer curves (loss)
                     let n = if k < 2 { 1 } else { points_per_key };
                     (format!("metric_{k}"), points(rng, n))
                 })
-                .collect();
-            let metrics = history
-                .iter()
-                .map(|(k, pts)| {
-                    let mut latest = pts[0];
-                    for p in pts {
-                        if p.is_later_than(&latest) {
-                            latest = *p;
-                        }
-                    }
-                    (k.clone(), latest)
-                })
-                .collect();
-            RunRecord {
-                run: Run {
-                    info: RunInfo {
-                        run_id: run_id.clone(),
-                        run_name: format!("run-{r}"),
-                        experiment_id: "1".into(),
-                        status: RunStatus::Finished,
-                        start_time: 1_700_000_000_000,
-                        end_time: Some(1_700_000_100_000),
-                        lifecycle_stage: LifecycleStage::Active,
-                        artifact_uri: format!("mlruns/1/{run_id}/artifacts"),
-                        user_id: "bits".into(),
-                        deleted_time: None,
-                    },
-                    params: BTreeMap::new(),
-                    tags: BTreeMap::new(),
-                    metrics,
-                },
-                history,
-                artifacts: BTreeMap::new(),
-            }
-        })
-        .collect();
-    Snapshot {
-        experiments: vec![experiment],
-        runs,
-        ..Snapshot::default()
-    }
+                .collect()
+        },
+        |_| BTreeMap::new(),
+    )
 }
 
 fn assert_same_snapshot(a: &Snapshot, b: &Snapshot, what: &str) {

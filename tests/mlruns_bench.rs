@@ -1,15 +1,14 @@
 //! Timings of mlruns import (200 runs, 200,000 metric lines) and export (1,000,000 points); run with `cargo test --release --test mlruns_bench -- --ignored --nocapture`.
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use ferroflow::core::interchange::mlruns::{
     export_zip, import_archive, read_archive, read_store, write_store, write_zip, ArchiveLimits,
 };
-use ferroflow::core::interchange::{RunRecord, Selection, Snapshot};
-use ferroflow::core::tracking::model::{
-    Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus,
-};
+use ferroflow::core::interchange::{Selection, Snapshot};
+use ferroflow::core::tracking::model::MetricPoint;
+
+mod support;
 
 /// `runs` runs in one experiment, each with `keys` metrics of `points` points.
 fn snapshot(runs: usize, keys: usize, points: usize) -> Snapshot {
@@ -20,62 +19,22 @@ fn snapshot(runs: usize, keys: usize, points: usize) -> Snapshot {
         seed ^= seed << 17;
         (seed >> 11) as f64 / (1u64 << 53) as f64
     };
-    let experiment = Experiment {
-        experiment_id: "1".into(),
-        name: "bench".into(),
-        artifact_location: "mlruns/1".into(),
-        lifecycle_stage: LifecycleStage::Active,
-        creation_time: Some(1_700_000_000_000),
-        last_update_time: Some(1_700_000_000_000),
-        tags: BTreeMap::new(),
+    let history = |_| {
+        (0..keys)
+            .map(|k| {
+                let pts = (0..points as i64)
+                    .map(|s| MetricPoint {
+                        timestamp: 1_700_000_000_000 + s * 1000,
+                        value: 1.0 / (s as f64 + 1.0) + noise() * 0.01,
+                        step: s,
+                    })
+                    .collect();
+                (format!("metric_{k}"), pts)
+            })
+            .collect()
     };
-    let runs = (0..runs)
-        .map(|r| {
-            let run_id = format!("{r:032x}");
-            let history: BTreeMap<String, Vec<MetricPoint>> = (0..keys)
-                .map(|k| {
-                    let pts = (0..points as i64)
-                        .map(|s| MetricPoint {
-                            timestamp: 1_700_000_000_000 + s * 1000,
-                            value: 1.0 / (s as f64 + 1.0) + noise() * 0.01,
-                            step: s,
-                        })
-                        .collect();
-                    (format!("metric_{k}"), pts)
-                })
-                .collect();
-            let metrics = history
-                .iter()
-                .map(|(k, pts)| (k.clone(), *pts.last().expect("points")))
-                .collect();
-            RunRecord {
-                run: Run {
-                    info: RunInfo {
-                        run_id: run_id.clone(),
-                        run_name: format!("run-{r}"),
-                        experiment_id: "1".into(),
-                        status: RunStatus::Finished,
-                        start_time: 1_700_000_000_000,
-                        end_time: Some(1_700_000_100_000),
-                        lifecycle_stage: LifecycleStage::Active,
-                        artifact_uri: format!("mlruns/1/{run_id}/artifacts"),
-                        user_id: "bench".into(),
-                        deleted_time: None,
-                    },
-                    params: (0..10).map(|p| (format!("p{p}"), format!("{p}"))).collect(),
-                    tags: BTreeMap::new(),
-                    metrics,
-                },
-                history,
-                artifacts: BTreeMap::new(),
-            }
-        })
-        .collect();
-    Snapshot {
-        experiments: vec![experiment],
-        runs,
-        ..Snapshot::default()
-    }
+    let params = |_| (0..10).map(|p| (format!("p{p}"), format!("{p}"))).collect();
+    support::store_of("bench", runs, history, params)
 }
 
 #[test]

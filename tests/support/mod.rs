@@ -6,9 +6,12 @@
 use std::collections::BTreeMap;
 
 use ferroflow::core::ids::IdGen;
+use ferroflow::core::interchange::{RunRecord, Snapshot};
 use ferroflow::core::tracking::codec::{decode_record, encode_record};
 use ferroflow::core::tracking::metric_log::{decode_chunk, encode_chunk};
-use ferroflow::core::tracking::model::{Experiment, MetricPoint};
+use ferroflow::core::tracking::model::{
+    Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus,
+};
 use ferroflow::core::tracking::{FlushBatch, Merged, Needs, Records, Stored, StoredRun, Tracker};
 
 /// Records and chunks as stored (text and bytes, through the real codecs).
@@ -207,4 +210,68 @@ impl Rng {
 /// Whether two f64 are the same value: the same bits, or both NaN.
 pub fn same_f64(a: f64, b: f64) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
+/// A store of one experiment (`"1"`, named `name`) whose `runs` run `r` holds the
+/// histories `history(r)` (latest values chosen as MLflow chooses) and `params`.
+pub fn store_of(
+    name: &str,
+    runs: usize,
+    mut history: impl FnMut(usize) -> BTreeMap<String, Vec<MetricPoint>>,
+    params: impl Fn(usize) -> BTreeMap<String, String>,
+) -> Snapshot {
+    const T0: i64 = 1_700_000_000_000;
+    let experiment = Experiment {
+        experiment_id: "1".into(),
+        name: name.into(),
+        artifact_location: "mlruns/1".into(),
+        lifecycle_stage: LifecycleStage::Active,
+        creation_time: Some(T0),
+        last_update_time: Some(T0),
+        tags: BTreeMap::new(),
+    };
+    let runs = (0..runs)
+        .map(|r| {
+            let run_id = format!("{r:032x}");
+            let history = history(r);
+            let metrics = history
+                .iter()
+                .map(|(k, pts)| {
+                    let mut latest = pts[0];
+                    for p in pts {
+                        if p.is_later_than(&latest) {
+                            latest = *p;
+                        }
+                    }
+                    (k.clone(), latest)
+                })
+                .collect();
+            RunRecord {
+                run: Run {
+                    info: RunInfo {
+                        run_id: run_id.clone(),
+                        run_name: format!("run-{r}"),
+                        experiment_id: "1".into(),
+                        status: RunStatus::Finished,
+                        start_time: T0,
+                        end_time: Some(T0 + 100_000),
+                        lifecycle_stage: LifecycleStage::Active,
+                        artifact_uri: format!("mlruns/1/{run_id}/artifacts"),
+                        user_id: name.into(),
+                        deleted_time: None,
+                    },
+                    params: params(r),
+                    tags: BTreeMap::new(),
+                    metrics,
+                },
+                history,
+                artifacts: BTreeMap::new(),
+            }
+        })
+        .collect();
+    Snapshot {
+        experiments: vec![experiment],
+        runs,
+        ..Snapshot::default()
+    }
 }
