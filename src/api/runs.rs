@@ -8,7 +8,7 @@ use super::dto::{to_js, RunDto};
 use super::{errors, svc, with_service, write_by_id, IdOf};
 use crate::core::error::ErrorCode;
 use crate::core::tracking::model::RunStatus;
-use crate::core::tracking::{NewRun, RunSource, Tracker};
+use crate::core::tracking::{NewRun, RunSource};
 use crate::service::{now_ms, Service};
 
 pub(super) fn run_js(s: &Service, id: &str) -> Result<JsValue, JsValue> {
@@ -93,15 +93,9 @@ pub fn start_run(
                 s.know_run(&id).await?;
             }
         }
-        let first = s.read(Tracker::next_ticket);
+        // Stored by the flush this schedules at once (not awaited: a sweep's
+        // startRun + endRun then costs one transaction).
         let id = start_run_now(&o)?;
-        // Resolve once the run is stored: its id then works in every context.
-        if let Err(e) = s.committed_since(first).await {
-            if super::active_run_id().as_deref() == Some(id.as_str()) {
-                super::pop_active_run();
-            }
-            return Err(e.into());
-        }
         run_js(&s, &id)
     })
 }

@@ -28,6 +28,11 @@ impl IdGen {
         format!("{:016x}{:016x}", self.next_u64(), self.next_u64())
     }
 
+    /// A logged model id: `m-` and 32 lowercase hex characters, as MLflow 3 makes them.
+    pub fn model_id(&mut self) -> String {
+        format!("m-{}", self.run_id())
+    }
+
     /// An experiment id: an 18-digit integer, as MLflow's file store makes them.
     pub fn experiment_id(&mut self) -> String {
         let n = 100_000_000_000_000_000 + self.next_u64() % 900_000_000_000_000_000;

@@ -10,6 +10,8 @@ pub mod float_serde;
 pub mod fxhash;
 pub mod ids;
 pub mod interchange;
+pub mod models;
+pub mod registry;
 pub mod search;
 pub mod table;
 pub mod text;

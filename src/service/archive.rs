@@ -197,7 +197,7 @@ impl Service {
             runs,
             extra_files,
             extra_dirs,
-            warnings: Vec::new(),
+            ..Snapshot::default()
         })
     }
 }

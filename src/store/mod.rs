@@ -13,8 +13,11 @@
 //! - `artifact_index`: `[run id, path]` → the file's size, so listings never read
 //!   the bytes;
 //! - `extra_files`: root-relative path → bytes of imported files Ferroflow does not
-//!   model (registry, logged models, datasets, run inputs/outputs), exported back as
-//!   they came.
+//!   model (datasets, run inputs/outputs, traces), exported back as they came;
+//! - `logged_models`: model id → the `LoggedModel` as JSON text (its files are in
+//!   `artifacts` under `[model id, path]`);
+//! - `registered_models`: name → the `RegisteredModel` with its versions, tags and
+//!   aliases as JSON text.
 //!
 //! Rooms: `schema` (versions, opening, upgrades, migrations, the connection's
 //! lifecycle), `read` (loading records, histories, artifacts), `write` (a flush's
@@ -42,7 +45,9 @@ const CHUNKS: &str = "metric_chunks";
 const ARTIFACTS: &str = "artifacts";
 const EXTRA: &str = "extra_files";
 const ARTIFACT_INDEX: &str = "artifact_index";
-const ALL_STORES: [&str; 7] = [
+const LOGGED_MODELS: &str = "logged_models";
+const REGISTERED_MODELS: &str = "registered_models";
+const ALL_STORES: [&str; 9] = [
     META,
     EXPERIMENTS,
     RUNS,
@@ -50,7 +55,11 @@ const ALL_STORES: [&str; 7] = [
     ARTIFACTS,
     EXTRA,
     ARTIFACT_INDEX,
+    LOGGED_MODELS,
+    REGISTERED_MODELS,
 ];
+/// What a flush's transaction spans: every record kind a change can touch.
+const RECORD_STORES: [&str; 5] = [EXPERIMENTS, RUNS, CHUNKS, LOGGED_MODELS, REGISTERED_MODELS];
 
 /// What kind of storage failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

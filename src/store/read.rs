@@ -5,7 +5,15 @@ use js_sys::{Array, Uint8Array};
 use rexie::{KeyRange, TransactionMode};
 use wasm_bindgen::JsValue;
 
-use super::{Db, Result, StoreError, ARTIFACTS, ARTIFACT_INDEX, CHUNKS, EXPERIMENTS, EXTRA, RUNS};
+use super::{
+    Db, Result, StoreError, ARTIFACTS, ARTIFACT_INDEX, CHUNKS, EXPERIMENTS, EXTRA, LOGGED_MODELS,
+    REGISTERED_MODELS, RUNS,
+};
+use crate::core::models::LoggedModel;
+use crate::core::registry::RegisteredModel;
+
+/// The record stores a view reads.
+const RECORD_VIEW_STORES: [&str; 4] = [EXPERIMENTS, RUNS, LOGGED_MODELS, REGISTERED_MODELS];
 use crate::core::tracking::codec::decode_record;
 use crate::core::tracking::metric_log::decode_chunk;
 use crate::core::tracking::model::{Experiment, MetricPoint};
@@ -47,30 +55,54 @@ pub(super) fn text_record<T: serde::de::DeserializeOwned>(v: &JsValue, what: &st
     decode_record(&s, what).map_err(StoreError::failed)
 }
 
-/// The records `needs` names, read in the transaction of `exps` and `runs`.
-pub(super) async fn read_needs(
-    exps: &rexie::Store,
-    runs: &rexie::Store,
-    needs: &Needs,
-) -> Result<Records> {
+/// The record object stores of one transaction.
+pub(super) struct RecordStores {
+    pub(super) experiments: rexie::Store,
+    pub(super) runs: rexie::Store,
+    pub(super) logged_models: rexie::Store,
+    pub(super) registered_models: rexie::Store,
+}
+
+impl RecordStores {
+    /// The stores of `tx`, which must span them.
+    pub(super) fn of(tx: &rexie::Transaction) -> Result<Self> {
+        Ok(RecordStores {
+            experiments: tx.store(EXPERIMENTS)?,
+            runs: tx.store(RUNS)?,
+            logged_models: tx.store(LOGGED_MODELS)?,
+            registered_models: tx.store(REGISTERED_MODELS)?,
+        })
+    }
+}
+
+/// Every record of `store` (JSON text), decoded.
+async fn all_of<T: serde::de::DeserializeOwned>(
+    store: &rexie::Store,
+    what: &str,
+) -> Result<Vec<T>> {
+    let all = store.get_all(None, None).await?;
+    all.iter().map(|v| text_record(v, what)).collect()
+}
+
+/// The records of `store` under `keys` that exist, decoded.
+async fn some_of<T: serde::de::DeserializeOwned>(
+    store: &rexie::Store,
+    keys: &std::collections::BTreeSet<String>,
+    what: &str,
+) -> Result<Vec<T>> {
+    let got = try_join_all(keys.iter().map(|k| store.get(k.into()))).await?;
+    got.iter().flatten().map(|v| text_record(v, what)).collect()
+}
+
+/// The records `needs` names, read in one transaction.
+pub(super) async fn read_needs(stores: &RecordStores, needs: &Needs) -> Result<Records> {
+    let (exps, runs) = (&stores.experiments, &stores.runs);
     let experiments: Vec<Experiment> = if needs.all_experiments {
-        let all = exps.get_all(None, None).await?;
-        all.iter()
-            .map(|v| text_record(v, "experiment"))
-            .collect::<Result<_>>()?
+        all_of(exps, "experiment").await?
     } else {
-        let got = try_join_all(needs.experiments.iter().map(|id| exps.get(id.into()))).await?;
-        got.iter()
-            .flatten()
-            .map(|v| text_record(v, "experiment"))
-            .collect::<Result<_>>()?
+        some_of(exps, &needs.experiments, "experiment").await?
     };
-    let got = try_join_all(needs.runs.iter().map(|id| runs.get(id.into()))).await?;
-    let mut stored: Vec<StoredRun> = got
-        .iter()
-        .flatten()
-        .map(|v| text_record(v, "run"))
-        .collect::<Result<_>>()?;
+    let mut stored: Vec<StoredRun> = some_of(runs, &needs.runs, "run").await?;
     if !needs.runs_of_experiments.is_empty() {
         // A delete or restore of an experiment: rare, so a scan. The text test skips
         // parsing the runs of other experiments (records are compact JSON).
@@ -90,7 +122,24 @@ pub(super) async fn read_needs(
             }
         }
     }
-    Ok(Records::new(experiments, stored))
+    let mut records = Records::new(experiments, stored);
+    let logged: Vec<LoggedModel> =
+        some_of(&stores.logged_models, &needs.logged_models, "logged model").await?;
+    records.logged_models = logged
+        .into_iter()
+        .map(|m| (m.model_id.clone(), m))
+        .collect();
+    let registered: Vec<RegisteredModel> = some_of(
+        &stores.registered_models,
+        &needs.registered_models,
+        "registered model",
+    )
+    .await?;
+    records.registered_models = registered
+        .into_iter()
+        .map(|m| (m.name.clone(), m))
+        .collect();
+    Ok(records)
 }
 
 /// Decodes stored chunks (in key order) into one history.
@@ -103,6 +152,28 @@ pub(super) fn decode_chunks(chunks: &[JsValue], out: &mut Vec<MetricPoint>) -> R
 }
 
 impl Db {
+    /// Every record of every kind.
+    pub async fn load_everything(&self) -> Result<Records> {
+        let tx = self.transaction(&RECORD_VIEW_STORES, TransactionMode::ReadOnly)?;
+        let stores = RecordStores::of(&tx)?;
+        let mut records = Records::new(
+            all_of(&stores.experiments, "experiment").await?,
+            all_of(&stores.runs, "run").await?,
+        );
+        let logged: Vec<LoggedModel> = all_of(&stores.logged_models, "logged model").await?;
+        records.logged_models = logged
+            .into_iter()
+            .map(|m| (m.model_id.clone(), m))
+            .collect();
+        let registered: Vec<RegisteredModel> =
+            all_of(&stores.registered_models, "registered model").await?;
+        records.registered_models = registered
+            .into_iter()
+            .map(|m| (m.name.clone(), m))
+            .collect();
+        Ok(records)
+    }
+
     /// Every experiment and run record.
     pub async fn load_all(&self) -> Result<(Vec<Experiment>, Vec<StoredRun>)> {
         let tx = self.transaction(&[EXPERIMENTS, RUNS], TransactionMode::ReadOnly)?;
@@ -121,8 +192,8 @@ impl Db {
 
     /// The records `needs` names, as stored now (missing ones are absent).
     pub async fn load(&self, needs: &Needs) -> Result<Records> {
-        let tx = self.transaction(&[EXPERIMENTS, RUNS], TransactionMode::ReadOnly)?;
-        read_needs(&tx.store(EXPERIMENTS)?, &tx.store(RUNS)?, needs).await
+        let tx = self.transaction(&RECORD_VIEW_STORES, TransactionMode::ReadOnly)?;
+        read_needs(&RecordStores::of(&tx)?, needs).await
     }
 
     /// A metric's full stored history in logging order (inline in its run record, or in

@@ -22,8 +22,9 @@ use super::{
     ARTIFACT_INDEX, META,
 };
 
-/// IndexedDB version: bump when object stores are added.
-pub const IDB_VERSION: u32 = 3;
+/// IndexedDB version: bump when object stores are added (4: logged models and the
+/// registry).
+pub const IDB_VERSION: u32 = 4;
 /// Record-format version: bump with a new entry in [`MIGRATIONS`].
 pub const SCHEMA_VERSION: u32 = 2;
 

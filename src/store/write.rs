@@ -7,10 +7,12 @@ use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use super::read::{chunk_key, decode_chunks, key2, prefix_range, read_needs, run_range};
+use super::read::{
+    chunk_key, decode_chunks, key2, prefix_range, read_needs, run_range, RecordStores,
+};
 use super::{
     global, Db, Result, StoreError, StoreErrorKind, ARTIFACTS, ARTIFACT_INDEX, CHUNKS, EXPERIMENTS,
-    EXTRA, RUNS,
+    EXTRA, RECORD_STORES, RUNS,
 };
 use crate::core::tracking::codec::encode_record;
 use crate::core::tracking::metric_log::{encode_chunk, MetricChunk};
@@ -39,6 +41,18 @@ type Request<'a> = LocalBoxFuture<'a, std::result::Result<(), rexie::Error>>;
 
 fn put<'a>(store: &'a rexie::Store, value: JsValue, key: JsValue) -> Request<'a> {
     Box::pin(async move { store.put(&value, Some(&key)).await.map(drop) })
+}
+
+/// Puts a record as JSON text under `key`, counting its size.
+fn put_record<'a, T: serde::Serialize>(
+    store: &'a rexie::Store,
+    record: &T,
+    key: &str,
+    size: &mut usize,
+) -> Request<'a> {
+    let text = encode_record(record);
+    *size += text.len();
+    put(store, text.into(), key.into())
 }
 
 fn bytes(b: &[u8]) -> JsValue {
@@ -101,11 +115,11 @@ impl Db {
     /// (core decides every outcome), and writes what changed. Returns the merge and the
     /// records as stored, for the writer's view.
     pub async fn flush(&self, batch: &FlushBatch) -> Result<(Merged, Stored)> {
-        let stores = [EXPERIMENTS, RUNS, CHUNKS];
-        let tx = self.transaction(&stores, TransactionMode::ReadWrite)?;
-        let (exps, runs, chunks) = (tx.store(EXPERIMENTS)?, tx.store(RUNS)?, tx.store(CHUNKS)?);
+        let tx = self.transaction(&RECORD_STORES, TransactionMode::ReadWrite)?;
+        let stores = RecordStores::of(&tx)?;
+        let chunks = tx.store(CHUNKS)?;
         let needs = batch.needs();
-        let mut base = read_needs(&exps, &runs, &needs).await?;
+        let mut base = read_needs(&stores, &needs).await?;
         let wanted = batch.tails_needed(&base);
         let got = try_join_all(
             (wanted.iter()).map(|(run, key, seq)| chunks.get(chunk_key(run, key, *seq))),
@@ -121,14 +135,26 @@ impl Db {
         let mut size = 0;
         let mut requests = Vec::new();
         for e in &merged.experiments {
-            let text = encode_record(e);
-            size += text.len();
-            requests.push(put(&exps, text.into(), e.experiment_id.as_str().into()));
+            requests.push(put_record(
+                &stores.experiments,
+                e,
+                &e.experiment_id,
+                &mut size,
+            ));
         }
         for r in &merged.runs {
-            let text = encode_record(r);
-            size += text.len();
-            requests.push(put(&runs, text.into(), r.run.info.run_id.as_str().into()));
+            requests.push(put_record(&stores.runs, r, &r.run.info.run_id, &mut size));
+        }
+        for m in &merged.logged_models {
+            requests.push(put_record(&stores.logged_models, m, &m.model_id, &mut size));
+        }
+        for name in &merged.removed_registered_models {
+            requests.push(Box::pin(
+                stores.registered_models.delete(name.as_str().into()),
+            ));
+        }
+        for m in &merged.registered_models {
+            requests.push(put_record(&stores.registered_models, m, &m.name, &mut size));
         }
         for c in &merged.chunks {
             let b = encode_chunk(&c.points);
@@ -196,16 +222,12 @@ impl Db {
         }
         if let Some(st) = &exps {
             for e in batch.experiments {
-                let text = encode_record(e);
-                size += text.len();
-                requests.push(put(st, text.into(), e.experiment_id.as_str().into()));
+                requests.push(put_record(st, e, &e.experiment_id, &mut size));
             }
         }
         if let Some(st) = &runs {
             for r in batch.runs {
-                let text = encode_record(r);
-                size += text.len();
-                requests.push(put(st, text.into(), r.run.info.run_id.as_str().into()));
+                requests.push(put_record(st, r, &r.run.info.run_id, &mut size));
             }
         }
         if let (Some(st), Some(ix)) = (&arts, &index) {

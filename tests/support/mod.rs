@@ -20,6 +20,8 @@ pub struct MemStore {
     pub experiments: BTreeMap<String, String>,
     pub runs: BTreeMap<String, String>,
     pub chunks: BTreeMap<(String, String, u32), Vec<u8>>,
+    pub logged_models: BTreeMap<String, String>,
+    pub registered_models: BTreeMap<String, String>,
 }
 
 /// A flush whose transaction ran, waiting for its writer to hear the result.
@@ -39,10 +41,27 @@ impl MemStore {
         (exps, runs)
     }
 
+    /// Every record of every kind.
+    pub fn everything(&self) -> Records {
+        let (e, r) = self.all();
+        let mut records = Records::new(e, r);
+        for (id, text) in &self.logged_models {
+            records
+                .logged_models
+                .insert(id.clone(), decode_record(text, "logged model").unwrap());
+        }
+        for (name, text) in &self.registered_models {
+            records.registered_models.insert(
+                name.clone(),
+                decode_record(text, "registered model").unwrap(),
+            );
+        }
+        records
+    }
+
     /// A writer opening the store (a new tab).
     pub fn open(&mut self, seed: u64, now: i64) -> Tracker {
-        let (e, r) = self.all();
-        let mut t = Tracker::load(e, r, seed, now);
+        let mut t = Tracker::from_records(self.everything(), seed, now);
         let c = self.transact(&mut t);
         c.finish(&mut t);
         t
@@ -67,7 +86,23 @@ impl MemStore {
                 runs.push(r);
             }
         }
-        Records::new(exps, runs)
+        let mut records = Records::new(exps, runs);
+        for id in &needs.logged_models {
+            if let Some(text) = self.logged_models.get(id) {
+                records
+                    .logged_models
+                    .insert(id.clone(), decode_record(text, "logged model").unwrap());
+            }
+        }
+        for name in &needs.registered_models {
+            if let Some(text) = self.registered_models.get(name) {
+                records.registered_models.insert(
+                    name.clone(),
+                    decode_record(text, "registered model").unwrap(),
+                );
+            }
+        }
+        records
     }
 
     /// Takes the writer's batch and runs its transaction now; the writer learns the
@@ -93,6 +128,17 @@ impl MemStore {
         for r in &merged.runs {
             self.runs
                 .insert(r.run.info.run_id.clone(), encode_record(r));
+        }
+        for m in &merged.logged_models {
+            self.logged_models
+                .insert(m.model_id.clone(), encode_record(m));
+        }
+        for name in &merged.removed_registered_models {
+            self.registered_models.remove(name);
+        }
+        for m in &merged.registered_models {
+            self.registered_models
+                .insert(m.name.clone(), encode_record(m));
         }
         for c in &merged.chunks {
             self.chunks.insert(
@@ -123,6 +169,11 @@ impl MemStore {
             experiments: experiment_ids.iter().cloned().collect(),
             ..Needs::default()
         };
+        self.refresh_needs(t, needs);
+    }
+
+    /// A writer reads `needs` as stored now and rebases onto it.
+    pub fn refresh_needs(&self, t: &mut Tracker, needs: Needs) {
         let records = self.read(&needs);
         let absent = needs.absent_from(&records);
         t.refresh(Stored { records, absent });

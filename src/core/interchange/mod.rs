@@ -6,4 +6,4 @@
 pub mod mlruns;
 mod snapshot;
 
-pub use snapshot::{RunRecord, Selection, Snapshot, Summary};
+pub use snapshot::{LoggedModelRecord, RunRecord, Selection, Snapshot, Summary};

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::core::models::LoggedModel;
+use crate::core::registry::RegisteredModel;
 use crate::core::tracking::model::{Experiment, ExperimentId, MetricPoint, Run, RunId};
 
 /// A run with everything the file store holds for it.
@@ -16,6 +18,15 @@ pub struct RunRecord {
     pub artifacts: BTreeMap<String, Vec<u8>>,
 }
 
+/// A logged model (MLflow 3) with its files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoggedModelRecord {
+    /// The model, its params, tags and metrics.
+    pub model: LoggedModel,
+    /// File bytes by path relative to the model's `artifacts/` folder.
+    pub artifacts: BTreeMap<String, Vec<u8>>,
+}
+
 /// A whole store (or the part of one chosen for export).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
@@ -23,6 +34,10 @@ pub struct Snapshot {
     pub experiments: Vec<Experiment>,
     /// Every run of those experiments.
     pub runs: Vec<RunRecord>,
+    /// Logged models (MLflow 3 `<exp>/models/m-…/`) with their files.
+    pub logged_models: Vec<LoggedModelRecord>,
+    /// The model registry (`models/<name>/`): models with versions, tags, aliases.
+    pub registered_models: Vec<RegisteredModel>,
     /// Files we do not model (run `inputs/` and `outputs/`, `<exp>/datasets/`,
     /// `<exp>/models/`, `<exp>/traces/`, the registry `models/`, unknown files), by
     /// store-relative path as found on import.

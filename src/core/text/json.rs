@@ -102,3 +102,83 @@ mod tests {
         assert_eq!(pretty_json(""), None);
     }
 }
+
+/// `value` as Python's `json.dumps` writes it (`", "` and `": "` separators, non-ASCII
+/// escaped, keys in the order given): what MLflow writes into tags such as
+/// `mlflow.log-model.history`.
+pub fn python_dumps(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_python(value, &mut out);
+    out
+}
+
+fn write_python(value: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => python_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_python(v, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                python_string(k, out);
+                out.push_str(": ");
+                write_python(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// A JSON string with `ensure_ascii`: everything past ASCII as `\uXXXX` (surrogate
+/// pairs above the BMP).
+fn python_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod python_tests {
+    use super::python_dumps;
+
+    #[test]
+    fn writes_as_python_json_dumps() {
+        let v = serde_json::json!({"b": [1, 2.5, null, true], "a": "é\n\u{1f980}\"x"});
+        assert_eq!(
+            python_dumps(&v),
+            r#"{"a": "\u00e9\n\ud83e\udd80\"x", "b": [1, 2.5, null, true]}"#
+        );
+    }
+}

@@ -9,6 +9,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::core::models::{LoggedModel, LoggedModelStatus, ModelId};
+use crate::core::registry::{ModelVersion, Stage};
 use crate::core::tracking::model::{Experiment, ExperimentId, Run, RunId, RunStatus};
 
 /// Identifies a journaled change, so its writer can wait for its outcome.
@@ -27,7 +29,8 @@ pub enum OnExisting {
     UseIt,
 }
 
-/// One tracking change, with everything decided by its writer (ids, names, times).
+/// One change to the tracking store (experiments, runs, logged models, the model
+/// registry), with everything decided by its writer (ids, names, times).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
     /// A new experiment.
@@ -127,6 +130,187 @@ pub enum Change {
         /// Its experiment (which must be active; runs never move).
         experiment_id: ExperimentId,
     },
+
+    // ---- logged models ------------------------------------------------------------
+    /// A new LoggedModel (its files are stored before it turns READY).
+    CreateLoggedModel {
+        /// The record, with a freshly drawn id.
+        model: LoggedModel,
+    },
+    /// A logged model's files are stored (READY) or could not be (FAILED).
+    FinalizeLoggedModel {
+        /// Model.
+        model_id: ModelId,
+        /// New status.
+        status: LoggedModelStatus,
+        /// Why it failed.
+        message: Option<String>,
+        /// When (ms).
+        time: i64,
+    },
+    /// Tags on a logged model.
+    SetLoggedModelTags {
+        /// Model.
+        model_id: ModelId,
+        /// Key/value pairs.
+        tags: Vec<(String, String)>,
+        /// When (ms).
+        time: i64,
+    },
+    /// Deletes a logged model's tag.
+    DeleteLoggedModelTag {
+        /// Model.
+        model_id: ModelId,
+        /// Tag key.
+        key: String,
+    },
+    /// Soft-deletes a logged model.
+    DeleteLoggedModel {
+        /// Model.
+        model_id: ModelId,
+        /// When (ms).
+        time: i64,
+    },
+    /// Appends one entry to a run's `mlflow.log-model.history` tag (a JSON list), so two
+    /// writers logging models to one run both appear.
+    AppendModelHistory {
+        /// Run.
+        run_id: RunId,
+        /// The entry, a JSON object as text (appended as written).
+        entry: String,
+    },
+
+    // ---- model registry -----------------------------------------------------------
+    /// `createRegisteredModel` (or the implicit one of `registerModel`).
+    CreateRegisteredModel {
+        /// Name.
+        name: String,
+        /// Markdown description.
+        description: Option<String>,
+        /// Tags.
+        tags: Vec<(String, String)>,
+        /// When (ms).
+        time: i64,
+        /// When the name is taken.
+        existing: OnExisting,
+    },
+    /// `renameRegisteredModel`: versions, tags and aliases follow (SQLite semantics).
+    RenameRegisteredModel {
+        /// Current name.
+        name: String,
+        /// New name.
+        new_name: String,
+        /// When (ms).
+        time: i64,
+    },
+    /// `updateRegisteredModel`.
+    UpdateRegisteredModel {
+        /// Name.
+        name: String,
+        /// New description.
+        description: Option<String>,
+        /// When (ms).
+        time: i64,
+    },
+    /// `deleteRegisteredModel`: the model and all its versions.
+    DeleteRegisteredModel {
+        /// Name.
+        name: String,
+    },
+    /// `setRegisteredModelTag`.
+    SetRegisteredModelTag {
+        /// Name.
+        name: String,
+        /// Tag key.
+        key: String,
+        /// Tag value.
+        value: String,
+    },
+    /// `deleteRegisteredModelTag`.
+    DeleteRegisteredModelTag {
+        /// Name.
+        name: String,
+        /// Tag key.
+        key: String,
+    },
+    /// A new version; its number (one past every number ever used) is decided by the
+    /// merge and is the change's outcome.
+    CreateModelVersion {
+        /// The version (its `version` field is ignored).
+        version: ModelVersion,
+    },
+    /// `updateModelVersion`.
+    UpdateModelVersion {
+        /// Registered model.
+        name: String,
+        /// Version.
+        version: u64,
+        /// New description.
+        description: Option<String>,
+        /// When (ms).
+        time: i64,
+    },
+    /// `deleteModelVersion`: hidden for good (`Deleted_Internal`), its aliases go.
+    DeleteModelVersion {
+        /// Registered model.
+        name: String,
+        /// Version.
+        version: u64,
+        /// When (ms).
+        time: i64,
+    },
+    /// `setModelVersionTag`.
+    SetModelVersionTag {
+        /// Registered model.
+        name: String,
+        /// Version.
+        version: u64,
+        /// Tag key.
+        key: String,
+        /// Tag value.
+        value: String,
+    },
+    /// `deleteModelVersionTag`.
+    DeleteModelVersionTag {
+        /// Registered model.
+        name: String,
+        /// Version.
+        version: u64,
+        /// Tag key.
+        key: String,
+    },
+    /// `setRegisteredModelAlias`: the alias now names `version` (moved if it named
+    /// another).
+    SetAlias {
+        /// Registered model.
+        name: String,
+        /// Alias.
+        alias: String,
+        /// Version.
+        version: u64,
+        /// When (ms).
+        time: i64,
+    },
+    /// `deleteRegisteredModelAlias`.
+    DeleteAlias {
+        /// Registered model.
+        name: String,
+        /// Alias.
+        alias: String,
+    },
+    /// `transitionModelVersionStage` (deprecated in MLflow, still stored).
+    TransitionStage {
+        /// Registered model.
+        name: String,
+        /// Version.
+        version: u64,
+        /// New stage.
+        stage: Stage,
+        /// Move other versions in that stage to Archived.
+        archive_existing: bool,
+        /// When (ms).
+        time: i64,
+    },
 }
 
 /// The stored records a set of changes reads, so one transaction can load them.
@@ -140,6 +324,10 @@ pub struct Needs {
     pub all_experiments: bool,
     /// Every run of these experiments (a delete or restore cascades to them).
     pub runs_of_experiments: BTreeSet<ExperimentId>,
+    /// Logged models by id.
+    pub logged_models: BTreeSet<ModelId>,
+    /// Registered models by name.
+    pub registered_models: BTreeSet<String>,
 }
 
 impl Needs {
@@ -149,6 +337,8 @@ impl Needs {
             && self.runs.is_empty()
             && !self.all_experiments
             && self.runs_of_experiments.is_empty()
+            && self.logged_models.is_empty()
+            && self.registered_models.is_empty()
     }
 
     /// The ids named here (by id, not the "all" and "runs of" sets) that `records`
@@ -163,6 +353,14 @@ impl Needs {
                 .filter(|id| !records.runs.contains_key(*id))
                 .cloned()
                 .collect(),
+            logged_models: (self.logged_models.iter())
+                .filter(|id| !records.logged_models.contains_key(*id))
+                .cloned()
+                .collect(),
+            registered_models: (self.registered_models.iter())
+                .filter(|n| !records.registered_models.contains_key(*n))
+                .cloned()
+                .collect(),
             ..Needs::default()
         }
     }
@@ -173,6 +371,8 @@ impl Needs {
         self.runs.extend(other.runs);
         self.all_experiments |= other.all_experiments;
         self.runs_of_experiments.extend(other.runs_of_experiments);
+        self.logged_models.extend(other.logged_models);
+        self.registered_models.extend(other.registered_models);
     }
 }
 
@@ -216,6 +416,42 @@ impl Change {
             } => {
                 n.runs.insert(run_id.clone());
                 n.experiments.insert(experiment_id.clone());
+            }
+            Change::CreateLoggedModel { model } => {
+                n.logged_models.insert(model.model_id.clone());
+                n.experiments.insert(model.experiment_id.clone());
+                n.runs.extend(model.source_run_id.clone());
+            }
+            Change::FinalizeLoggedModel { model_id, .. }
+            | Change::SetLoggedModelTags { model_id, .. }
+            | Change::DeleteLoggedModelTag { model_id, .. }
+            | Change::DeleteLoggedModel { model_id, .. } => {
+                n.logged_models.insert(model_id.clone());
+            }
+            Change::AppendModelHistory { run_id, .. } => {
+                n.runs.insert(run_id.clone());
+            }
+            Change::CreateRegisteredModel { name, .. }
+            | Change::UpdateRegisteredModel { name, .. }
+            | Change::DeleteRegisteredModel { name }
+            | Change::SetRegisteredModelTag { name, .. }
+            | Change::DeleteRegisteredModelTag { name, .. }
+            | Change::UpdateModelVersion { name, .. }
+            | Change::DeleteModelVersion { name, .. }
+            | Change::SetModelVersionTag { name, .. }
+            | Change::DeleteModelVersionTag { name, .. }
+            | Change::SetAlias { name, .. }
+            | Change::DeleteAlias { name, .. }
+            | Change::TransitionStage { name, .. } => {
+                n.registered_models.insert(name.clone());
+            }
+            Change::RenameRegisteredModel { name, new_name, .. } => {
+                n.registered_models.insert(name.clone());
+                n.registered_models.insert(new_name.clone());
+            }
+            Change::CreateModelVersion { version } => {
+                n.registered_models.insert(version.name.clone());
+                n.logged_models.extend(version.model_id.clone());
             }
         }
         n

@@ -7,6 +7,8 @@
 //! writer's changes land on the others' instead of replacing them.
 
 use crate::core::fxhash::FxHashMap;
+use crate::core::models::LoggedModel;
+use crate::core::registry::RegisteredModel;
 use crate::core::tracking::change::{Entry, Needs, Outcome, Ticket};
 use crate::core::tracking::error::{run_not_found, Result, TrackingError};
 use crate::core::tracking::metric_log::{append_series, MetricChunk, SeriesPoints};
@@ -47,6 +49,12 @@ pub struct Merged {
     pub experiments: Vec<Experiment>,
     /// Run records to write.
     pub runs: Vec<StoredRun>,
+    /// Logged-model records to write.
+    pub logged_models: Vec<LoggedModel>,
+    /// Registered-model records to write (each with its versions).
+    pub registered_models: Vec<RegisteredModel>,
+    /// Registered models to delete (deleted, or renamed away).
+    pub removed_registered_models: Vec<String>,
     /// Metric chunks to write.
     pub chunks: Vec<MetricChunk>,
     /// Points whose run is not stored (never silently dropped: the flush reports them).
@@ -105,15 +113,20 @@ impl FlushBatch {
             out.chunks
                 .extend(append_series(run, &s.key, tail, &s.points));
         }
-        let (exps, runs) = base.take_changed();
-        out.experiments = exps
-            .iter()
+        let changed = base.take_changed();
+        out.experiments = (changed.experiments.iter())
             .filter_map(|id| base.experiments.get(id).cloned())
             .collect();
-        out.runs = runs
-            .iter()
+        out.runs = (changed.runs.iter())
             .filter_map(|id| base.runs.get(id).cloned())
             .collect();
+        out.logged_models = (changed.logged_models.iter())
+            .filter_map(|id| base.logged_models.get(id).cloned())
+            .collect();
+        out.registered_models = (changed.registered_models.iter())
+            .filter_map(|n| base.registered_models.get(n).cloned())
+            .collect();
+        out.removed_registered_models = changed.removed_registered_models.into_iter().collect();
         out
     }
 }

@@ -22,4 +22,6 @@ pub use change::{Change, Entry, Needs, OnExisting, Outcome, Ticket};
 pub use error::{invalid, ErrorCode, Result, TrackingError};
 pub use flush::{FlushBatch, Merged, RefusedPoints, Tails};
 pub use records::{Records, StoredRun, DEFAULT_EXPERIMENT_ID};
-pub use tracker::{default_artifact_location, NewRun, RunSource, Stored, Tracker};
+pub use tracker::{
+    default_artifact_location, NewLoggedModel, NewRun, NewVersion, RunSource, Stored, Tracker,
+};

@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::core::fxhash::{FxHashMap, FxHashSet};
+use crate::core::models::{LoggedModel, ModelId};
+use crate::core::registry::RegisteredModel;
 use crate::core::tracking::change::{Change, OnExisting, Outcome};
 use crate::core::tracking::error::*;
 use crate::core::tracking::model::*;
@@ -66,19 +68,37 @@ impl StoredRun {
     }
 }
 
-/// Experiment and run records — all of them (a tab's view) or the few a flush read.
+/// The tracking store's records — all of them (a tab's view) or the few a flush read.
 #[derive(Clone, Debug, Default)]
 pub struct Records {
     /// Experiments by id.
     pub experiments: BTreeMap<ExperimentId, Experiment>,
     /// Runs by id.
     pub runs: FxHashMap<RunId, StoredRun>,
-    changed_experiments: BTreeSet<ExperimentId>,
-    changed_runs: FxHashSet<RunId>,
+    /// Logged models by id.
+    pub logged_models: BTreeMap<ModelId, LoggedModel>,
+    /// Registered models (with their versions) by name.
+    pub registered_models: BTreeMap<String, RegisteredModel>,
+    changed: Changed,
+}
+
+/// Which records changed since [`Records::take_changed`] (removed ones included).
+#[derive(Clone, Debug, Default)]
+pub struct Changed {
+    /// Experiments.
+    pub experiments: BTreeSet<ExperimentId>,
+    /// Runs.
+    pub runs: FxHashSet<RunId>,
+    /// Logged models.
+    pub logged_models: BTreeSet<ModelId>,
+    /// Registered models written.
+    pub registered_models: BTreeSet<String>,
+    /// Registered models removed (deleted, or renamed away).
+    pub removed_registered_models: BTreeSet<String>,
 }
 
 impl Records {
-    /// Records from loaded lists.
+    /// Records from loaded lists (no models).
     pub fn new(experiments: Vec<Experiment>, runs: Vec<StoredRun>) -> Self {
         Records {
             experiments: experiments
@@ -111,32 +131,47 @@ impl Records {
     }
 
     /// Takes the ids of the records changed since the last call.
-    pub fn take_changed(&mut self) -> (BTreeSet<ExperimentId>, FxHashSet<RunId>) {
-        (
-            std::mem::take(&mut self.changed_experiments),
-            std::mem::take(&mut self.changed_runs),
-        )
+    pub fn take_changed(&mut self) -> Changed {
+        std::mem::take(&mut self.changed)
     }
 
     /// A run to change; marks it changed.
     pub fn run_mut(&mut self, id: &str) -> Result<&mut StoredRun> {
         let r = self.runs.get_mut(id).ok_or_else(|| run_not_found(id))?;
-        if !self.changed_runs.contains(id) {
-            self.changed_runs.insert(id.to_owned());
+        if !self.changed.runs.contains(id) {
+            self.changed.runs.insert(id.to_owned());
         }
         Ok(r)
     }
 
-    fn experiment_mut(&mut self, id: &str) -> Result<&mut Experiment> {
+    pub(crate) fn experiment_mut(&mut self, id: &str) -> Result<&mut Experiment> {
         let e = self
             .experiments
             .get_mut(id)
             .ok_or_else(|| experiment_not_found(id))?;
-        self.changed_experiments.insert(id.to_owned());
+        self.changed.experiments.insert(id.to_owned());
         Ok(e)
     }
 
-    fn active_run(&self, id: &str) -> Result<&StoredRun> {
+    /// Marks a logged model changed (for the models room).
+    pub(crate) fn mark_logged_model(&mut self, id: &str) {
+        self.changed.logged_models.insert(id.to_owned());
+    }
+
+    /// Marks a registered model written, or removed (for the registry room).
+    pub(crate) fn mark_registered_model(&mut self, name: &str, removed: bool) {
+        if removed {
+            self.changed.registered_models.remove(name);
+            self.changed
+                .removed_registered_models
+                .insert(name.to_owned());
+        } else {
+            self.changed.removed_registered_models.remove(name);
+            self.changed.registered_models.insert(name.to_owned());
+        }
+    }
+
+    pub(crate) fn active_run(&self, id: &str) -> Result<&StoredRun> {
         let r = self.run(id)?;
         if r.run.info.lifecycle_stage != LifecycleStage::Active {
             return Err(deleted_run(id));
@@ -144,7 +179,7 @@ impl Records {
         Ok(r)
     }
 
-    fn active_experiment(&self, id: &str) -> Result<&Experiment> {
+    pub(crate) fn active_experiment(&self, id: &str) -> Result<&Experiment> {
         let e = self.experiment(id)?;
         if e.lifecycle_stage != LifecycleStage::Active {
             return Err(deleted_experiment(id));
@@ -155,6 +190,26 @@ impl Records {
     /// Applies `change` whole, or refuses it and changes nothing.
     pub fn apply(&mut self, change: &Change) -> Result<Outcome> {
         match change {
+            c @ (Change::CreateLoggedModel { .. }
+            | Change::FinalizeLoggedModel { .. }
+            | Change::SetLoggedModelTags { .. }
+            | Change::DeleteLoggedModelTag { .. }
+            | Change::DeleteLoggedModel { .. }
+            | Change::AppendModelHistory { .. }) => return self.apply_model_change(c),
+            c @ (Change::CreateRegisteredModel { .. }
+            | Change::RenameRegisteredModel { .. }
+            | Change::UpdateRegisteredModel { .. }
+            | Change::DeleteRegisteredModel { .. }
+            | Change::SetRegisteredModelTag { .. }
+            | Change::DeleteRegisteredModelTag { .. }
+            | Change::CreateModelVersion { .. }
+            | Change::UpdateModelVersion { .. }
+            | Change::DeleteModelVersion { .. }
+            | Change::SetModelVersionTag { .. }
+            | Change::DeleteModelVersionTag { .. }
+            | Change::SetAlias { .. }
+            | Change::DeleteAlias { .. }
+            | Change::TransitionStage { .. }) => return self.apply_registry_change(c),
             Change::CreateExperiment {
                 experiment,
                 existing,
@@ -243,7 +298,7 @@ impl Records {
                     return Err(already_exists(format!("Run '{id}' already exists.")));
                 }
                 self.runs.insert(id.clone(), StoredRun::new(run.clone()));
-                self.changed_runs.insert(id.clone());
+                self.changed.runs.insert(id.clone());
             }
             Change::LogParams { run_id, params } => {
                 let run = &self.active_run(run_id)?.run;
@@ -354,7 +409,7 @@ impl Records {
             return Err(already_exists(format!("Experiment id '{id}' is taken.")));
         }
         self.experiments.insert(id.clone(), e.clone());
-        self.changed_experiments.insert(id.clone());
+        self.changed.experiments.insert(id.clone());
         Ok(Some(id.clone()))
     }
 

@@ -18,7 +18,12 @@ use crate::core::tracking::model::*;
 use crate::core::tracking::records::{Records, StoredRun, DEFAULT_EXPERIMENT_ID};
 use crate::core::tracking::rules;
 
+mod models;
 mod rebase;
+mod registry;
+
+pub use models::NewLoggedModel;
+pub use registry::NewVersion;
 
 /// Where a run comes from and who starts it (the fluent API's system tags).
 #[derive(Clone, Debug, Default)]
@@ -71,10 +76,16 @@ pub struct Tracker {
 }
 
 impl Tracker {
-    /// A view of stored records; creates the Default experiment if it is missing.
+    /// A view of stored experiments and runs (tests and tools; the service loads
+    /// every kind of record with [`Tracker::from_records`]).
     pub fn load(experiments: Vec<Experiment>, runs: Vec<StoredRun>, seed: u64, now: i64) -> Self {
+        Tracker::from_records(Records::new(experiments, runs), seed, now)
+    }
+
+    /// A view of stored records; creates the Default experiment if it is missing.
+    pub fn from_records(records: Records, seed: u64, now: i64) -> Self {
         let mut t = Tracker {
-            records: Records::new(experiments, runs),
+            records,
             journal: Vec::new(),
             in_flight: 0,
             metrics: MetricLog::default(),

@@ -1,12 +1,102 @@
 //! Rebasing a view onto records as stored: the stored copies replace the view's, and
 //! this writer's changes not yet stored are applied on top again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Stored, Tracker};
 use crate::core::fxhash::FxHashSet;
-use crate::core::tracking::model::{ExperimentId, RunId};
+use crate::core::tracking::change::Needs;
 use crate::core::tracking::records::Records;
+
+/// Which ids of each kind a rebase replaces (stored copies or absent).
+struct Replaced {
+    runs: FxHashSet<String>,
+    experiments: BTreeSet<String>,
+    logged_models: BTreeSet<String>,
+    registered_models: BTreeSet<String>,
+    /// Experiments of the replaced runs (a cascade over them must apply again).
+    run_experiments: BTreeSet<String>,
+}
+
+impl Replaced {
+    fn of(scratch: &Records, absent: &Needs) -> Self {
+        fn ids<'a>(
+            a: impl Iterator<Item = &'a String>,
+            b: &'a BTreeSet<String>,
+        ) -> BTreeSet<String> {
+            a.chain(b).cloned().collect()
+        }
+        Replaced {
+            runs: scratch.runs.keys().chain(&absent.runs).cloned().collect(),
+            experiments: ids(scratch.experiments.keys(), &absent.experiments),
+            logged_models: ids(scratch.logged_models.keys(), &absent.logged_models),
+            registered_models: ids(scratch.registered_models.keys(), &absent.registered_models),
+            run_experiments: (scratch.runs.values())
+                .map(|r| r.run.info.experiment_id.clone())
+                .collect(),
+        }
+    }
+
+    fn touched_by(&self, n: &Needs) -> bool {
+        n.runs.iter().any(|id| self.runs.contains(id))
+            || n.experiments.iter().any(|id| self.experiments.contains(id))
+            || n.runs_of_experiments
+                .iter()
+                .any(|id| self.run_experiments.contains(id))
+            || n.logged_models
+                .iter()
+                .any(|id| self.logged_models.contains(id))
+            || n.registered_models
+                .iter()
+                .any(|n| self.registered_models.contains(n))
+    }
+}
+
+/// Records copied from the view into the scratch copy (read by a replayed change, not
+/// written back).
+#[derive(Default)]
+struct Borrowed {
+    runs: FxHashSet<String>,
+    experiments: BTreeSet<String>,
+    logged_models: BTreeSet<String>,
+    registered_models: BTreeSet<String>,
+}
+
+/// Copies `ids` the scratch lacks (and the rebase does not replace) from `view`.
+fn borrow<'a, V: Clone>(
+    ids: impl Iterator<Item = &'a String>,
+    scratch: &mut BTreeMap<String, V>,
+    view: &BTreeMap<String, V>,
+    replaced: &BTreeSet<String>,
+    borrowed: &mut BTreeSet<String>,
+) {
+    for id in ids {
+        if !scratch.contains_key(id) && !replaced.contains(id) {
+            if let Some(v) = view.get(id) {
+                scratch.insert(id.clone(), v.clone());
+                borrowed.insert(id.clone());
+            }
+        }
+    }
+}
+
+/// Writes the scratch's own records of one kind back into the view, and drops the
+/// absent ones nobody re-created.
+fn write_back<V>(
+    view: &mut BTreeMap<String, V>,
+    scratch: BTreeMap<String, V>,
+    absent: &BTreeSet<String>,
+    borrowed: &BTreeSet<String>,
+) {
+    for id in absent.iter().filter(|id| !scratch.contains_key(*id)) {
+        view.remove(id);
+    }
+    for (id, v) in scratch {
+        if !borrowed.contains(&id) {
+            view.insert(id, v);
+        }
+    }
+}
 
 impl Tracker {
     /// Replaces the view's copies of the records in `stored` (and drops the absent
@@ -17,87 +107,70 @@ impl Tracker {
             records: mut scratch,
             absent,
         } = stored;
-        let replaced_runs: FxHashSet<RunId> = scratch
-            .runs
-            .keys()
-            .cloned()
-            .chain(absent.runs.iter().cloned())
-            .collect();
-        let replaced_exps: BTreeSet<ExperimentId> = scratch
-            .experiments
-            .keys()
-            .cloned()
-            .chain(absent.experiments.iter().cloned())
-            .collect();
-        let run_exps: BTreeSet<ExperimentId> = scratch
-            .runs
-            .values()
-            .map(|r| r.run.info.experiment_id.clone())
-            .collect();
-        let (mut borrowed_runs, mut borrowed_exps) = (FxHashSet::default(), BTreeSet::new());
+        let replaced = Replaced::of(&scratch, &absent);
+        let mut borrowed = Borrowed::default();
         for e in &self.journal {
             let n = e.change.needs();
-            let touches = n.runs.iter().any(|id| replaced_runs.contains(id))
-                || n.experiments.iter().any(|id| replaced_exps.contains(id))
-                || n.runs_of_experiments.iter().any(|id| run_exps.contains(id));
-            if !touches {
+            if !replaced.touched_by(&n) {
                 continue;
             }
             // What else the change reads comes from the view, and is not written back.
             let view = &self.records;
-            let mut borrow_run = |id: &String, scratch: &mut Records| {
-                if !scratch.runs.contains_key(id) && !replaced_runs.contains(id) {
+            let runs_of = (n.runs_of_experiments.iter()).flat_map(|exp| {
+                (view.runs.values())
+                    .filter(move |r| &r.run.info.experiment_id == exp)
+                    .map(|r| &r.run.info.run_id)
+            });
+            for id in n.runs.iter().chain(runs_of) {
+                if !scratch.runs.contains_key(id) && !replaced.runs.contains(id) {
                     if let Some(r) = view.runs.get(id) {
                         scratch.runs.insert(id.clone(), r.clone());
-                        borrowed_runs.insert(id.clone());
+                        borrowed.runs.insert(id.clone());
                     }
                 }
-            };
-            for id in &n.runs {
-                borrow_run(id, &mut scratch);
             }
-            for exp in &n.runs_of_experiments {
-                for r in view
-                    .runs
-                    .values()
-                    .filter(|r| &r.run.info.experiment_id == exp)
-                {
-                    borrow_run(&r.run.info.run_id, &mut scratch);
-                }
-            }
-            let exps: Vec<&ExperimentId> = if n.all_experiments {
+            let exps: Vec<&String> = if n.all_experiments {
                 view.experiments.keys().collect()
             } else {
                 n.experiments.iter().collect()
             };
-            for id in exps {
-                if !scratch.experiments.contains_key(id) && !replaced_exps.contains(id) {
-                    if let Some(x) = view.experiments.get(id) {
-                        scratch.experiments.insert(id.clone(), x.clone());
-                        borrowed_exps.insert(id.clone());
-                    }
-                }
-            }
+            borrow(
+                exps.into_iter(),
+                &mut scratch.experiments,
+                &view.experiments,
+                &replaced.experiments,
+                &mut borrowed.experiments,
+            );
+            borrow(
+                n.logged_models.iter(),
+                &mut scratch.logged_models,
+                &view.logged_models,
+                &replaced.logged_models,
+                &mut borrowed.logged_models,
+            );
+            borrow(
+                n.registered_models.iter(),
+                &mut scratch.registered_models,
+                &view.registered_models,
+                &replaced.registered_models,
+                &mut borrowed.registered_models,
+            );
             // A change the stored records already hold (or now refuse) does not apply
             // again; its outcome comes from the merge.
             let _ = scratch.apply(&e.change);
         }
-        for id in absent
-            .runs
-            .iter()
-            .filter(|id| !scratch.runs.contains_key(*id))
-        {
+        let Records {
+            experiments,
+            runs,
+            logged_models,
+            registered_models,
+            ..
+        } = scratch;
+        for id in absent.runs.iter().filter(|id| !runs.contains_key(*id)) {
             self.records.runs.remove(id);
         }
-        for id in absent
-            .experiments
-            .iter()
-            .filter(|id| !scratch.experiments.contains_key(*id))
-        {
-            self.records.experiments.remove(id);
-        }
-        for (id, mut run) in scratch.runs {
-            if borrowed_runs.contains(&id) {
+        for (id, mut run) in runs {
+            if borrowed.runs.contains(&id) {
                 continue;
             }
             if merge_latest {
@@ -109,10 +182,24 @@ impl Tracker {
             }
             self.records.runs.insert(id, run);
         }
-        for (id, e) in scratch.experiments {
-            if !borrowed_exps.contains(&id) {
-                self.records.experiments.insert(id, e);
-            }
-        }
+        let view = &mut self.records;
+        write_back(
+            &mut view.experiments,
+            experiments,
+            &absent.experiments,
+            &borrowed.experiments,
+        );
+        write_back(
+            &mut view.logged_models,
+            logged_models,
+            &absent.logged_models,
+            &borrowed.logged_models,
+        );
+        write_back(
+            &mut view.registered_models,
+            registered_models,
+            &absent.registered_models,
+            &borrowed.registered_models,
+        );
     }
 }

@@ -1,0 +1,11 @@
+//! MLflow Models: logged models (MLflow 3's LoggedModel entities), the `MLmodel` file,
+//! and model URIs (`runs:/`, `models:/`) resolved as MLflow resolves them. Changes to
+//! logged models go through the tracking journal (`core::tracking::change`).
+
+mod apply;
+pub mod logged_model;
+pub mod uri;
+
+pub use apply::TAG_LOG_MODEL_HISTORY;
+pub use logged_model::{is_model_id, LoggedModel, LoggedModelMetric, LoggedModelStatus, ModelId};
+pub use uri::ModelUri;
