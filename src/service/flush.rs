@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
+use super::sync::Announcement;
 use super::{set_timeout, Service, ServiceError, FLUSH_DELAY_MS};
 use crate::core::tracking::{Needs, Stored, TrackingError};
 use crate::store::{Batch, StoreError};
@@ -71,17 +72,24 @@ impl Service {
                         &format!("Ferroflow: a change was refused: {r}").into(),
                     );
                 }
-                let experiments: BTreeSet<String> = merged
-                    .experiments
-                    .iter()
-                    .map(|e| e.experiment_id.clone())
-                    .collect();
-                let runs: BTreeSet<String> = merged
-                    .runs
-                    .iter()
-                    .map(|r| r.run.info.run_id.clone())
-                    .collect();
-                self.announce(experiments, runs, BTreeSet::new());
+                self.announce(Announcement {
+                    experiments: (merged.experiments.iter())
+                        .map(|e| e.experiment_id.clone())
+                        .collect(),
+                    runs: merged
+                        .runs
+                        .iter()
+                        .map(|r| r.run.info.run_id.clone())
+                        .collect(),
+                    logged_models: (merged.logged_models.iter())
+                        .map(|m| m.model_id.clone())
+                        .collect(),
+                    registered_models: (merged.registered_models.iter())
+                        .map(|m| m.name.clone())
+                        .chain(merged.removed_registered_models.iter().cloned())
+                        .collect(),
+                    ..Announcement::default()
+                });
                 self.notify();
                 // More may have arrived while this flush ran.
                 self.schedule_flush();
@@ -143,11 +151,12 @@ impl Service {
         let experiments = batch.experiments.iter().map(|e| e.experiment_id.clone());
         let runs = (batch.runs.iter().map(|r| r.run.info.run_id.clone()))
             .chain(batch.artifacts.iter().map(|a| a.0.clone()));
-        self.announce(
-            experiments.collect(),
-            runs.collect(),
-            batch.replace_runs.iter().cloned().collect(),
-        );
+        self.announce(Announcement {
+            experiments: experiments.collect(),
+            runs: runs.collect(),
+            replaced: batch.replace_runs.iter().cloned().collect(),
+            ..Announcement::default()
+        });
         self.notify();
         Ok(())
     }

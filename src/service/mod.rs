@@ -15,6 +15,7 @@
 mod archive;
 mod error;
 mod flush;
+mod models;
 mod sync;
 
 use std::cell::{Cell, RefCell};
@@ -31,6 +32,7 @@ use crate::store::{Db, StoreEvent};
 
 pub use archive::{Imported, Progress};
 pub use error::ServiceError;
+pub use models::FinishModel;
 
 /// How long queued metric points may wait before they are flushed.
 pub const FLUSH_DELAY_MS: i32 = 100;
@@ -140,8 +142,7 @@ pub fn ready() -> Option<Rc<Service>> {
 impl Service {
     async fn open(name: &str) -> Result<Rc<Service>, ServiceError> {
         let db = Db::open(name, Rc::new(store_event)).await?;
-        let (exps, runs) = db.load_all().await?;
-        let tracker = Tracker::load(exps, runs, seed(), now_ms());
+        let tracker = Tracker::from_records(db.load_everything().await?, seed(), now_ms());
         let svc = Rc::new(Service {
             tracker: RefCell::new(tracker),
             db,

@@ -18,17 +18,34 @@ const CHANNEL: &str = "ferroflow-changes";
 
 /// One announcement: ids committed since the last one.
 #[derive(Default, Serialize, Deserialize)]
-struct Announcement {
-    experiments: BTreeSet<String>,
-    runs: BTreeSet<String>,
+pub(super) struct Announcement {
+    pub(super) experiments: BTreeSet<String>,
+    pub(super) runs: BTreeSet<String>,
     /// Runs an import replaced whole (views take them as they are).
     #[serde(default)]
-    replaced: BTreeSet<String>,
+    pub(super) replaced: BTreeSet<String>,
+    #[serde(default)]
+    pub(super) logged_models: BTreeSet<String>,
+    /// Registered models written or removed (by name).
+    #[serde(default)]
+    pub(super) registered_models: BTreeSet<String>,
 }
 
 impl Announcement {
     fn is_empty(&self) -> bool {
-        self.experiments.is_empty() && self.runs.is_empty() && self.replaced.is_empty()
+        self.experiments.is_empty()
+            && self.runs.is_empty()
+            && self.replaced.is_empty()
+            && self.logged_models.is_empty()
+            && self.registered_models.is_empty()
+    }
+
+    fn extend(&mut self, other: Announcement) {
+        self.experiments.extend(other.experiments);
+        self.runs.extend(other.runs);
+        self.replaced.extend(other.replaced);
+        self.logged_models.extend(other.logged_models);
+        self.registered_models.extend(other.registered_models);
     }
 }
 
@@ -50,19 +67,12 @@ impl TabSync {
 impl Service {
     /// Queues committed ids for other contexts; one message per
     /// [`NOTIFY_INTERVAL_MS`] carries them all.
-    pub(super) fn announce(
-        &self,
-        experiments: BTreeSet<String>,
-        runs: BTreeSet<String>,
-        replaced: BTreeSet<String>,
-    ) {
+    pub(super) fn announce(&self, ids: Announcement) {
         let Some(ch) = &self.sync.channel else { return };
         let first = {
             let mut out = self.sync.outbox.borrow_mut();
             let first = out.is_empty();
-            out.experiments.extend(experiments);
-            out.runs.extend(runs);
-            out.replaced.extend(replaced);
+            out.extend(ids);
             first && !out.is_empty()
         };
         if !first {
@@ -102,6 +112,8 @@ impl Service {
         let needs = Needs {
             experiments: msg.experiments,
             runs: msg.runs.union(&msg.replaced).cloned().collect(),
+            logged_models: msg.logged_models,
+            registered_models: msg.registered_models,
             ..Needs::default()
         };
         let Ok(mut records) = self.db.load(&needs).await else {
@@ -162,6 +174,31 @@ impl Service {
             records,
             absent: Needs::default(),
         });
+        Ok(())
+    }
+
+    /// Reads records the view lacks through to the store (a logged model or registered
+    /// model another context made a moment ago).
+    pub async fn know(&self, needs: Needs) -> Result<(), ServiceError> {
+        let missing = self.read(|t| Needs {
+            logged_models: (needs.logged_models.iter())
+                .filter(|id| t.logged_model(id).is_err())
+                .cloned()
+                .collect(),
+            registered_models: (needs.registered_models.iter())
+                .filter(|n| t.registered_model(n).is_err())
+                .cloned()
+                .collect(),
+            ..Needs::default()
+        });
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let records = self.db.load(&missing).await?;
+        let absent = missing.absent_from(&records);
+        self.tracker
+            .borrow_mut()
+            .refresh(Stored { records, absent });
         Ok(())
     }
 

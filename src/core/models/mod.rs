@@ -4,6 +4,9 @@
 
 mod apply;
 pub mod logged_model;
+pub mod mlmodel;
+pub mod resolve;
+pub mod search;
 pub mod uri;
 
 pub use apply::TAG_LOG_MODEL_HISTORY;

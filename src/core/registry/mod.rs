@@ -5,6 +5,8 @@
 
 mod apply;
 pub mod model;
+pub mod queries;
 pub mod rules;
+pub mod search;
 
 pub use model::{ModelVersion, RegisteredModel, Stage, VersionStatus};
