@@ -3,6 +3,7 @@
 //! logged models go through the tracking journal (`core::tracking::change`).
 
 mod apply;
+pub mod autolog;
 pub mod logged_model;
 pub mod mlmodel;
 pub mod resolve;
