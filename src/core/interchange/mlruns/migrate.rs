@@ -30,8 +30,9 @@ pub struct KeptModels {
 
 /// Reads the logged models and registered models out of the files an older Ferroflow
 /// kept for a store (`Snapshot::extra_files` / `extra_dirs` as they were: paths
-/// relative to the store root, empty folders apart; the browser store marks those
-/// with a trailing `/`, which the caller strips first).
+/// relative to the store root). An empty folder may come in `dirs` or, as the browser
+/// store keeps it, as a key of `files` ending in `/`; the result has them in
+/// `extra_dirs`.
 ///
 /// It never fails: a model folder MLflow could not read (broken YAML, a bad metric
 /// line) stays as files, with a warning, so nothing is lost; folders MLflow skips are
@@ -39,8 +40,16 @@ pub struct KeptModels {
 /// stays as files in both.
 pub fn models_from_kept_files(
     mut files: BTreeMap<String, Vec<u8>>,
-    dirs: BTreeSet<String>,
+    mut dirs: BTreeSet<String>,
 ) -> KeptModels {
+    let marked: Vec<String> = (files.keys())
+        .filter(|k| k.ends_with('/'))
+        .cloned()
+        .collect();
+    for key in marked {
+        files.remove(&key);
+        dirs.insert(key.trim_end_matches('/').to_owned());
+    }
     let mut snap = Snapshot::default();
     let mut done = Accounted::default();
     let mut kept = BTreeMap::new();

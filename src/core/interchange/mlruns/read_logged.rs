@@ -156,14 +156,17 @@ fn parse_logged_model(
         Some(code) => code.and_then(LoggedModelStatus::from_int).ok_or_else(|| {
             ctx.invalid(
                 &meta_rel,
-                format!("status must be 1 (PENDING), 2 (READY) or 3 (FAILED), got {code:?}"),
+                format!(
+                    "status must be 1 (PENDING), 2 (READY) or 3 (FAILED), got {}",
+                    code.map_or_else(|| "null".to_owned(), |c| c.to_string())
+                ),
             )
         })?,
     };
     if experiment_id.as_deref() != Some(exp_id) {
         return Ok(Found::Skipped(format!(
-            "it records experiment {experiment_id:?} but sits in experiment {exp_id}; MLflow \
-             ignores it"
+            "it records experiment {} but sits in experiment {exp_id}; MLflow ignores it",
+            experiment_id.map_or_else(|| "null".to_owned(), |e| format!("'{e}'"))
         )));
     }
     let lifecycle_stage = match meta.lifecycle_stage.as_deref() {

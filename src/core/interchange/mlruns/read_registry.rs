@@ -108,6 +108,11 @@ pub(super) fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
+/// A meta.yaml value in a message: quoted and escaped (`"2\n"`), or `null` when absent.
+fn shown(value: Option<&str>) -> String {
+    value.map_or_else(|| "null".to_owned(), |v| format!("{v:?}"))
+}
+
 /// Whether a meta.yaml value we do not model is unset (null, absent, or for the
 /// workspace, the only one).
 fn unset(value: &Option<yaml_serde::Value>, default: Option<&str>) -> bool {
@@ -269,7 +274,8 @@ fn parse_version(
     }
     if name.as_deref() != Some(model_dir) {
         return unmodeled(format!(
-            "it names model {name:?}, not the folder's; MLflow would list it under that name"
+            "it names model {}, not the folder's; MLflow would list it under that name",
+            shown(name.as_deref())
         ));
     }
     let Some(creation) = creation else {
@@ -283,14 +289,22 @@ fn parse_version(
         .filter(|s| Some(s.as_str()) == stage.as_deref())
     else {
         return unmodeled(format!(
-            "current_stage {stage:?} is not one of MLflow's stages"
+            "current_stage {} is not one of MLflow's stages (None, Staging, Production, \
+             Archived, Deleted_Internal)",
+            shown(stage.as_deref())
         ));
     };
     let status = match meta.status {
         None => VersionStatus::Ready,
         Some(s) => match s.as_deref().and_then(VersionStatus::parse) {
             Some(status) => status,
-            None => return unmodeled(format!("status {s:?} is not one of MLflow's")),
+            None => {
+                return unmodeled(format!(
+                    "status {} is not one of MLflow's (READY, PENDING_REGISTRATION, \
+                     FAILED_REGISTRATION)",
+                    shown(s.as_deref())
+                ))
+            }
         },
     };
     if !unset(&meta.deployment_job_state, None) {
