@@ -76,12 +76,15 @@ fn App() -> impl IntoView {
     service::watch_store(std::rc::Rc::new(move |ev| store.lifecycle.set(Some(ev))));
     widgets::theme::apply_stored();
     widgets::focus_search_on_slash();
+    let bridge = widgets::bridge::Bridge::start();
+    provide_context(bridge);
     leptos::task::spawn_local(async move {
         match service::service().await {
             Ok(s) => {
                 let rev = store.revision;
                 s.subscribe(std::rc::Rc::new(move || rev.update(|r| *r += 1)));
                 store.status.set(Some(Ok(())));
+                bridge.ready();
             }
             Err(e) => store.status.set(Some(Err(e.to_string()))),
         }
@@ -91,6 +94,7 @@ fn App() -> impl IntoView {
         <Router base=base>
             <widgets::Header/>
             <StoreBanner/>
+            <widgets::bridge::BridgePrompt/>
             <main class="page">
                 {move || match store.status.get() {
                     None if store.lifecycle.get() == Some(StoreEvent::Blocked) => view! {
@@ -109,6 +113,7 @@ fn App() -> impl IntoView {
                             <Route path=path!("/experiments/:experimentId") view=tracking::ExperimentRuns/>
                             <Route path=path!("/experiments/:experimentId/runs/:runId") view=tracking::RunPage/>
                             <Route path=path!("/compare-runs") view=tracking::CompareRuns/>
+                            <Route path=path!("/connections") view=widgets::bridge::Connections/>
                         </Routes>
                     }.into_any(),
                 }}
