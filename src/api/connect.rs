@@ -135,7 +135,14 @@ pub fn connect(
             })?;
         let url = web_sys::Url::new(&site)
             .map_err(|_| errors::invalid_arg(format!("'{site}' is not a URL")))?;
-        url.set_hash("connect");
+        // A page of the site's own origin shares its IndexedDB: there is nothing to
+        // mirror, so the site just opens.
+        let same_origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .is_some_and(|own| own == url.origin());
+        if !same_origin {
+            url.set_hash("connect");
+        }
         let win = open_site(&url.href());
         if win.is_null() {
             return Err(errors::js_error(
@@ -144,10 +151,13 @@ pub fn connect(
             ));
         }
         let replay = o.get("replay").as_bool().unwrap_or(true);
-        Ok::<_, JsValue>((site, url.origin(), win, replay))
+        Ok::<_, JsValue>((site, url.origin(), win, replay, same_origin))
     })();
     with_service(move |s| async move {
-        let (site, origin, win, replay) = opened?;
+        let (site, origin, win, replay, same_origin) = opened?;
+        if same_origin {
+            return connection(site, origin);
+        }
         let bridge = Rc::new(RefCell::new(Bridge {
             window: win.clone(),
             origin: origin.clone(),
@@ -198,9 +208,14 @@ pub fn connect(
                 send(&bridge, &m);
             }
         }
-        let out = js_sys::Object::new();
-        js_sys::Reflect::set(&out, &"site".into(), &site.into())?;
-        js_sys::Reflect::set(&out, &"origin".into(), &origin.into())?;
-        Ok(out.into())
+        connection(site, origin)
     })
+}
+
+/// What `connect` resolves to: `{site, origin}`.
+fn connection(site: String, origin: String) -> Result<JsValue, JsValue> {
+    let out = js_sys::Object::new();
+    js_sys::Reflect::set(&out, &"site".into(), &site.into())?;
+    js_sys::Reflect::set(&out, &"origin".into(), &origin.into())?;
+    Ok(out.into())
 }
