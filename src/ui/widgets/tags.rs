@@ -1,42 +1,30 @@
-//! The run's tags: add, edit and delete. System tags (`mlflow.*`) are hidden unless
-//! asked for; the description tag is edited in its own section.
+//! Tags (of a run, a registered model, a model version): add, edit and delete.
+//! System tags (`mlflow.*` on runs) are hidden unless asked for.
 
 use leptos::prelude::*;
 
-use super::handle::RunHandle;
-use crate::core::tracking::rules::TAG_NOTE;
-
-fn is_system(key: &str) -> bool {
-    key.starts_with("mlflow.")
-}
-
-/// The tags table with its editor.
+/// The tags table with its editor. `tags` are the ones to show (by key); `set` and
+/// `delete` change one and return MLflow's refusal, shown under the table. Keys
+/// starting with `system_prefix` are hidden behind a checkbox.
 #[component]
-pub fn RunTags(h: RunHandle) -> impl IntoView {
+pub fn TagEditor(
+    #[prop(into)] tags: Signal<Vec<(String, String)>>,
+    set: Callback<(String, String), Result<(), String>>,
+    delete: Callback<String, Result<(), String>>,
+    #[prop(optional)] system_prefix: Option<&'static str>,
+) -> impl IntoView {
+    let is_system = move |key: &str| system_prefix.is_some_and(|p| key.starts_with(p));
     let show_system = RwSignal::new(false);
-    let all = Memo::new(move |_| {
-        h.run.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.tags
-                        .iter()
-                        .filter(|(k, _)| k.as_str() != TAG_NOTE)
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
     let shown = Memo::new(move |_| {
         let system = show_system.get();
-        all.with(|tags| {
+        tags.with(|tags| {
             tags.iter()
                 .filter(|(k, _)| system || !is_system(k))
                 .cloned()
                 .collect::<Vec<_>>()
         })
     });
-    let hidden = move || all.with(|t| t.iter().filter(|(k, _)| is_system(k)).count());
+    let hidden = move || tags.with(|t| t.iter().filter(|(k, _)| is_system(k)).count());
     // The key whose value is being edited, and the value typed so far.
     let editing = RwSignal::new(None::<String>);
     let edit_value = RwSignal::new(String::new());
@@ -53,7 +41,7 @@ pub fn RunTags(h: RunHandle) -> impl IntoView {
             return;
         };
         let value = edit_value.get_untracked();
-        if report(h.write(|t, id| t.set_tags(id, &[(key, value)]))) {
+        if report(set.run((key, value))) {
             editing.set(None);
         }
     };
@@ -64,7 +52,7 @@ pub fn RunTags(h: RunHandle) -> impl IntoView {
             return;
         }
         let value = new_value.get_untracked();
-        if report(h.write(|t, id| t.set_tags(id, &[(key, value)]))) {
+        if report(set.run((key, value))) {
             new_key.set(String::new());
             new_value.set(String::new());
         }
@@ -108,7 +96,7 @@ pub fn RunTags(h: RunHandle) -> impl IntoView {
                                 }>"Edit"</button>
                                 <button type="button" class="danger" on:click=move |_| {
                                     let key = k_del.clone();
-                                    report(h.write(|t, id| t.delete_tag(id, &key)));
+                                    report(delete.run(key));
                                 }>"Delete"</button>
                             }
                         }
@@ -122,14 +110,15 @@ pub fn RunTags(h: RunHandle) -> impl IntoView {
     };
 
     view! {
-        <section class="run-section run-tags">
             <div class="section-head">
                 <h2>"Tags " <span class="count">{move || shown.read().len()}</span></h2>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || show_system.get()
-                        on:change=move |ev| show_system.set(event_target_checked(&ev))/>
-                    {move || format!("Show system tags ({})", hidden())}
-                </label>
+                {system_prefix.map(|_| view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || show_system.get()
+                            on:change=move |ev| show_system.set(event_target_checked(&ev))/>
+                        {move || format!("Show system tags ({})", hidden())}
+                    </label>
+                })}
             </div>
             <table class="grid kv tags">
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Value"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
@@ -148,6 +137,5 @@ pub fn RunTags(h: RunHandle) -> impl IntoView {
                 <button type="submit">"Add tag"</button>
             </form>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        </section>
     }
 }

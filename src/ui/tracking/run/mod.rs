@@ -6,7 +6,6 @@ mod description;
 mod handle;
 mod overview;
 mod params_and_metrics;
-mod preview;
 mod tags;
 
 use leptos::prelude::*;
@@ -48,7 +47,7 @@ fn RunBody(id: String) -> impl IntoView {
                 <p>"No run has the id " <code>{id.clone()}</code> "."</p>
             </section>
         }>
-            <article class="run-page">
+            <article class="run-page detail-page">
                 <RunHeader h rel/>
                 <RunOverview h rel/>
                 <RunDescription h/>

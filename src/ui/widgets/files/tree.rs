@@ -1,15 +1,14 @@
-//! The run's artifacts: a tree of expandable directories beside a preview of the
-//! selected file; every file has a download button.
+//! The tree of expandable directories beside a preview of the selected file; every
+//! file has a download button.
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
-use super::handle::RunHandle;
-use super::preview::{file_name, ArtifactPreview};
+use super::preview::{file_name, FilePreview};
+use super::FilesOwner;
 use crate::core::text::format::format_size;
 use crate::core::tracking::artifacts::list_children;
-use crate::service;
 use crate::ui::widgets::blob::BlobUrls;
 use crate::ui::Store;
 
@@ -50,17 +49,20 @@ fn visible_rows(files: &[(String, u64)], expanded: &BTreeSet<String>) -> Vec<Row
     out
 }
 
-/// The artifacts section.
+/// The files of `owner` as a tree (labelled `label`) and the preview of the selected
+/// one; `empty` is shown when there are none. Listed again after every commit.
 #[component]
-pub fn ArtifactBrowser(h: RunHandle) -> impl IntoView {
+pub fn FileBrowser(
+    owner: FilesOwner,
+    #[prop(into)] label: String,
+    #[prop(into)] empty: ViewFn,
+) -> impl IntoView {
     let store = expect_context::<Store>();
+    let owner = StoredValue::new(owner);
     let files = LocalResource::new(move || {
         store.revision.track();
-        let id = h.id.get_value();
-        async move {
-            let s = service::ready().ok_or_else(|| "The store is not open.".to_owned())?;
-            s.artifact_sizes(&id, "").await.map_err(|e| e.to_string())
-        }
+        let owner = owner.get_value();
+        async move { owner.list().await }
     });
     let expanded = RwSignal::new(BTreeSet::<String>::new());
     let selected = RwSignal::new(None::<String>);
@@ -120,7 +122,7 @@ pub fn ArtifactBrowser(h: RunHandle) -> impl IntoView {
             }
         };
         let download = (!is_dir).then(|| {
-            view! { <DownloadLink run_id=h.id.get_value() path=path.clone() urls/> }
+            view! { <DownloadLink owner=owner.get_value() path=path.clone() urls/> }
         });
         view! {
             <li role="treeitem" class="artifact-row" class:dir=is_dir class:selected=move || is_selected.get()
@@ -141,30 +143,25 @@ pub fn ArtifactBrowser(h: RunHandle) -> impl IntoView {
     };
 
     view! {
-        <section class="run-section run-artifacts">
-            <h2>"Artifacts"</h2>
-            {move || match files.get() {
-                None => view! { <p class="muted">"Reading artifacts…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">"Could not list artifacts: " {e}</p> }.into_any(),
-                Some(Ok(f)) if f.is_empty() => view! {
-                    <p class="muted">"No artifacts. Log one with "<code>"mlflow.logArtifact(path, data)"</code>"."</p>
-                }.into_any(),
-                Some(Ok(_)) => ().into_any(),
-            }}
-            <Show when=move || listing.with(|f| f.as_ref().is_some_and(|f| !f.is_empty()))>
-                <div class="artifacts">
-                    <ul class="artifact-tree" role="tree" aria-label="Artifacts">
-                        <For each=move || rows.get() key=|r| (r.path.clone(), r.size) children=row_view/>
-                    </ul>
-                    <div class="artifact-pane">
-                        {move || match preview_key.get() {
-                            Some((path, _)) => view! { <ArtifactPreview run_id=h.id.get_value() path/> }.into_any(),
-                            None => view! { <p class="muted pane-hint">"Select a file to preview it."</p> }.into_any(),
-                        }}
-                    </div>
+        {move || match files.get() {
+            None => view! { <p class="muted">"Reading files…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">"Could not list the files: " {e}</p> }.into_any(),
+            Some(Ok(f)) if f.is_empty() => empty.run(),
+            Some(Ok(_)) => ().into_any(),
+        }}
+        <Show when=move || listing.with(|f| f.as_ref().is_some_and(|f| !f.is_empty()))>
+            <div class="artifacts">
+                <ul class="artifact-tree" role="tree" aria-label=label.clone()>
+                    <For each=move || rows.get() key=|r| (r.path.clone(), r.size) children=row_view/>
+                </ul>
+                <div class="artifact-pane">
+                    {move || match preview_key.get() {
+                        Some((path, _)) => view! { <FilePreview owner=owner.get_value() path/> }.into_any(),
+                        None => view! { <p class="muted pane-hint">"Select a file to preview it."</p> }.into_any(),
+                    }}
                 </div>
-            </Show>
-        </section>
+            </div>
+        </Show>
     }
 }
 
@@ -172,21 +169,20 @@ pub fn ArtifactBrowser(h: RunHandle) -> impl IntoView {
 /// reaches it (so its `href` is a ready `blob:` URL by the click); a click before
 /// that reads them and then starts the download.
 #[component]
-fn DownloadLink(run_id: String, path: String, urls: BlobUrls) -> impl IntoView {
+fn DownloadLink(owner: FilesOwner, path: String, urls: BlobUrls) -> impl IntoView {
     let href = RwSignal::new(None::<String>);
     let loading = StoredValue::new(false);
     let name = file_name(&path).to_owned();
     let fetch = {
-        let (run_id, path) = (run_id.clone(), path.clone());
+        let (owner, path) = (owner.clone(), path.clone());
         move |then_click: Option<web_sys::HtmlElement>| {
             if href.get_untracked().is_some() || loading.get_value() {
                 return;
             }
             loading.set_value(true);
-            let (run_id, path) = (run_id.clone(), path.clone());
+            let (owner, path) = (owner.clone(), path.clone());
             leptos::task::spawn_local(async move {
-                let Some(s) = service::ready() else { return };
-                if let Ok(Some(bytes)) = s.artifact(&run_id, &path).await {
+                if let Ok(Some(bytes)) = owner.read(&path).await {
                     // Download-only type: never rendered as a document on this origin.
                     if let Some(url) = urls.create(&bytes, "application/octet-stream") {
                         if let Some(a) = &then_click {
