@@ -109,6 +109,7 @@ fn App() -> impl IntoView {
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=tracking::Experiments/>
                             <Route path=path!("/experiments/:experimentId") view=tracking::ExperimentRuns/>
+                            <Route path=path!("/experiments/:experimentId/models") view=tracking::ExperimentModels/>
                             <Route path=path!("/experiments/:experimentId/runs/:runId") view=tracking::RunPage/>
                             <Route path=path!("/compare-runs") view=tracking::CompareRuns/>
                             <Route path=path!("/models") view=registry::Models/>

@@ -4,6 +4,7 @@ mod artifacts;
 mod charts;
 mod description;
 mod handle;
+mod models;
 mod overview;
 mod params_and_metrics;
 mod tags;
@@ -15,6 +16,7 @@ use artifacts::ArtifactBrowser;
 use charts::RunCharts;
 use description::RunDescription;
 use handle::RunHandle;
+use models::RunModels;
 use overview::{related, RunHeader, RunOverview};
 use params_and_metrics::{MetricsTable, ParamsTable};
 use tags::RunTags;
@@ -22,7 +24,7 @@ use tags::RunTags;
 use crate::ui::href;
 
 /// `/experiments/:experimentId/runs/:runId`: one run — overview, description,
-/// params, metrics, tags, a chart per metric and the artifacts.
+/// params, metrics, tags, the models it logged, a chart per metric and the artifacts.
 #[component]
 pub fn RunPage() -> impl IntoView {
     let params = use_params_map();
@@ -56,6 +58,7 @@ fn RunBody(id: String) -> impl IntoView {
                     <MetricsTable h/>
                 </div>
                 <RunTags h/>
+                <RunModels h/>
                 <RunCharts h/>
                 <ArtifactBrowser h/>
             </article>
