@@ -6,6 +6,10 @@ export type {
   Experiment, Run, RunInfo, RunData, RunStatus, ViewType, Metric, FileInfo, RunTarget,
   MetricOptions, StartRunOptions, SearchRunsOptions, SearchExperimentsOptions,
   CreateExperimentOptions, MlflowError, ImportSummary, Progress, ImportOptions, ExportOptions,
+  TfjsModel, SignatureField, ModelSignature, LogModelOptions, LogModelFilesOptions, ModelInfo,
+  LoggedModel, LoggedModelMetric, SearchLoggedModelsOptions, ModelIOHandler,
+  RegisteredModel, ModelVersion, ModelStage, CreateRegisteredModelOptions, RegisterModelOptions,
+  SearchRegistryOptions, DescriptionOptions, TransitionOptions,
 } from "./ferroflow.js";
 
 type Names =
@@ -15,7 +19,15 @@ type Names =
   | "startRun" | "activeRun" | "endRun" | "getRun" | "searchRuns" | "deleteRun" | "restoreRun" | "setTerminated"
   | "logParam" | "logParams" | "logMetric" | "logMetrics" | "setTag" | "setTags" | "deleteTag"
   | "logArtifact" | "logText" | "logDict" | "logImage" | "listArtifacts" | "downloadArtifact" | "getMetricHistory"
-  | "importArchive" | "exportArchive";
+  | "importArchive" | "exportArchive"
+  | "logModel" | "logModelFiles" | "loadModel" | "getModelInfo" | "getLoggedModel" | "searchLoggedModels"
+  | "downloadModelArtifact"
+  | "createRegisteredModel" | "registerModel" | "getRegisteredModel" | "searchRegisteredModels"
+  | "renameRegisteredModel" | "updateRegisteredModel" | "deleteRegisteredModel"
+  | "setRegisteredModelTag" | "deleteRegisteredModelTag" | "getModelVersion" | "searchModelVersions"
+  | "updateModelVersion" | "deleteModelVersion" | "setModelVersionTag" | "deleteModelVersionTag"
+  | "setRegisteredModelAlias" | "deleteRegisteredModelAlias" | "getModelVersionByAlias"
+  | "transitionModelVersionStage" | "getLatestVersions";
 
 export type Mlflow = Pick<typeof api, Names>;
 export declare const ready: Mlflow["ready"], flush: Mlflow["flush"],
@@ -32,6 +44,19 @@ export declare const ready: Mlflow["ready"], flush: Mlflow["flush"],
   deleteTag: Mlflow["deleteTag"], logArtifact: Mlflow["logArtifact"], logText: Mlflow["logText"],
   logDict: Mlflow["logDict"], logImage: Mlflow["logImage"], listArtifacts: Mlflow["listArtifacts"],
   downloadArtifact: Mlflow["downloadArtifact"], getMetricHistory: Mlflow["getMetricHistory"],
-  importArchive: Mlflow["importArchive"], exportArchive: Mlflow["exportArchive"];
+  importArchive: Mlflow["importArchive"], exportArchive: Mlflow["exportArchive"],
+  logModel: Mlflow["logModel"], logModelFiles: Mlflow["logModelFiles"], loadModel: Mlflow["loadModel"],
+  getModelInfo: Mlflow["getModelInfo"], getLoggedModel: Mlflow["getLoggedModel"],
+  searchLoggedModels: Mlflow["searchLoggedModels"], downloadModelArtifact: Mlflow["downloadModelArtifact"],
+  createRegisteredModel: Mlflow["createRegisteredModel"], registerModel: Mlflow["registerModel"],
+  getRegisteredModel: Mlflow["getRegisteredModel"], searchRegisteredModels: Mlflow["searchRegisteredModels"],
+  renameRegisteredModel: Mlflow["renameRegisteredModel"], updateRegisteredModel: Mlflow["updateRegisteredModel"],
+  deleteRegisteredModel: Mlflow["deleteRegisteredModel"], setRegisteredModelTag: Mlflow["setRegisteredModelTag"],
+  deleteRegisteredModelTag: Mlflow["deleteRegisteredModelTag"], getModelVersion: Mlflow["getModelVersion"],
+  searchModelVersions: Mlflow["searchModelVersions"], updateModelVersion: Mlflow["updateModelVersion"],
+  deleteModelVersion: Mlflow["deleteModelVersion"], setModelVersionTag: Mlflow["setModelVersionTag"],
+  deleteModelVersionTag: Mlflow["deleteModelVersionTag"], setRegisteredModelAlias: Mlflow["setRegisteredModelAlias"],
+  deleteRegisteredModelAlias: Mlflow["deleteRegisteredModelAlias"], getModelVersionByAlias: Mlflow["getModelVersionByAlias"],
+  transitionModelVersionStage: Mlflow["transitionModelVersionStage"], getLatestVersions: Mlflow["getLatestVersions"];
 declare const mlflow: Mlflow;
 export default mlflow;

@@ -26,6 +26,14 @@ export const {
   logParam, logParams, logMetric, logMetrics, setTag, setTags, deleteTag,
   logArtifact, logText, logDict, logImage, listArtifacts, downloadArtifact, getMetricHistory,
   importArchive, exportArchive,
+  logModel, logModelFiles, loadModel, getModelInfo, getLoggedModel, searchLoggedModels,
+  downloadModelArtifact,
+  createRegisteredModel, registerModel, getRegisteredModel, searchRegisteredModels,
+  renameRegisteredModel, updateRegisteredModel, deleteRegisteredModel,
+  setRegisteredModelTag, deleteRegisteredModelTag, getModelVersion, searchModelVersions,
+  updateModelVersion, deleteModelVersion, setModelVersionTag, deleteModelVersionTag,
+  setRegisteredModelAlias, deleteRegisteredModelAlias, getModelVersionByAlias,
+  transitionModelVersionStage, getLatestVersions,
 } = pick;
 
 export default Object.freeze(api);

@@ -244,7 +244,7 @@ fn an_imported_run_replaces_queued_points_to_it() {
     let mut imported = t.stored_run(&id).unwrap().clone();
     imported.run.info.run_name = "from the archive".into();
     imported.run.metrics.clear();
-    t.replace_imported(vec![], vec![imported]);
+    t.replace_imported(Records::new(vec![], vec![imported]));
     assert_eq!(t.run(&id).unwrap().info.run_name, "from the archive");
     assert!(
         t.run(&id).unwrap().metrics.is_empty(),

@@ -59,7 +59,8 @@ export interface SearchExperimentsOptions {
 export interface CreateExperimentOptions { tags?: Record<string, string>; artifactLocation?: string; }
 /** Errors thrown by the API carry MLflow's error code. */
 export interface MlflowError extends Error {
-  code: "RESOURCE_DOES_NOT_EXIST" | "INVALID_PARAMETER_VALUE" | "RESOURCE_ALREADY_EXISTS" | "INVALID_STATE" | "INTERNAL_ERROR";
+  code: "RESOURCE_DOES_NOT_EXIST" | "INVALID_PARAMETER_VALUE" | "RESOURCE_ALREADY_EXISTS" | "INVALID_STATE"
+    | "RESOURCE_EXHAUSTED" | "TEMPORARILY_UNAVAILABLE" | "INTERNAL_ERROR";
 }
 "#;
 

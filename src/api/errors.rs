@@ -58,3 +58,9 @@ impl From<QueryError> for JsValue {
         js_error(e.code(), &e.to_string())
     }
 }
+
+impl From<crate::core::tracking::rules::InvalidValue> for JsValue {
+    fn from(e: crate::core::tracking::rules::InvalidValue) -> Self {
+        invalid_arg(e.0)
+    }
+}

@@ -13,6 +13,8 @@ mod dto;
 mod errors;
 mod experiments;
 mod logging;
+mod models;
+mod registry;
 mod runs;
 
 use std::cell::RefCell;

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::{Service, ServiceError};
 use crate::core::interchange::mlruns::{export_zip, import_archive, ArchiveLimits};
-use crate::core::interchange::{RunRecord, Selection, Snapshot, Summary};
+use crate::core::interchange::{LoggedModelRecord, RunRecord, Selection, Snapshot, Summary};
 use crate::core::tracking::metric_log::append_series;
 use crate::core::tracking::{Needs, StoredRun};
 use crate::store::{Batch, StoreError};
@@ -116,6 +116,13 @@ impl Service {
             artifacts.extend(rec.artifacts.into_iter().map(|(p, b)| (id.clone(), p, b)));
             runs.push(stored);
         }
+        let mut logged_models = Vec::with_capacity(snap.logged_models.len());
+        for rec in snap.logged_models {
+            let id = rec.model.model_id.clone();
+            replaced.push(id.clone());
+            artifacts.extend(rec.artifacts.into_iter().map(|(p, b)| (id.clone(), p, b)));
+            logged_models.push(rec.model);
+        }
         let mut extra: Vec<(String, Vec<u8>)> = snap.extra_files.into_iter().collect();
         extra.extend(
             snap.extra_dirs
@@ -128,6 +135,8 @@ impl Service {
             chunks: &chunks,
             artifacts: &artifacts,
             extra_files: &extra,
+            logged_models: &logged_models,
+            registered_models: &snap.registered_models,
             replace_runs: &replaced,
         })
         .await?;
@@ -153,8 +162,21 @@ impl Service {
             self.read(|t| t.run(id).map(drop))?;
         }
         // The records as stored (other contexts' latest changes included).
+        let everything = self.db.load_everything().await?;
+        let mut logged_models = Vec::with_capacity(everything.logged_models.len());
+        for model in everything.logged_models.into_values() {
+            let artifacts = self
+                .db
+                .artifacts_of(&model.model_id)
+                .await?
+                .into_iter()
+                .collect();
+            logged_models.push(LoggedModelRecord { model, artifacts });
+        }
+        let registered_models = everything.registered_models.into_values().collect();
         let (experiments, mut stored) = if all {
-            self.db.load_all().await?
+            let runs: Vec<StoredRun> = everything.runs.into_values().collect();
+            (everything.experiments.into_values().collect(), runs)
         } else {
             let needs = Needs {
                 all_experiments: true,
@@ -195,6 +217,8 @@ impl Service {
         Ok(Snapshot {
             experiments,
             runs,
+            logged_models,
+            registered_models,
             extra_files,
             extra_dirs,
             ..Snapshot::default()

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::sync::Announcement;
 use super::{set_timeout, Service, ServiceError, FLUSH_DELAY_MS};
-use crate::core::tracking::{Needs, Stored, TrackingError};
+use crate::core::tracking::{Needs, Records, Stored, TrackingError};
 use crate::store::{Batch, StoreError};
 
 impl Service {
@@ -155,7 +155,16 @@ impl Service {
             experiments: experiments.collect(),
             runs: runs.collect(),
             replaced: batch.replace_runs.iter().cloned().collect(),
-            ..Announcement::default()
+            logged_models: batch
+                .logged_models
+                .iter()
+                .map(|m| m.model_id.clone())
+                .collect(),
+            registered_models: batch
+                .registered_models
+                .iter()
+                .map(|m| m.name.clone())
+                .collect(),
         });
         self.notify();
         Ok(())
@@ -183,9 +192,14 @@ impl Service {
         self.flush().await?;
         let _guard = self.write_lock.lock().await;
         self.commit(&batch).await?;
-        self.tracker
-            .borrow_mut()
-            .replace_imported(batch.experiments.to_vec(), batch.runs.to_vec());
+        let mut records = Records::new(batch.experiments.to_vec(), batch.runs.to_vec());
+        records.logged_models = (batch.logged_models.iter())
+            .map(|m| (m.model_id.clone(), m.clone()))
+            .collect();
+        records.registered_models = (batch.registered_models.iter())
+            .map(|m| (m.name.clone(), m.clone()))
+            .collect();
+        self.tracker.borrow_mut().replace_imported(records);
         Ok(())
     }
 

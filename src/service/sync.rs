@@ -127,7 +127,7 @@ impl Service {
             let mut t = self.tracker.borrow_mut();
             t.refresh(Stored { records, absent });
             if !replaced.is_empty() {
-                t.replace_imported(Vec::new(), replaced);
+                t.replace_imported(crate::core::tracking::Records::new(Vec::new(), replaced));
             }
         }
         self.notify();

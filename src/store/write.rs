@@ -12,8 +12,10 @@ use super::read::{
 };
 use super::{
     global, Db, Result, StoreError, StoreErrorKind, ARTIFACTS, ARTIFACT_INDEX, CHUNKS, EXPERIMENTS,
-    EXTRA, RECORD_STORES, RUNS,
+    EXTRA, LOGGED_MODELS, RECORD_STORES, REGISTERED_MODELS, RUNS,
 };
+use crate::core::models::LoggedModel;
+use crate::core::registry::RegisteredModel;
 use crate::core::tracking::codec::encode_record;
 use crate::core::tracking::metric_log::{encode_chunk, MetricChunk};
 use crate::core::tracking::model::Experiment;
@@ -32,8 +34,12 @@ pub struct Batch<'a> {
     pub artifacts: &'a [(String, String, Vec<u8>)],
     /// Extra files `(root-relative path, bytes)`.
     pub extra_files: &'a [(String, Vec<u8>)],
-    /// Runs whose metric chunks and artifacts are all deleted first (an imported
-    /// run replacing one).
+    /// Whole logged-model records (their files go in `artifacts`, owned by the id).
+    pub logged_models: &'a [LoggedModel],
+    /// Whole registered-model records.
+    pub registered_models: &'a [RegisteredModel],
+    /// Runs and logged models whose metric chunks and artifacts are all deleted first
+    /// (an imported one replacing one).
     pub replace_runs: &'a [String],
 }
 
@@ -185,6 +191,8 @@ impl Db {
             (ARTIFACTS, has_files),
             (ARTIFACT_INDEX, has_files),
             (EXTRA, !batch.extra_files.is_empty()),
+            (LOGGED_MODELS, !batch.logged_models.is_empty()),
+            (REGISTERED_MODELS, !batch.registered_models.is_empty()),
         ]
         .into_iter()
         .filter_map(|(name, used)| used.then_some(name))
@@ -208,6 +216,7 @@ impl Db {
             store(ARTIFACT_INDEX)?,
             store(EXTRA)?,
         );
+        let (logged, registered) = (store(LOGGED_MODELS)?, store(REGISTERED_MODELS)?);
         let mut size = 0;
         let mut requests: Vec<Request<'_>> = Vec::new();
         if let Some(c) = &chunks {
@@ -239,6 +248,16 @@ impl Db {
                 size += b.len();
                 requests.push(put(st, bytes(b), key2(run, path)));
                 requests.push(put(ix, JsValue::from(b.len() as f64), key2(run, path)));
+            }
+        }
+        if let Some(st) = &logged {
+            for m in batch.logged_models {
+                requests.push(put_record(st, m, &m.model_id, &mut size));
+            }
+        }
+        if let Some(st) = &registered {
+            for m in batch.registered_models {
+                requests.push(put_record(st, m, &m.name, &mut size));
             }
         }
         if let Some(st) = &extra {

@@ -190,6 +190,45 @@ try {
   emit("chart_1M_zoom_repaint", Math.max(...zooms), "ms", { stat: "max of 3", all: zooms });
   await chartPage.close();
   await page.context().close();
+
+  // a 10 MB TF.js model: logModel to committed, loadModel, and both with TF.js's own work
+  site.routes.set("/tfjs/tf.fesm.min.js", {
+    type: "text/javascript",
+    body: fs.readFileSync(new URL("./node_modules/@tensorflow/tfjs/dist/tf.fesm.min.js", import.meta.url)),
+  });
+  site.routes.set("/lab.html", {
+    type: "text/html",
+    body: `<!doctype html><link rel="icon" href="data:,"><script type="module">
+      window.tf = await import("/tfjs/tf.fesm.min.js"); await window.tf.setBackend("cpu");
+      window.mlflow = await import("/mlflow.js");</script>`,
+  });
+  const lab = await newPage(browser);
+  await lab.goto(`${site.origin}/lab.html`);
+  await waitForMlflow(lab);
+  const m = await lab.evaluate(async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 2500, inputShape: [1024] })); // 2.56M float32 weights
+    model.add(tf.layers.dense({ units: 1 }));
+    await mlflow.startRun({ runName: "bench-10MB-model" });
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const info = await mlflow.logModel(model, `model${i}`, { registeredModelName: "bench-10mb" });
+      const t1 = performance.now();
+      const handler = await mlflow.loadModel(`models:/bench-10mb/${info.registeredModelVersion}`);
+      const t2 = performance.now();
+      await tf.loadLayersModel(handler);
+      const t3 = performance.now();
+      runs.push({ log: t1 - t0, load: t2 - t1, loadWithTf: t3 - t1 });
+    }
+    await mlflow.endRun();
+    const bytes = (await (await mlflow.downloadModelArtifact("models:/bench-10mb/1", "weights.bin")).arrayBuffer()).byteLength;
+    const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[1];
+    return { log: median("log"), load: median("load"), loadWithTf: median("loadWithTf"), mib: bytes / 2 ** 20 };
+  });
+  emit("log_model_10MB", m.log, "ms", { stat: "median of 3", weights_mib: m.mib, includes: "save through the IOHandler, files and records committed, registered" });
+  emit("load_model_10MB", m.load, "ms", { stat: "median of 3", with_tf_loadLayersModel_ms: m.loadWithTf });
+  await lab.context().close();
 } finally {
   await browser.close();
   await site.close();

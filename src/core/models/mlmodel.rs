@@ -52,6 +52,34 @@ impl SpecField {
         }
     }
 
+    /// A spec a caller gave: MLflow's JSON form (`{type: "tensor", "tensor-spec":
+    /// {dtype, shape}}`, `{name, type: "double"}`) or the short tensor form
+    /// `{name?, dtype, shape}`.
+    pub fn from_user(v: &Json) -> Result<SpecField, String> {
+        if !v.is_object() {
+            return Err(format!("a signature field must be an object, got {v}"));
+        }
+        if v.get("type").is_none() && v.get("dtype").is_some() {
+            let dtype = v["dtype"]
+                .as_str()
+                .ok_or("a tensor's dtype must be a string")?;
+            let shape = (v.get("shape").and_then(Json::as_array))
+                .ok_or("a tensor needs a shape (an array of sizes, -1 for any)")?
+                .iter()
+                .map(|d| if d.is_null() { Some(-1) } else { d.as_i64() })
+                .collect::<Option<Vec<i64>>>()
+                .ok_or("a tensor's shape holds integer sizes (or null / -1 for any)")?;
+            let name = v.get("name").and_then(Json::as_str).map(str::to_owned);
+            return Ok(SpecField::tensor(name, dtype, shape));
+        }
+        SpecField::from_json(v).ok_or_else(|| {
+            format!(
+                "not a signature field: {v} (use {{name, dtype, shape}} for a tensor, or \
+                 MLflow's {{name, type}} / {{type: \"tensor\", \"tensor-spec\": {{dtype, shape}}}})"
+            )
+        })
+    }
+
     fn from_json(v: &Json) -> Option<SpecField> {
         let kind = v.get("type")?.as_str()?.to_owned();
         let name = v.get("name").and_then(Json::as_str).map(str::to_owned);
@@ -150,6 +178,26 @@ impl Signature {
                 .and_then(Yaml::as_str)
                 .and_then(|s| serde_json::from_str(s).ok()),
         })
+    }
+
+    /// A signature a caller gave: `{inputs: [...], outputs?: [...], params?}`.
+    pub fn from_user(v: &Json) -> Result<Signature, String> {
+        let side = |k: &str| -> Result<Vec<SpecField>, String> {
+            match v.get(k) {
+                None | Some(Json::Null) => Ok(Vec::new()),
+                Some(Json::Array(a)) => a.iter().map(SpecField::from_user).collect(),
+                Some(other) => Err(format!("signature.{k} must be an array, got {other}")),
+            }
+        };
+        let sig = Signature {
+            inputs: side("inputs")?,
+            outputs: side("outputs")?,
+            params: v.get("params").filter(|p| !p.is_null()).cloned(),
+        };
+        if sig.inputs.is_empty() {
+            return Err("a signature needs inputs".into());
+        }
+        Ok(sig)
     }
 
     /// As JSON for callers (`{inputs: [...], outputs: [...], params}`).

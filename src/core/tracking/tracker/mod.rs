@@ -475,12 +475,12 @@ impl Tracker {
     /// Takes imported records as they are: they replace this view's copies (latest
     /// values included), and metric points queued for those runs are dropped with
     /// them. Journaled changes to them stay and are merged by the next flush.
-    pub fn replace_imported(&mut self, experiments: Vec<Experiment>, runs: Vec<StoredRun>) {
-        for r in &runs {
-            self.metrics.forget_run(&r.run.info.run_id);
+    pub fn replace_imported(&mut self, records: Records) {
+        for id in records.runs.keys() {
+            self.metrics.forget_run(id);
         }
         let stored = Stored {
-            records: Records::new(experiments, runs),
+            records,
             absent: Needs::default(),
         };
         self.rebase(stored, false);
