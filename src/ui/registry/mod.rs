@@ -12,7 +12,7 @@ mod version;
 
 pub use model::ModelPage;
 pub use models::Models;
-pub use register::{RegisterButton, Registration};
+pub use register::{RegisterButton, RegisterHost, Registration};
 pub use version::VersionPage;
 
 use crate::core::models::mlmodel::MlModel;

@@ -416,7 +416,7 @@ fn ModelItem(item: RowItem) -> impl IntoView {
         .into_iter()
         .map(|(k, v)| {
             let title = format!("{k}: {v}");
-            view! { <span class="tag-chip" title=title><span class="key">{k}</span>{v}</span> }
+            view! { <span class="tag-chip" title=title><span class="key">{k}":"</span>{v}</span> }
         })
         .collect_view();
     view! {

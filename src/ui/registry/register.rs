@@ -26,16 +26,33 @@ pub struct Registration {
     pub label: String,
 }
 
-/// "Register", opening the dialog for `what`.
+/// The registration whose dialog is open, shared by a [`RegisterHost`]'s buttons.
+#[derive(Clone, Copy)]
+struct OpenDialog(RwSignal<Option<Registration>>);
+
+/// Holds the Register dialog for the [`RegisterButton`]s inside it: the dialog lives
+/// here, not in the list row that opened it, so it stays open while the list
+/// re-renders around it (the row itself changes once the version is registered).
+#[component]
+pub fn RegisterHost(children: Children) -> impl IntoView {
+    let open = OpenDialog(RwSignal::new(None));
+    provide_context(open);
+    view! {
+        {children()}
+        {move || open.0.get().map(|what| view! {
+            <RegisterDialog what on_close=Callback::new(move |_| open.0.set(None))/>
+        })}
+    }
+}
+
+/// "Register", opening the dialog for `what` (inside a [`RegisterHost`]).
 #[component]
 pub fn RegisterButton(what: Registration) -> impl IntoView {
-    let open = RwSignal::new(false);
+    let open = expect_context::<OpenDialog>();
     let aria = format!("Register {}", what.label);
     view! {
-        <button type="button" class="register" aria-label=aria on:click=move |_| open.set(true)>"Register"</button>
-        <Show when=move || open.get()>
-            <RegisterDialog what=what.clone() on_close=Callback::new(move |_| open.set(false))/>
-        </Show>
+        <button type="button" class="register" aria-label=aria
+            on:click=move |_| open.0.set(Some(what.clone()))>"Register"</button>
     }
 }
 

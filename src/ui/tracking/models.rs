@@ -9,7 +9,7 @@ use crate::core::table::logged_models::{experiment_logged_models, LoggedModelRow
 use crate::core::table::registry::version_path;
 use crate::core::text::format::{format_value, plural};
 use crate::service;
-use crate::ui::registry::{RegisterButton, Registration};
+use crate::ui::registry::{RegisterButton, RegisterHost, Registration};
 use crate::ui::widgets::format_time;
 use crate::ui::{href, Store};
 
@@ -68,6 +68,7 @@ pub fn ExperimentModels() -> impl IntoView {
                     <span class="muted count">{count}</span>
                 </div>
                 <ExperimentTabs experiment_id current=Tab::Models/>
+                <RegisterHost>
                 {move || match rows.get() {
                     Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                     Ok(r) if r.is_empty() => view! {
@@ -78,6 +79,7 @@ pub fn ExperimentModels() -> impl IntoView {
                     }.into_any(),
                     Ok(r) => view! { <LoggedModelsTable rows=r/> }.into_any(),
                 }}
+                </RegisterHost>
             </Show>
         </section>
     }
@@ -96,7 +98,7 @@ fn LoggedModelsTable(rows: Vec<LoggedModelRow>) -> impl IntoView {
         let metrics = m
             .metrics
             .iter()
-            .map(|(k, v)| view! { <span class="tag-chip"><span class="key">{k.clone()}</span>{format_value(*v)}</span> })
+            .map(|(k, v)| view! { <span class="tag-chip"><span class="key">{k.clone()}":"</span>{format_value(*v)}</span> })
             .collect_view();
         let versions = m
             .versions

@@ -100,7 +100,7 @@ pub fn DeleteModel(h: ModelHandle) -> impl IntoView {
         )
     };
     view! {
-        <button type="button" class="danger" on:click=move |_| { error.set(None); asking.set(true); }>"Delete"</button>
+        <button type="button" class="danger" on:click=move |_| { error.set(None); asking.set(true); }>"Delete model"</button>
         <Show when=move || asking.get()>
             <Confirm
                 title=format!("Delete registered model “{}”?", h.name.get_value())

@@ -213,7 +213,7 @@ fn VersionOverview(h: ModelHandle, number: u64, v: Memo<Option<ModelVersion>>) -
                         }).collect_view()
                     }}
                 </select>
-                <span class="muted hint">" Deprecated in MLflow: prefer aliases."</span>
+                <span class="muted hint">"Deprecated in MLflow: prefer aliases."</span>
                 {move || stage_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             }.into_any())}
         </dl>

@@ -11,7 +11,7 @@ use crate::core::models::summary::{main_flavor, signature_summary};
 use crate::core::table::logged_models::{run_history_models, run_logged_models, VersionRef};
 use crate::core::table::registry::version_path;
 use crate::service;
-use crate::ui::registry::{read_mlmodel, RegisterButton, Registration};
+use crate::ui::registry::{read_mlmodel, RegisterButton, RegisterHost, Registration};
 use crate::ui::{href, Store};
 
 /// One model of the run, as the section lists it.
@@ -31,6 +31,13 @@ struct Item {
     files: ModelFiles,
     versions: Vec<VersionRef>,
     source: String,
+}
+
+impl Item {
+    /// Which model it is.
+    fn key(&self) -> (&'static str, String, Option<String>) {
+        (self.kind, self.name.clone(), self.model_id.clone())
+    }
 }
 
 /// The Logged models section, shown when the run has any.
@@ -71,24 +78,41 @@ pub fn RunModels(h: RunHandle) -> impl IntoView {
         })
     });
     let item = move |it: Item| {
+        // A card is one model for its lifetime; what changes (status, versions) is
+        // read from the list, so a registration does not rebuild the card.
+        let key = it.key();
+        let live = Memo::new(move |_| {
+            items.with(|all| {
+                (all.iter().find(|i| i.key() == key))
+                    .map(|i| (i.status, i.versions.clone()))
+                    .unwrap_or_default()
+            })
+        });
         let Item {
             kind,
             name,
             model_id,
-            status,
             flavors,
             files,
-            versions,
             source,
+            ..
         } = it;
-        let registered = if versions.is_empty() {
-            view! { <span class="muted">"Not registered"</span> }.into_any()
-        } else {
-            versions
-                .into_iter()
-                .map(|(n, v)| view! { <a class="version-link" href=href(&version_path(&n, v))>{format!("{n} v{v}")}</a> })
-                .collect_view()
-                .into_any()
+        let registered = move || {
+            let versions = live.with(|l| l.1.clone());
+            if versions.is_empty() {
+                view! { <span class="muted">"Not registered"</span> }.into_any()
+            } else {
+                versions
+                    .into_iter()
+                    .map(|(n, v)| view! { <a class="version-link" href=href(&version_path(&n, v))>{format!("{n} v{v}")}</a> })
+                    .collect_view()
+                    .into_any()
+            }
+        };
+        let status = move || {
+            live.with(|l| l.0).map(
+                |s| view! { <span class=format!("status {}", s.to_ascii_lowercase())>{s}</span> },
+            )
         };
         let what = Registration {
             source,
@@ -107,7 +131,7 @@ pub fn RunModels(h: RunHandle) -> impl IntoView {
                         Some(id) => view! { <code class="muted">{id.clone()}</code> }.into_any(),
                         None => view! { <span class="badge">"MLflow 2.x · run artifacts"</span> }.into_any(),
                     }}
-                    {status.map(|s| view! { <span class=format!("status {}", s.to_ascii_lowercase())>{s}</span> })}
+                    {status}
                     <span class="spacer"></span>
                     <RegisterButton what/>
                 </div>
@@ -122,9 +146,11 @@ pub fn RunModels(h: RunHandle) -> impl IntoView {
         <Show when=move || !items.read().is_empty()>
             <section class="run-section run-models">
                 <h2>"Logged models " <span class="count">{move || items.read().len()}</span></h2>
-                <ul class="model-list">
-                    <For each=move || items.get() key=|i| (i.kind, i.name.clone(), i.model_id.clone(), i.status, i.versions.clone()) children=item/>
-                </ul>
+                <RegisterHost>
+                    <ul class="model-list">
+                        <For each=move || items.get() key=Item::key children=item/>
+                    </ul>
+                </RegisterHost>
             </section>
         </Show>
     }
