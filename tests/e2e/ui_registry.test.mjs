@@ -197,6 +197,31 @@ test("the models list: empty state, create with MLflow's errors, search by word 
   assert.deepEqual(page.errors.map(String), []);
 });
 
+test("the models grid keeps only the rows on screen in the DOM, and scrolls to the last model", async () => {
+  const page = await app.open("", { viewport: { width: 1280, height: 860 } });
+  await page.evaluate(async () => {
+    const names = Array.from({ length: 300 }, (_, i) => `m-${String(i).padStart(3, "0")}`);
+    for (let i = 0; i < names.length; i += 50) await Promise.all(names.slice(i, i + 50).map((n) => mlflow.createRegisteredModel(n)));
+  });
+  await page.goto(`${app.site.url}models`);
+  const grid = page.locator(".models-scroll");
+  await page.locator('.models-row[data-model="m-000"]').waitFor();
+  assert.equal(await grid.getAttribute("aria-rowcount"), "301");
+  const inDom = await page.locator(".models-row").count();
+  assert.ok(inDom > 10 && inDom < 60, `${inDom} rows in the DOM`);
+  await grid.evaluate((g) => { g.scrollTop = g.scrollHeight; });
+  await page.locator('.models-row[data-model="m-299"]').waitFor();
+  assert.ok(await page.locator(".models-row").count() < 60);
+  assert.equal(await page.locator('.models-row[data-model="m-000"]').count(), 0, "rows scrolled away leave the DOM");
+  // A new search starts at the top.
+  await page.getByLabel("Search registered models").fill("m-1");
+  await page.getByLabel("Search registered models").press("Enter");
+  await page.locator('.models-row[data-model="m-100"]').waitFor();
+  assert.equal(await grid.evaluate((g) => g.scrollTop), 0);
+  assert.equal(await page.locator(".models-page .count").innerText(), "100 of 300 models");
+  assert.deepEqual(page.errors.map(String), []);
+});
+
 test("a model page: description, tags, aliases set, moved and refused as MLflow refuses them, versions with their run, rename (a taken name refused) and delete", async () => {
   const page = await app.open("", { viewport: { width: 1280, height: 860 } });
   const ids = await logModels(page);
