@@ -6,7 +6,7 @@ export type {
   Experiment, Run, RunInfo, RunData, RunStatus, ViewType, Metric, FileInfo, RunTarget,
   MetricOptions, StartRunOptions, SearchRunsOptions, SearchExperimentsOptions,
   CreateExperimentOptions, MlflowError, ImportSummary, Progress, ImportOptions, ExportOptions,
-  TfjsModel, SignatureField, ModelSignature, LogModelOptions, LogModelFilesOptions, ModelInfo,
+  TfjsAutologOptions, TfjsCallback, TfjsModel, SignatureField, ModelSignature, LogModelOptions, LogModelFilesOptions, ModelInfo,
   LoggedModel, LoggedModelMetric, SearchLoggedModelsOptions, ModelIOHandler,
   RegisteredModel, ModelVersion, ModelStage, CreateRegisteredModelOptions, RegisterModelOptions,
   SearchRegistryOptions, DescriptionOptions, TransitionOptions,
@@ -29,7 +29,9 @@ type Names =
   | "setRegisteredModelAlias" | "deleteRegisteredModelAlias" | "getModelVersionByAlias"
   | "transitionModelVersionStage" | "getLatestVersions";
 
-export type Mlflow = Pick<typeof api, Names>;
+/** Namespaces: member → the generated function behind it. */
+export declare const tfjs: { callback: typeof api.tfjsCallback; autolog: typeof api.tfjsAutolog };
+export type Mlflow = Pick<typeof api, Names> & { tfjs: typeof tfjs };
 export declare const ready: Mlflow["ready"], flush: Mlflow["flush"],
   createExperiment: Mlflow["createExperiment"], setExperiment: Mlflow["setExperiment"],
   getExperiment: Mlflow["getExperiment"], getExperimentByName: Mlflow["getExperimentByName"],

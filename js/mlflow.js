@@ -36,4 +36,12 @@ export const {
   transitionModelVersionStage, getLatestVersions,
 } = pick;
 
+// Namespaces (`mlflow.tfjs.callback`, …): member → the wasm function behind it, each
+// written once here.
+const namespace = (members) => Object.freeze(Object.fromEntries(Object.entries(members).map(([member, fn]) => {
+  if (typeof wasm[fn] !== "function") throw new Error(`mlflow.js: ferroflow.js exports no function ${fn}`);
+  return [member, wasm[fn]];
+})));
+export const tfjs = (api.tfjs = namespace({ callback: "tfjsCallback", autolog: "tfjsAutolog" }));
+
 export default Object.freeze(api);

@@ -347,3 +347,85 @@ async fn a_database_from_a_newer_ferroflow_is_refused_clearly() {
     let err = Db::open_quietly(name).await.err().expect("refused");
     assert!(err.to_string().contains("newer Ferroflow"), "{err}");
 }
+
+/// A store an older Ferroflow left: format 2, the registry and logged models of MLflow's
+/// `models` fixture among the extra files. Opening it models them as records (the
+/// logged model's files become its artifacts) and keeps the other extra files.
+#[wasm_bindgen_test]
+async fn models_kept_as_files_by_an_older_version_become_records() {
+    use ferroflow::core::interchange::mlruns::{read_archive, ArchiveLimits};
+    let name = "ff-test-migrate-models";
+    Db::delete(name).await.unwrap();
+    let archive = read_archive(
+        include_bytes!("fixtures/models.zip"),
+        &ArchiveLimits::default(),
+    )
+    .unwrap();
+    let mut b = rexie::Rexie::builder(name).version(ferroflow::store::IDB_VERSION);
+    for s in [
+        "meta",
+        "experiments",
+        "runs",
+        "metric_chunks",
+        "artifacts",
+        "extra_files",
+        "artifact_index",
+        "logged_models",
+        "registered_models",
+    ] {
+        b = b.add_object_store(rexie::ObjectStore::new(s));
+    }
+    let old = b.build().await.unwrap();
+    let tx = old
+        .transaction(&["meta", "extra_files"], rexie::TransactionMode::ReadWrite)
+        .unwrap();
+    tx.store("meta")
+        .unwrap()
+        .put(&2.into(), Some(&"schema".into()))
+        .await
+        .unwrap();
+    let extra = tx.store("extra_files").unwrap();
+    let mut kept = 0;
+    for (path, bytes) in &archive.tree.files {
+        if path.starts_with("models/") || path.contains("/models/") {
+            let v: wasm_bindgen::JsValue = js_sys::Uint8Array::from(bytes.as_slice()).into();
+            extra.put(&v, Some(&path.as_str().into())).await.unwrap();
+            kept += 1;
+        }
+    }
+    extra
+        .put(
+            &js_sys::Uint8Array::new_with_length(1).into(),
+            Some(&"notes/keep.txt".into()),
+        )
+        .await
+        .unwrap();
+    tx.done().await.unwrap();
+    old.close();
+    assert!(
+        kept > 10,
+        "the fixture holds a registry and a logged model ({kept} files)"
+    );
+
+    let db = Db::open_quietly(name).await.unwrap();
+    let records = db.load_everything().await.unwrap();
+    let m = &records.registered_models["fixture-model"];
+    assert_eq!(m.aliases["champion"], 2);
+    assert!(m.versions.len() >= 2);
+    let (id, lm) = records.logged_models.iter().next().expect("a logged model");
+    let files = db.artifact_sizes(id, "").await.unwrap();
+    assert!(files.iter().any(|(p, _)| p == "MLmodel"), "{files:?}");
+    assert_eq!(lm.name, "model");
+    let left: Vec<String> = db
+        .extra_files()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(
+        left,
+        vec!["notes/keep.txt".to_string()],
+        "modeled files leave the extra files"
+    );
+}

@@ -406,3 +406,230 @@ fn zip_names_without_utf8_flag() {
         snap.experiments[0].tags
     );
 }
+
+// ---- logged models and the registry -------------------------------------------------
+
+const MODEL: &str = "m-00112233445566778899aabbccddeeff";
+
+fn model_meta() -> String {
+    format!(
+        "artifact_location: file:///tmp/mlruns/1/models/{MODEL}/artifacts\n\
+         creation_timestamp: 1\nexperiment_id: '1'\nlast_updated_timestamp: 2\n\
+         model_id: {MODEL}\nmodel_type: null\nname: model\nsource_run_id: {RUN}\nstatus: 2\n\
+         status_message: null\n"
+    )
+}
+
+const REG_META: &str =
+    "creation_timestamp: 1\ndescription: null\nlast_updated_timestamp: 2\nname: reg\n";
+
+fn version_meta(n: u64) -> String {
+    format!(
+        "creation_timestamp: 3\ncurrent_stage: None\ndescription: null\n\
+         last_updated_timestamp: 3\nname: reg\nrun_id: {RUN}\nsource: models:/{MODEL}\n\
+         status: READY\nversion: {n}\n"
+    )
+}
+
+/// [`store`] with a logged model and a registered model with one version.
+fn model_store(changes: &[(&str, Option<&[u8]>)]) -> Vec<u8> {
+    let meta = model_meta();
+    let version = version_meta(1);
+    let mut all: Vec<(String, Option<Vec<u8>>)> = vec![
+        (
+            format!("mlruns/1/models/{MODEL}/meta.yaml"),
+            Some(meta.into_bytes()),
+        ),
+        (
+            format!("mlruns/1/models/{MODEL}/metrics/acc"),
+            Some(format!("1 0.5 0 {RUN}\n").into_bytes()),
+        ),
+        ("mlruns/models/reg/meta.yaml".into(), Some(REG_META.into())),
+        (
+            "mlruns/models/reg/version-1/meta.yaml".into(),
+            Some(version.into_bytes()),
+        ),
+        (
+            "mlruns/models/reg/aliases/champion".into(),
+            Some(b"1".to_vec()),
+        ),
+    ];
+    for (path, data) in changes {
+        let path = path.replace("MODEL", MODEL);
+        all.retain(|(p, _)| *p != path);
+        all.push((path, data.map(<[u8]>::to_vec)));
+    }
+    let refs: Vec<(&str, Option<&[u8]>)> = all
+        .iter()
+        .map(|(p, d)| (p.as_str(), d.as_deref()))
+        .collect();
+    store(&refs)
+}
+
+#[test]
+fn a_valid_model_store_reads() {
+    let snap = import(&model_store(&[])).expect("valid");
+    assert_eq!(snap.logged_models.len(), 1);
+    assert_eq!(
+        snap.logged_models[0].model.metrics[0].run_id.as_deref(),
+        Some(RUN)
+    );
+    let reg = &snap.registered_models[0];
+    assert_eq!((reg.name.as_str(), reg.aliases["champion"]), ("reg", 1));
+    assert!(snap.warnings.is_empty(), "{:?}", snap.warnings);
+}
+
+#[test]
+fn broken_logged_model_files() {
+    let meta = format!("mlruns/1/models/{MODEL}/meta.yaml");
+    let zip = model_store(&[(
+        "mlruns/1/models/MODEL/meta.yaml",
+        Some(b"name: x\nstatus: [2\n"),
+    )]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        &format!("{meta} line "),
+    );
+    let zip = model_store(&[("mlruns/1/models/MODEL/meta.yaml", Some(b""))]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        &format!("{meta}: empty meta.yaml; MLflow cannot read this logged model"),
+    );
+    let no_name = model_meta().replace("name: model\n", "");
+    let zip = model_store(&[("mlruns/1/models/MODEL/meta.yaml", Some(no_name.as_bytes()))]);
+    assert_names(&err(&zip), ImportErrorKind::Invalid, "missing key 'name'");
+    let status = model_meta().replace("status: 2", "status: 7");
+    let zip = model_store(&[("mlruns/1/models/MODEL/meta.yaml", Some(status.as_bytes()))]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        "status must be 1 (PENDING)",
+    );
+    let status = model_meta().replace("status: 2", "status: READY");
+    let zip = model_store(&[("mlruns/1/models/MODEL/meta.yaml", Some(status.as_bytes()))]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        &format!("{meta} line 9"),
+    );
+
+    let lines = format!("1 0.5 0 {RUN}\n1 0.5 0\n");
+    let zip = model_store(&[("mlruns/1/models/MODEL/metrics/acc", Some(lines.as_bytes()))]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        &format!(
+            "mlruns/1/models/{MODEL}/metrics/acc line 2: expected 'timestamp value step run_id"
+        ),
+    );
+    let zip = model_store(&[("mlruns/1/models/MODEL/metrics/acc", Some(b"1 x 0 r\n"))]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        "acc line 1: value 'x' is not a number",
+    );
+    let zip = model_store(&[("mlruns/1/models/MODEL/params/bad key!", Some(b"v"))]);
+    assert_names(&err(&zip), ImportErrorKind::Invalid, "params/bad key!");
+}
+
+#[test]
+fn logged_models_mlflow_skips_are_left_out_with_a_word() {
+    let other = model_meta().replace("experiment_id: '1'", "experiment_id: '2'");
+    let zip = model_store(&[("mlruns/1/models/MODEL/meta.yaml", Some(other.as_bytes()))]);
+    let snap = import(&zip).expect("lenient like MLflow");
+    assert!(snap.logged_models.is_empty());
+    assert!(
+        snap.warnings
+            .iter()
+            .any(|w| w.contains(MODEL) && w.contains("experiment")),
+        "{:?}",
+        snap.warnings
+    );
+    let zip = model_store(&[("mlruns/1/models/m-nometa/tags/x", Some(b"v"))]);
+    let snap = import(&zip).expect("lenient like MLflow");
+    assert_eq!(snap.logged_models.len(), 1);
+    assert!(
+        snap.warnings.iter().any(|w| w.contains("m-nometa")),
+        "{:?}",
+        snap.warnings
+    );
+    assert!(!snap.extra_files.keys().any(|p| p.contains("m-nometa")));
+}
+
+#[test]
+fn broken_registry_files() {
+    let zip = model_store(&[(
+        "mlruns/models/reg/version-1/meta.yaml",
+        Some(b"name: reg\nversion: one\n"),
+    )]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        "mlruns/models/reg/version-1/meta.yaml line 2",
+    );
+    let v = version_meta(1).replace("creation_timestamp: 3\n", "");
+    let zip = model_store(&[("mlruns/models/reg/version-1/meta.yaml", Some(v.as_bytes()))]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        "missing key 'creation_timestamp'",
+    );
+    let zip = model_store(&[("mlruns/models/reg/meta.yaml", Some(b"description: x\n"))]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        "mlruns/models/reg/meta.yaml: missing key 'name'",
+    );
+    let zip = model_store(&[("mlruns/models/reg/meta.yaml", Some(b"\n"))]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        "cannot read this registered model",
+    );
+    let zip = model_store(&[("mlruns/models/reg/version-1/tags/bad key!", Some(b"v"))]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        "version-1/tags/bad key!",
+    );
+    let zip = model_store(&[("mlruns/models/reg/aliases/champion", Some(b"\xff"))]);
+    assert_names(
+        &err(&zip),
+        ImportErrorKind::Invalid,
+        "aliases/champion: not valid UTF-8",
+    );
+}
+
+#[test]
+fn registry_folders_mlflow_cannot_list_are_left_out_with_a_word() {
+    let zip = model_store(&[
+        ("mlruns/models/no-meta/tags/x", Some(b"v")),
+        ("mlruns/models/reg/version-2/tags/x", Some(b"v")),
+        ("mlruns/models/50%/meta.yaml", Some(b"name: 50%\n")),
+    ]);
+    let snap = import(&zip).expect("the rest imports");
+    let reg: Vec<(&str, Vec<u64>)> = (snap.registered_models.iter())
+        .map(|m| (m.name.as_str(), m.versions.keys().copied().collect()))
+        .collect();
+    assert_eq!(reg, [("reg", vec![1])]);
+    for needle in [
+        "mlruns/models/no-meta",
+        "mlruns/models/reg/version-2",
+        "mlruns/models/50%",
+    ] {
+        assert!(
+            snap.warnings
+                .iter()
+                .any(|w| w.contains(needle) && w.contains("not imported")),
+            "{needle}: {:?}",
+            snap.warnings
+        );
+    }
+    assert!(
+        snap.extra_files.keys().all(|p| !p.starts_with("models/")),
+        "{:?}",
+        snap.extra_files.keys()
+    );
+}

@@ -9,6 +9,8 @@ use ferroflow::core::interchange::mlruns::{
     export_zip, import_archive, read_archive, write_store, write_zip, ArchiveLimits,
 };
 use ferroflow::core::interchange::{RunRecord, Selection, Snapshot};
+use ferroflow::core::models::LoggedModelMetric;
+use ferroflow::core::registry::Stage;
 use ferroflow::core::tracking::model::{
     Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus,
 };
@@ -161,12 +163,176 @@ fn check_against_oracle(name: &str, snap: &Snapshot, dump: &Value) {
             assert_eq!(ours, listed, "{ctx}: artifacts");
         }
     }
+    check_models_against_oracle(name, snap, dump);
     let summary = snap.summary();
     assert_eq!(
         summary.registered_models,
         dump["registered_models"].as_object().map_or(0, |m| m.len()),
         "{name}: registered models"
     );
+}
+
+/// Values sorted by their JSON text (the oracle lists metrics and such as sets).
+fn sorted(mut values: Vec<Value>) -> Vec<Value> {
+    values.sort_by_key(|v| v.to_string());
+    values
+}
+
+/// Files and sizes of an oracle `artifacts` listing.
+fn listed_files(artifacts: &Value) -> BTreeMap<String, Value> {
+    artifacts
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, a)| a["is_dir"] == json!(false))
+        .map(|(p, a)| (p.clone(), a["size"].clone()))
+        .collect()
+}
+
+/// Logged models and the registry as MLflow showed them (`oracle.py dump`).
+fn check_models_against_oracle(name: &str, snap: &Snapshot, dump: &Value) {
+    for e in &snap.experiments {
+        let listed = &dump["experiments"][&e.experiment_id]["logged_models"];
+        // MLflow hides deleted models.
+        let ours: BTreeSet<&str> = (snap.logged_models.iter())
+            .map(|r| &r.model)
+            .filter(|m| m.experiment_id == e.experiment_id)
+            .filter(|m| m.lifecycle_stage == LifecycleStage::Active)
+            .map(|m| m.model_id.as_str())
+            .collect();
+        let theirs: BTreeSet<&str> = (listed.as_object().into_iter().flatten())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(ours, theirs, "{name}: logged models of {}", e.experiment_id);
+    }
+    for r in &snap.logged_models {
+        let m = &r.model;
+        let o = &dump["experiments"][&m.experiment_id]["logged_models"][&m.model_id];
+        if o.is_null() {
+            continue; // deleted
+        }
+        let ctx = format!("{name}: logged model {}", m.model_id);
+        for (key, ours) in [
+            ("name", json!(m.name)),
+            ("experiment_id", json!(m.experiment_id)),
+            ("status", json!(m.status)),
+            ("status_message", json!(m.status_message)),
+            ("model_type", json!(m.model_type)),
+            ("source_run_id", json!(m.source_run_id)),
+            ("creation_timestamp", json!(m.creation_timestamp)),
+            ("last_updated_timestamp", json!(m.last_updated_timestamp)),
+            ("tags", json!(m.tags)),
+            ("params", json!(m.params)),
+        ] {
+            assert_eq!(o[key], ours, "{ctx}: {key}");
+        }
+        assert!(
+            uri_matches(&o["artifact_location"], &m.artifact_location),
+            "{ctx}"
+        );
+        // MLflow shows, per metric and dataset, the max by (step, timestamp, value).
+        let mut best: BTreeMap<(&str, Option<&str>, Option<&str>), &LoggedModelMetric> =
+            BTreeMap::new();
+        for p in &m.metrics {
+            let key = (
+                p.key.as_str(),
+                p.dataset_name.as_deref(),
+                p.dataset_digest.as_deref(),
+            );
+            let later = |b: &LoggedModelMetric| {
+                (p.step, p.timestamp) > (b.step, b.timestamp)
+                    || ((p.step, p.timestamp) == (b.step, b.timestamp) && p.value > b.value)
+            };
+            if best.get(&key).is_none_or(|b| later(b)) {
+                best.insert(key, p);
+            }
+        }
+        let ours = best
+            .values()
+            .map(|p| {
+                json!([
+                    p.key,
+                    p.timestamp,
+                    float_json(p.value),
+                    p.step,
+                    p.run_id,
+                    p.dataset_name,
+                    p.dataset_digest
+                ])
+            })
+            .collect();
+        let theirs = o["metrics"].as_array().cloned().unwrap_or_default();
+        assert_eq!(sorted(ours), sorted(theirs), "{ctx}: metrics");
+        let ours: BTreeMap<String, Value> = (r.artifacts.iter())
+            .map(|(p, d)| (p.clone(), json!(d.len())))
+            .collect();
+        assert_eq!(ours, listed_files(&o["artifacts"]), "{ctx}: artifacts");
+    }
+    let registry = dump["registered_models"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let ours: BTreeSet<&str> = snap
+        .registered_models
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(
+        ours,
+        registry.keys().map(String::as_str).collect(),
+        "{name}: registered models"
+    );
+    for m in &snap.registered_models {
+        let o = &registry[&m.name];
+        let ctx = format!("{name}: registered model {}", m.name);
+        let aliases: BTreeMap<&String, String> =
+            m.aliases.iter().map(|(a, v)| (a, v.to_string())).collect();
+        let latest = sorted(
+            (m.latest_versions().into_iter())
+                .map(|v| json!([v.version.to_string(), v.current_stage.as_str()]))
+                .collect(),
+        );
+        for (key, ours) in [
+            ("creation_timestamp", json!(m.creation_timestamp)),
+            ("last_updated_timestamp", json!(m.last_updated_timestamp)),
+            ("description", json!(m.description)),
+            ("tags", json!(m.tags)),
+            ("aliases", json!(aliases)),
+            ("latest_versions", json!(latest)),
+        ] {
+            assert_eq!(o[key], ours, "{ctx}: {key}");
+        }
+        // MLflow hides deleted versions.
+        let versions = o["versions"].as_object().cloned().unwrap_or_default();
+        let live: BTreeSet<String> = m.live_versions().map(|v| v.version.to_string()).collect();
+        assert_eq!(live, versions.keys().cloned().collect(), "{ctx}: versions");
+        for v in m.live_versions() {
+            let ov = &versions[&v.version.to_string()];
+            let ctx = format!("{ctx} v{}", v.version);
+            for (key, ours) in [
+                ("name", json!(v.name)),
+                ("creation_timestamp", json!(v.creation_timestamp)),
+                ("last_updated_timestamp", json!(v.last_updated_timestamp)),
+                ("description", json!(v.description)),
+                ("current_stage", json!(v.current_stage.as_str())),
+                ("run_id", json!(v.run_id)),
+                ("run_link", json!(v.run_link)),
+                ("status", json!(v.status.as_str())),
+                ("status_message", json!(v.status_message)),
+                ("user_id", json!(v.user_id)),
+                ("tags", json!(v.tags)),
+                ("aliases", json!(m.aliases_of(v.version))),
+                (
+                    "model_id",
+                    json!(v.model_id.as_deref().filter(|id| !id.is_empty())),
+                ),
+            ] {
+                assert_eq!(ov[key], ours, "{ctx}: {key}");
+            }
+            let source = v.source.as_deref().unwrap_or_default();
+            assert!(uri_matches(&ov["source"], source), "{ctx}: source");
+        }
+    }
 }
 
 /// A snapshot as comparable JSON (NaN-safe: floats go through `float_serde`).
@@ -176,9 +342,16 @@ fn comparable(snap: &Snapshot) -> Value {
         .iter()
         .map(|r| json!({"run": r.run, "history": r.history, "artifacts": r.artifacts}))
         .collect();
+    let models: Vec<Value> = snap
+        .logged_models
+        .iter()
+        .map(|r| json!({"model": r.model, "artifacts": r.artifacts}))
+        .collect();
     json!({
         "experiments": snap.experiments,
         "runs": runs,
+        "logged_models": models,
+        "registered_models": snap.registered_models,
         "extra_files": snap.extra_files,
         "extra_dirs": snap.extra_dirs,
     })
@@ -207,6 +380,19 @@ fn fixtures_import_match_the_oracle_and_round_trip() {
         // The tree the exporter lays out is what the zip holds.
         let tree = write_store(&snap, &Selection::All);
         assert_eq!(exported, write_zip(&tree.files, &tree.dirs), "{name}");
+        // MLflow 3 wrote these model files; we write them back byte for byte.
+        if ["models", "v3extras", "edge"].contains(&name) {
+            let original = read_archive(&zip, &ArchiveLimits::default()).unwrap().tree;
+            let model_files = (original.files.iter())
+                .filter(|(p, _)| p.starts_with("models/") || p.split('/').nth(1) == Some("models"));
+            let mut count = 0;
+            for (path, bytes) in model_files {
+                let ours = &tree.files[&format!("mlruns/{path}")];
+                assert!(ours == bytes, "{name}: {path} differs");
+                count += 1;
+            }
+            assert!(count > 5, "{name}: {count} model files");
+        }
     }
 }
 
@@ -253,10 +439,31 @@ fn edge_fixture_details() {
     ] {
         assert!(text.contains(line), "{line} in\n{text}");
     }
-    assert!(snap
-        .extra_files
-        .keys()
-        .any(|p| p.starts_with("models/Edge Model ü/")));
+    let model = &snap.registered_models[0];
+    assert_eq!(model.name, "Edge Model ü");
+    assert_eq!(model.description.as_deref(), Some("多言語 description ✓"));
+    assert_eq!(model.aliases, [("prod-ü_1".to_string(), 3)].into());
+    assert_eq!(model.versions[&2].current_stage, Stage::DeletedInternal);
+    assert_eq!(model.versions[&2].tags["t"], "ü");
+    assert_eq!(
+        model.versions[&3].storage_location.as_deref(),
+        Some("runs:/50cad1a9a1814aecb6a0100206c340ed/a")
+    );
+    assert!(
+        !snap.extra_files.keys().any(|p| p.starts_with("models/")),
+        "the registry is modeled, not kept as files"
+    );
+    let version =
+        String::from_utf8(tree.files["mlruns/models/Edge Model ü/version-2/meta.yaml"].clone())
+            .unwrap();
+    assert!(
+        version.contains("current_stage: Deleted_Internal\n"),
+        "{version}"
+    );
+    assert_eq!(
+        tree.files["mlruns/models/Edge Model ü/aliases/prod-ü_1"],
+        b"3"
+    );
 }
 
 #[test]
@@ -389,6 +596,58 @@ fn selections_keep_only_what_was_chosen() {
         "{:?}",
         part.extra_files.keys().collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn partial_exports_take_the_logged_models_of_what_was_chosen() {
+    let (zip, _) = fixture("v3extras");
+    let snap = import(&zip);
+    let exp = "582876155774477280";
+    let (maker, other) = (
+        "4198240e7b2e4073a7d6fbf91251f12f",
+        "bc3d25d2c20e450c9a4630a432cf89cc",
+    );
+    let models_of = |sel: Selection| -> Vec<String> {
+        let part = import(&export_zip(&snap, &sel));
+        assert_eq!(
+            part.summary().registered_models,
+            0,
+            "registry only in full exports"
+        );
+        assert!(
+            !part.extra_files.keys().any(|p| p.starts_with("models/")),
+            "{:?}",
+            part.extra_files.keys().collect::<Vec<_>>()
+        );
+        (part.logged_models.iter())
+            .map(|r| r.model.model_id.clone())
+            .collect()
+    };
+    let runs = |ids: &[&str]| Selection::Some {
+        experiment_ids: BTreeSet::new(),
+        run_ids: ids.iter().map(|s| s.to_string()).collect(),
+    };
+    let exps = |ids: &[&str]| Selection::Some {
+        experiment_ids: ids.iter().map(|s| s.to_string()).collect(),
+        run_ids: BTreeSet::new(),
+    };
+    // The run that made a model takes it along; another run of the experiment does not.
+    assert_eq!(
+        models_of(runs(&[maker])),
+        ["m-205723d025254e6ab6f332c6bd67993b"]
+    );
+    assert!(models_of(runs(&[other])).is_empty());
+    // A whole experiment takes all its models, made by a run or not.
+    assert_eq!(
+        models_of(exps(&[exp])),
+        ["m-205723d025254e6ab6f332c6bd67993b"]
+    );
+    assert_eq!(
+        models_of(exps(&["0"])),
+        ["m-179cd124947645d689af4e94aa0d9b52"]
+    );
+    let full = import(&export_zip(&snap, &Selection::All));
+    assert_eq!(full.logged_models, snap.logged_models);
 }
 
 // ---- the oracle: real MLflow reads our exports --------------------------------------

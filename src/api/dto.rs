@@ -49,6 +49,8 @@ export interface StartRunOptions {
   /** Resume an existing run. */
   runId?: string;
   tags?: Record<string, string>; description?: string;
+  /** Browser system metrics under system/ every 10 s until the run ends. */
+  logSystemMetrics?: boolean;
 }
 export interface SearchRunsOptions {
   experimentIds?: string[]; filter?: string; orderBy?: string[]; maxResults?: number; viewType?: ViewType;

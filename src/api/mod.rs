@@ -16,6 +16,8 @@ mod logging;
 mod models;
 mod registry;
 mod runs;
+mod system_metrics;
+mod tfjs;
 
 use std::cell::RefCell;
 use std::rc::Rc;

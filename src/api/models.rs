@@ -414,66 +414,76 @@ pub fn log_model(
     let options = options.unwrap_or(JsValue::UNDEFINED);
     with_service(move |s| async move {
         let name = required_string(&name, "name")?;
-        let o = Opts::new(&options, "logModel options")?;
-        let saved = save_tfjs(&model, o.bool("includeOptimizer")?, WEIGHTS_FILE).await?;
-        if saved.is_null() {
-            return Err(errors::invalid_arg(format!(
-                "logModel takes a TF.js model (a tf.LayersModel or tf.GraphModel: anything with save(handler)), got {}; for other models use logModelFiles",
-                describe(&model)
-            )));
-        }
-        let get = |k: &str| js_sys::Reflect::get(&saved, &k.into()).unwrap_or(JsValue::UNDEFINED);
-        let model_json = get("modelJson").as_string().unwrap_or_default();
-        let weights = Uint8Array::new(&get("weights")).to_vec();
-        let generated_by = get("generatedBy").as_string();
-        let signature = match json_option(&o, "signature")? {
-            Some(given) => Signature::from_user(&given).map_err(errors::invalid_arg)?,
-            None => infer_signature(&get("inputs"), &get("outputs"))?,
-        };
-        let (example_files, example) = input_example(json_option(&o, "inputExample")?);
-        let (run, args) = model_args(&s, &name, &o, Some("tfjs".into())).await?;
-        let model_id = s.begin_logged_model(args).await?;
-        let location = s.read(|t| {
-            t.logged_model(&model_id)
-                .map(|m| m.artifact_location.clone())
-        })?;
-        let tfjs = TfjsModel {
-            format: get("format")
-                .as_string()
-                .unwrap_or_else(|| "layers-model".into()),
-            tfjs_version: generated_by
-                .as_deref()
-                .and_then(|g| g.rsplit(" v").next())
-                .map(str::to_owned),
-            generated_by,
-            backend: get("backend").as_string(),
-            weights_files: vec![WEIGHTS_FILE.into()],
-            model_size_bytes: (model_json.len() + weights.len()) as u64,
-        };
-        let utc = utc_time_created(now_ms());
-        let provenance = Provenance {
-            artifact_path: location,
-            model_id: model_id.clone(),
-            run_id: Some(run.clone()),
-            utc_time_created: utc.clone(),
-            producer: PRODUCER.into(),
-            metadata: json_option(&o, "metadata")?,
-            signature: Some(signature),
-            input_example: example,
-        };
-        let flavors = [tfjs_flavor(&tfjs)];
-        let mlmodel = mlmodel_text(&flavors, tfjs.model_size_bytes, &provenance);
-        let mut files = vec![
-            ("model.json".to_owned(), model_json.into_bytes()),
-            (WEIGHTS_FILE.to_owned(), weights),
-        ];
-        files.extend(example_files);
-        let register = o.string("registeredModelName")?;
-        finish(
-            &s, model_id, run, &name, files, mlmodel, &flavors, register, &utc,
-        )
-        .await
+        log_tfjs_model(&s, &model, &name, &options).await
     })
+}
+
+/// `logModel`'s work, also called by autologging when a fit ends.
+pub(super) async fn log_tfjs_model(
+    s: &std::rc::Rc<Service>,
+    model: &JsValue,
+    name: &str,
+    options: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let o = Opts::new(options, "logModel options")?;
+    let saved = save_tfjs(model, o.bool("includeOptimizer")?, WEIGHTS_FILE).await?;
+    if saved.is_null() {
+        return Err(errors::invalid_arg(format!(
+            "logModel takes a TF.js model (a tf.LayersModel or tf.GraphModel: anything with save(handler)), got {}; for other models use logModelFiles",
+            describe(model)
+        )));
+    }
+    let get = |k: &str| js_sys::Reflect::get(&saved, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    let model_json = get("modelJson").as_string().unwrap_or_default();
+    let weights = Uint8Array::new(&get("weights")).to_vec();
+    let generated_by = get("generatedBy").as_string();
+    let signature = match json_option(&o, "signature")? {
+        Some(given) => Signature::from_user(&given).map_err(errors::invalid_arg)?,
+        None => infer_signature(&get("inputs"), &get("outputs"))?,
+    };
+    let (example_files, example) = input_example(json_option(&o, "inputExample")?);
+    let (run, args) = model_args(&s, &name, &o, Some("tfjs".into())).await?;
+    let model_id = s.begin_logged_model(args).await?;
+    let location = s.read(|t| {
+        t.logged_model(&model_id)
+            .map(|m| m.artifact_location.clone())
+    })?;
+    let tfjs = TfjsModel {
+        format: get("format")
+            .as_string()
+            .unwrap_or_else(|| "layers-model".into()),
+        tfjs_version: generated_by
+            .as_deref()
+            .and_then(|g| g.rsplit(" v").next())
+            .map(str::to_owned),
+        generated_by,
+        backend: get("backend").as_string(),
+        weights_files: vec![WEIGHTS_FILE.into()],
+        model_size_bytes: (model_json.len() + weights.len()) as u64,
+    };
+    let utc = utc_time_created(now_ms());
+    let provenance = Provenance {
+        artifact_path: location,
+        model_id: model_id.clone(),
+        run_id: Some(run.clone()),
+        utc_time_created: utc.clone(),
+        producer: PRODUCER.into(),
+        metadata: json_option(&o, "metadata")?,
+        signature: Some(signature),
+        input_example: example,
+    };
+    let flavors = [tfjs_flavor(&tfjs)];
+    let mlmodel = mlmodel_text(&flavors, tfjs.model_size_bytes, &provenance);
+    let mut files = vec![
+        ("model.json".to_owned(), model_json.into_bytes()),
+        (WEIGHTS_FILE.to_owned(), weights),
+    ];
+    files.extend(example_files);
+    let register = o.string("registeredModelName")?;
+    finish(
+        &s, model_id, run, &name, files, mlmodel, &flavors, register, &utc,
+    )
+    .await
 }
 
 /// A signature from the model's own `inputs` and `outputs` tensor specs.

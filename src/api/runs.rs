@@ -75,6 +75,11 @@ pub(super) fn start_run_now(o: &Opts) -> Result<String, JsValue> {
     };
     let id = s.write(|t| t.create_run(args, now_ms()))?;
     super::push_active_run(id.clone());
+    if o.bool("logSystemMetrics")? {
+        let tf =
+            js_sys::Reflect::get(&js_sys::global(), &"tf".into()).unwrap_or(JsValue::UNDEFINED);
+        super::system_metrics::start(&id, &tf);
+    }
     Ok(id)
 }
 
@@ -131,6 +136,7 @@ pub fn end_run(
     with_service(move |s| async move {
         let status = parse_status(&status, RunStatus::Finished)?;
         if let Some(id) = super::pop_active_run() {
+            super::system_metrics::stop(&id);
             s.write(|t| t.set_terminated(&id, status, now_ms()))?;
         }
         s.flush().await?;
@@ -207,6 +213,9 @@ pub fn set_terminated(
 
     match parse_status(&status, RunStatus::Finished) {
         Ok(st) => write_by_id(&run_id, IdOf::Run, move |t, id| {
+            if st.is_terminated() {
+                super::system_metrics::stop(id);
+            }
             t.set_terminated(id, st, now_ms())
         }),
         Err(e) => Promise::reject(&e),

@@ -17,16 +17,19 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::read::key2;
 use super::{
     closed_error, global, Db, Result, StoreError, StoreErrorKind, ALL_STORES, ARTIFACTS,
-    ARTIFACT_INDEX, META,
+    ARTIFACT_INDEX, EXTRA, LOGGED_MODELS, META, REGISTERED_MODELS,
 };
+use crate::core::interchange::mlruns::models_from_kept_files;
+use crate::core::tracking::codec::encode_record;
 
 /// IndexedDB version: bump when object stores are added (4: logged models and the
 /// registry).
 pub const IDB_VERSION: u32 = 4;
 /// Record-format version: bump with a new entry in [`MIGRATIONS`].
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A record-format migration: from `version - 1` to `version`.
 pub struct Migration {
@@ -37,10 +40,16 @@ pub struct Migration {
 }
 
 /// Steps from older record formats, applied in order above the stored format.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 2,
-    what: "index the sizes of stored artifacts",
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 2,
+        what: "index the sizes of stored artifacts",
+    },
+    Migration {
+        version: 3,
+        what: "model the logged models and registry that older versions kept as files",
+    },
+];
 
 /// Lifecycle events the user should hear about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,7 +207,14 @@ impl Db {
     }
 
     async fn migrate(&self) -> Result<()> {
-        let stores = [META, ARTIFACTS, ARTIFACT_INDEX];
+        let stores = [
+            META,
+            ARTIFACTS,
+            ARTIFACT_INDEX,
+            EXTRA,
+            LOGGED_MODELS,
+            REGISTERED_MODELS,
+        ];
         let tx = self.transaction(&stores, TransactionMode::ReadWrite)?;
         let meta = tx.store(META)?;
         let stored = meta
@@ -222,6 +238,7 @@ impl Db {
                         index.put(&size, Some(&key)).await?;
                     }
                 }
+                3 => model_kept_files(&tx).await?,
                 v => return Err(StoreError::failed(format!("no migration to format {v}"))),
             }
         }
@@ -231,4 +248,66 @@ impl Db {
         }
         self.committed(tx, 0).await
     }
+}
+
+/// Migration step 3: the logged models and registry an older Ferroflow kept among the
+/// extra files become records (the logged models' files move to `artifacts`); what
+/// MLflow could not read stays as files. One transaction: all of it or nothing.
+async fn model_kept_files(tx: &rexie::Transaction) -> Result<()> {
+    let extra = tx.store(EXTRA)?;
+    let mut files = std::collections::BTreeMap::new();
+    for (k, v) in extra.scan(None, None, None, None).await? {
+        if let Some(path) = k.as_string() {
+            files.insert(path, Uint8Array::new(&v).to_vec());
+        }
+    }
+    let touched = |p: &str| p.starts_with("models/") || p.contains("/models/");
+    if !files.keys().any(|p| touched(p)) {
+        return Ok(());
+    }
+    let before: Vec<String> = files.keys().cloned().collect();
+    let kept = models_from_kept_files(files, Default::default());
+    for w in &kept.warnings {
+        web_sys::console::warn_1(&format!("Ferroflow store upgrade: {w}").into());
+    }
+    let (logged, registered) = (tx.store(LOGGED_MODELS)?, tx.store(REGISTERED_MODELS)?);
+    let (arts, index) = (tx.store(ARTIFACTS)?, tx.store(ARTIFACT_INDEX)?);
+    for rec in &kept.logged_models {
+        let id = &rec.model.model_id;
+        logged
+            .put(&encode_record(&rec.model).into(), Some(&id.as_str().into()))
+            .await?;
+        for (path, bytes) in &rec.artifacts {
+            let key = key2(id, path);
+            arts.put(&Uint8Array::from(bytes.as_slice()).into(), Some(&key))
+                .await?;
+            index
+                .put(&JsValue::from(bytes.len() as f64), Some(&key))
+                .await?;
+        }
+    }
+    for m in &kept.registered_models {
+        registered
+            .put(&encode_record(m).into(), Some(&m.name.as_str().into()))
+            .await?;
+    }
+    // What is still kept as files is written back; the rest leaves the extra files.
+    let still: std::collections::BTreeSet<String> = (kept.extra_files.keys().cloned())
+        .chain(kept.extra_dirs.iter().map(|d| format!("{d}/")))
+        .collect();
+    for path in before.iter().filter(|p| !still.contains(*p)) {
+        extra.delete(path.as_str().into()).await?;
+    }
+    for d in &kept.extra_dirs {
+        let key = format!("{d}/");
+        if !before.contains(&key) {
+            extra
+                .put(
+                    &Uint8Array::new_with_length(0).into(),
+                    Some(&key.as_str().into()),
+                )
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -133,6 +133,36 @@ print(json.dumps(out))`, dir, `runs:/${logged.runId}/model`, `models:/${info.mod
   for (const uri of Object.keys(flavors)) assert.deepEqual(flavors[uri], ["tfjs"], uri);
 });
 
+test("registry changes made in the browser to an imported MLflow store are what MLflow sees after export", { skip: !process.env.ORACLE_PYTHON && "ORACLE_PYTHON not set" }, async () => {
+  const zip = fs.readFileSync(new URL("../fixtures/models.zip", import.meta.url));
+  app.site.routes.set("/fixtures/models.zip", { type: "application/zip", body: zip });
+  const page = await app.open();
+  const b64 = await page.evaluate(async () => {
+    await mlflow.importArchive(await (await fetch("/fixtures/models.zip")).arrayBuffer());
+    await mlflow.setRegisteredModelAlias("fixture-model", "champion", "1"); // moved from 2
+    const v3 = await mlflow.registerModel("models:/m-b3fde20b7dfa4d1a9e890ad54a10516d", "fixture-model");
+    if (v3.version !== "3") throw new Error("new version " + v3.version);
+    await mlflow.deleteModelVersion("fixture-model", "2");
+    await mlflow.renameRegisteredModel("fixture-model-empty", "renamed-empty");
+    const bytes = new Uint8Array(await (await mlflow.exportArchive()).arrayBuffer());
+    let s = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ferroflow-registry-"));
+  const file = path.join(dir, "export.zip");
+  fs.writeFileSync(file, Buffer.from(b64, "base64"));
+  const ORACLE = new URL("../oracle/oracle.py", import.meta.url).pathname;
+  const dump = spawnSync(process.env.ORACLE_PYTHON, [ORACLE, "dump", "--strict", file], { encoding: "utf8", maxBuffer: 64 << 20 });
+  assert.equal(dump.status, 0, dump.stderr);
+  const rm = JSON.parse(dump.stdout).registered_models;
+  assert.deepEqual(Object.keys(rm).sort(), ["fixture-model", "renamed-empty"]);
+  assert.deepEqual(rm["fixture-model"].aliases, { baseline: "1", champion: "1" });
+  assert.deepEqual(Object.keys(rm["fixture-model"].versions).sort(), ["1", "3"], "version 2 deleted, 3 new");
+  assert.equal(rm["fixture-model"].versions["3"].model_id, "m-b3fde20b7dfa4d1a9e890ad54a10516d");
+  assert.equal(rm["fixture-model"].versions["3"].source, "models:/m-b3fde20b7dfa4d1a9e890ad54a10516d");
+});
+
 test("the registry keeps MLflow's semantics: numbers never reused, aliases move, renames keep everything, stages", async () => {
   const page = await app.open();
   const r = await page.evaluate(async () => {

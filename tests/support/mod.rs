@@ -326,3 +326,5 @@ pub fn store_of(
         ..Snapshot::default()
     }
 }
+
+pub mod models;

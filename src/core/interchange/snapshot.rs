@@ -39,8 +39,10 @@ pub struct Snapshot {
     /// The model registry (`models/<name>/`): models with versions, tags, aliases.
     pub registered_models: Vec<RegisteredModel>,
     /// Files we do not model (run `inputs/` and `outputs/`, `<exp>/datasets/`,
-    /// `<exp>/models/`, `<exp>/traces/`, the registry `models/`, unknown files), by
-    /// store-relative path as found on import.
+    /// `<exp>/traces/`, unknown files, also inside model folders, and model folders
+    /// MLflow reads but we cannot hold exactly), by store-relative path as found on
+    /// import. A kept file inside a model folder is exported with its model, and not
+    /// once the model is gone.
     pub extra_files: BTreeMap<String, Vec<u8>>,
     /// Empty directories we do not model (an empty artifact folder, …), by
     /// store-relative path.
@@ -60,7 +62,7 @@ pub struct Summary {
     pub metric_points: usize,
     /// Artifact files over all runs.
     pub artifacts: usize,
-    /// Registered models (folders under `models/` with a `meta.yaml`).
+    /// Registered models read into entities (not those kept only as files).
     pub registered_models: usize,
     /// Warnings raised while importing.
     pub warnings: usize,
@@ -79,17 +81,7 @@ impl Snapshot {
                 .map(Vec::len)
                 .sum(),
             artifacts: self.runs.iter().map(|r| r.artifacts.len()).sum(),
-            registered_models: self
-                .extra_files
-                .keys()
-                .filter(|p| {
-                    let mut parts = p.split('/');
-                    parts.next() == Some("models")
-                        && parts.next().is_some()
-                        && parts.next() == Some("meta.yaml")
-                        && parts.next().is_none()
-                })
-                .count(),
+            registered_models: self.registered_models.len(),
             warnings: self.warnings.len(),
         }
     }
@@ -101,8 +93,9 @@ pub enum Selection {
     /// Everything, including the model registry and unknown root files.
     #[default]
     All,
-    /// These experiments with all their runs, plus these runs (each with its
-    /// experiment's metadata). Registry and root files are left out.
+    /// These experiments with all their runs and logged models, plus these runs
+    /// (each with its experiment's metadata and the logged models it made). Registry
+    /// and root files are left out.
     Some {
         /// Experiments exported whole.
         experiment_ids: BTreeSet<ExperimentId>,

@@ -5,6 +5,7 @@
 //! and a run's `mlflow.log-model.history` tag read back (`history`).
 
 mod apply;
+pub mod autolog;
 pub mod history;
 pub mod logged_model;
 pub mod mlmodel;

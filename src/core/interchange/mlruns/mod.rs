@@ -4,22 +4,30 @@
 //!
 //! Stages, each its own file: [`archive`] (bytes ↔ file tree, safely; the formats in
 //! `zipfile` and `tarball`), [`read`] (file tree → snapshot, failing where MLflow
-//! fails), `write` (snapshot → file tree), and the encodings they share: `yaml`
-//! (`meta.yaml`), `metrics` (metric files), [`pyfloat`] (Python's number spelling).
+//! fails; logged models in `read_logged`, the registry in `read_registry`), `write`
+//! (snapshot → file tree; models in `write_models`), and the encodings they share:
+//! `yaml` (`meta.yaml`), `metrics` (metric files), [`pyfloat`] (Python's number
+//! spelling). `migrate` reads models out of files older imports kept.
 
 pub mod archive;
 pub mod error;
 mod metrics;
+mod migrate;
 pub mod pyfloat;
 pub mod read;
+mod read_logged;
+mod read_registry;
 mod tarball;
+mod tree;
 mod write;
+mod write_models;
 mod yaml;
 mod zipfile;
 
 use crate::core::interchange::{Selection, Snapshot};
 pub use archive::{read_archive, write_zip, ArchiveLimits};
 pub use error::{ImportError, ImportErrorKind};
+pub use migrate::{models_from_kept_files, KeptModels};
 pub use read::read_store;
 pub use write::write_store;
 

@@ -4,18 +4,25 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::core::tracking::model::{Experiment, LifecycleStage, Run, RunInfo, RunStatus};
-use crate::core::tracking::rules::{self, KeyKind, MAX_KEY_LEN};
+use crate::core::tracking::rules::{self, KeyKind};
 
 use super::archive::FileTree;
 use super::error::{ImportError, ImportErrorKind};
 use super::metrics::parse_metric_file;
+use super::read_logged::read_logged_models;
+use super::read_registry::read_registry;
+use super::tree::{
+    dirs_under, leaf_dirs, read_values, take_prefix, validate_read_key, Accounted, Ctx, OnBroken,
+};
 use super::yaml::{parse_meta, ExperimentMeta, RunMeta, YamlProblem};
-use crate::core::interchange::{RunRecord, Snapshot};
+use crate::core::interchange::{LoggedModelRecord, RunRecord, Snapshot};
 
 /// Experiment sub-folders that are not runs (MLflow 3's list; 2.x lacks `models`).
 pub(super) const RESERVED_EXPERIMENT_DIRS: [&str; 4] = ["tags", "datasets", "traces", "models"];
 /// Run sub-folders the exporter always writes (MLflow 3 needs them to find a run).
 pub(super) const RUN_DIRS: [&str; 3] = ["metrics", "params", "artifacts"];
+/// Where the registry and an experiment's logged models live.
+pub(super) const MODELS_DIR: &str = "models";
 
 /// Reads the store in `tree` (paths relative to the store root). `prefix` is where the
 /// store sits in the archive (`"mlruns/"`), used only to name files in messages.
@@ -23,18 +30,16 @@ pub fn read_store(tree: FileTree, prefix: &str) -> Result<Snapshot, ImportError>
     let FileTree { mut files, dirs } = tree;
     let leaves = leaf_dirs(&files, &dirs);
     let mut snap = Snapshot::default();
-    let mut skipped: Vec<String> = Vec::new();
-    let mut made_dirs: BTreeSet<String> = [".trash".to_string()].into();
+    let mut done = Accounted {
+        made_dirs: vec![".trash".to_string()],
+        skipped: Vec::new(),
+    };
 
     for loc in experiment_locations(&files, &dirs) {
         let exp_files = take_prefix(&mut files, &loc);
         let ctx = Ctx { prefix, loc: &loc };
-        match read_experiment(&ctx, exp_files, &leaves, &mut snap)? {
-            Some(done) => {
-                made_dirs.extend(done.made_dirs);
-                skipped.extend(done.skipped);
-            }
-            None => skipped.push(loc),
+        if !read_experiment(&ctx, exp_files, &leaves, &mut snap, &mut done)? {
+            done.skipped.push(loc);
         }
     }
     let mut ids = BTreeSet::new();
@@ -49,23 +54,32 @@ pub fn read_store(tree: FileTree, prefix: &str) -> Result<Snapshot, ImportError>
             ));
         }
     }
-    // What is left: the registry, root files. Kept verbatim.
+    let registry = format!("{MODELS_DIR}/");
+    let ctx = Ctx {
+        prefix,
+        loc: &registry,
+    };
+    let reg_files = take_prefix(&mut files, &registry);
+    let reg_dirs = dirs_under(&leaves, &registry);
+    read_registry(
+        &ctx,
+        reg_files,
+        &reg_dirs,
+        OnBroken::Fail,
+        &mut snap,
+        &mut done,
+    )?;
+    // What is left: root files. Kept verbatim.
     snap.extra_files.append(&mut files);
-    snap.extra_dirs = leaves
-        .into_iter()
-        .filter(|d| !made_dirs.contains(d))
-        .filter(|d| {
-            !skipped
-                .iter()
-                .any(|s| format!("{d}/").starts_with(s.as_str()))
-        })
-        .collect();
+    snap.extra_dirs = done.keep(leaves);
     snap.experiments
         .sort_by(|a, b| a.experiment_id.cmp(&b.experiment_id));
+    sort_models(&mut snap);
     snap.runs.sort_by(|a, b| {
         let key = |r: &RunRecord| (r.run.info.experiment_id.clone(), r.run.info.run_id.clone());
         key(a).cmp(&key(b))
     });
+    check_model_ids(&snap)?;
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for r in &snap.runs {
         if let Some(other) = seen.insert(&r.run.info.run_id, &r.run.info.experiment_id) {
@@ -81,39 +95,32 @@ pub fn read_store(tree: FileTree, prefix: &str) -> Result<Snapshot, ImportError>
     Ok(snap)
 }
 
-/// Names files in messages the way the archive does.
-struct Ctx<'a> {
-    prefix: &'a str,
-    /// The experiment folder: `"<id>/"` or `".trash/<id>/"`.
-    loc: &'a str,
+/// Logged models by (experiment, id), registered models by name.
+pub(super) fn sort_models(snap: &mut Snapshot) {
+    snap.logged_models.sort_by(|a, b| {
+        let key = |r: &LoggedModelRecord| (r.model.experiment_id.clone(), r.model.model_id.clone());
+        key(a).cmp(&key(b))
+    });
+    snap.registered_models.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
-impl Ctx<'_> {
-    fn name(&self, rel: &str) -> String {
-        format!("{}{}{rel}", self.prefix, self.loc)
-    }
-    fn invalid(&self, rel: &str, detail: impl Into<String>) -> ImportError {
-        ImportError::at(ImportErrorKind::Invalid, self.name(rel), detail)
-    }
-    fn yaml_error(&self, rel: &str, problem: YamlProblem) -> ImportError {
-        match problem {
-            YamlProblem::Empty => self.invalid(rel, "empty meta.yaml; MLflow cannot read this run"),
-            YamlProblem::Bad { line, detail } => ImportError::at_line(self.name(rel), line, detail),
+/// A logged model's id must be unique across experiments (MLflow finds it by id).
+fn check_model_ids(snap: &Snapshot) -> Result<(), ImportError> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in &snap.logged_models {
+        let m = &r.model;
+        if let Some(other) = seen.insert(&m.model_id, &m.experiment_id) {
+            return Err(ImportError::new(
+                ImportErrorKind::Invalid,
+                format!(
+                    "logged model {} appears in experiments {other} and {}; MLflow cannot tell \
+                     them apart",
+                    m.model_id, m.experiment_id
+                ),
+            ));
         }
     }
-}
-
-/// Explicit directories with nothing below them.
-fn leaf_dirs(files: &BTreeMap<String, Vec<u8>>, dirs: &BTreeSet<String>) -> BTreeSet<String> {
-    dirs.iter()
-        .filter(|d| {
-            let below = format!("{d}/");
-            let under = |k: Option<&String>| k.is_some_and(|k| k.starts_with(&below));
-            !under(files.range(below.clone()..).next().map(|(k, _)| k))
-                && !under(dirs.range(below.clone()..).next())
-        })
-        .cloned()
-        .collect()
+    Ok(())
 }
 
 /// `"<id>/"` for every folder at the root (but `.trash` and `models`) and
@@ -138,58 +145,6 @@ fn experiment_locations(files: &BTreeMap<String, Vec<u8>>, dirs: &BTreeSet<Strin
     out.into_iter().collect()
 }
 
-/// Moves the entries under `prefix` (ending in `/`) out of `map`, keys made relative.
-fn take_prefix<V>(map: &mut BTreeMap<String, V>, prefix: &str) -> BTreeMap<String, V> {
-    let mut taken = map.split_off(prefix);
-    // '/' + 1 == '0': the first key past every "<prefix>…".
-    let end = format!("{}0", &prefix[..prefix.len() - 1]);
-    let mut after = taken.split_off(&end);
-    map.append(&mut after);
-    taken
-        .into_iter()
-        .map(|(k, v)| (k[prefix.len()..].to_string(), v))
-        .collect()
-}
-
-/// MLflow re-validates keys on read, but without the 250-character limit.
-fn validate_read_key(kind: KeyKind, key: &str) -> Result<(), rules::InvalidValue> {
-    let Err(err) = rules::validate_key(kind, key) else {
-        return Ok(());
-    };
-    if key.chars().count() > MAX_KEY_LEN {
-        // Same characters and path shape, shorter segments.
-        let short: Vec<String> = key
-            .split('/')
-            .map(|s| s.chars().take(8).collect())
-            .collect();
-        if rules::validate_key(kind, &short.join("/")).is_ok() {
-            return Ok(());
-        }
-    }
-    Err(err)
-}
-
-fn utf8(ctx: &Ctx, rel: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
-    String::from_utf8(bytes).map_err(|_| ctx.invalid(rel, "not valid UTF-8"))
-}
-
-/// Reads key → value files (params, tags) below `dir/` of `files`.
-fn read_values(
-    ctx: &Ctx,
-    base: &str,
-    dir: &str,
-    files: &mut BTreeMap<String, Vec<u8>>,
-    kind: KeyKind,
-) -> Result<BTreeMap<String, String>, ImportError> {
-    let mut out = BTreeMap::new();
-    for (key, bytes) in take_prefix(files, &format!("{dir}/")) {
-        let rel = format!("{base}{dir}/{key}");
-        validate_read_key(kind, &key).map_err(|e| ctx.invalid(&rel, e.0))?;
-        out.insert(key, utf8(ctx, &rel, bytes)?);
-    }
-    Ok(out)
-}
-
 fn stage(ctx: &Ctx, rel: &str, value: Option<&str>) -> Result<LifecycleStage, ImportError> {
     value.and_then(LifecycleStage::parse).ok_or_else(|| {
         ctx.invalid(
@@ -199,21 +154,14 @@ fn stage(ctx: &Ctx, rel: &str, value: Option<&str>) -> Result<LifecycleStage, Im
     })
 }
 
-/// Folders an experiment's import accounted for.
-struct ExperimentDone {
-    /// Run sub-folders the exporter recreates anyway.
-    made_dirs: Vec<String>,
-    /// Run folders MLflow skips, left out of the snapshot.
-    skipped: Vec<String>,
-}
-
-/// Reads one experiment folder into `snap`; `None` when MLflow would skip it.
+/// Reads one experiment folder into `snap`; `false` when MLflow would skip it.
 fn read_experiment(
     ctx: &Ctx,
     mut files: BTreeMap<String, Vec<u8>>,
     leaves: &BTreeSet<String>,
     snap: &mut Snapshot,
-) -> Result<Option<ExperimentDone>, ImportError> {
+    done: &mut Accounted,
+) -> Result<bool, ImportError> {
     let dir_name = ctx
         .loc
         .trim_end_matches('/')
@@ -225,7 +173,7 @@ fn read_experiment(
             "Malformed experiment '{}': {why}; MLflow skips it, so it was not imported.",
             ctx.name("")
         ));
-        Ok(None)
+        Ok(false)
     };
     if rules::validate_experiment_id(dir_name).is_err() {
         // MLflow fails to list the whole store here (`.git`, `__MACOSX`, …); importing
@@ -235,7 +183,7 @@ fn read_experiment(
              list a store holding it, so it was not imported.",
             ctx.name("")
         ));
-        return Ok(None);
+        return Ok(false);
     }
     let Some(meta_bytes) = files.remove("meta.yaml") else {
         return skip(snap, "no meta.yaml");
@@ -271,10 +219,6 @@ fn read_experiment(
         tags,
     });
 
-    let mut done = ExperimentDone {
-        made_dirs: Vec::new(),
-        skipped: Vec::new(),
-    };
     let mut candidates: BTreeSet<String> = files
         .keys()
         .filter_map(|k| k.split_once('/').map(|(head, _)| head.to_string()))
@@ -308,11 +252,27 @@ fn read_experiment(
             done.skipped.push(format!("{loc}{dir}/"));
         }
     }
-    // Experiment-level files we do not model (datasets, logged models, traces, …).
+    let models = format!("{}{MODELS_DIR}/", ctx.loc);
+    let model_files = take_prefix(&mut files, &format!("{MODELS_DIR}/"));
+    let model_ctx = Ctx {
+        prefix: ctx.prefix,
+        loc: &models,
+    };
+    let model_dirs = dirs_under(leaves, &models);
+    read_logged_models(
+        &model_ctx,
+        dir_name,
+        model_files,
+        &model_dirs,
+        OnBroken::Fail,
+        snap,
+        done,
+    )?;
+    // Experiment-level files we do not model (datasets, traces, …).
     for (rel, bytes) in files {
         snap.extra_files.insert(format!("{}{rel}", ctx.loc), bytes);
     }
-    Ok(Some(done))
+    Ok(true)
 }
 
 /// Reads one run folder; `None` (with a warning) when MLflow would skip it.

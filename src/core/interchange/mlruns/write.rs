@@ -9,7 +9,8 @@ use crate::core::tracking::rules;
 
 use super::archive::FileTree;
 use super::metrics::push_metric_lines;
-use super::read::{RESERVED_EXPERIMENT_DIRS, RUN_DIRS};
+use super::read::{MODELS_DIR, RUN_DIRS};
+use super::write_models::{is_writable, write_logged_model, write_registered_model, Placer};
 use super::yaml::YamlWriter;
 use crate::core::interchange::{RunRecord, Selection, Snapshot};
 
@@ -100,19 +101,66 @@ pub(super) fn layout<'a>(snap: &'a Snapshot, selection: &Selection) -> Layout<'a
         written_runs.insert((info.experiment_id.as_str(), info.run_id.as_str()));
         write_run(&mut out, &format!("{STORE_DIR}/{loc}{}/", info.run_id), r);
     }
-    let locations: BTreeMap<&str, &str> = experiments
-        .iter()
-        .map(|(id, (_, loc))| (*id, loc.as_str()))
-        .collect();
-    let place = |path: &str| extra_target(path, selection.is_all(), &locations, &written_runs);
+    let whole: BTreeSet<&str> = match selection {
+        Selection::All => experiments.keys().copied().collect(),
+        Selection::Some { experiment_ids, .. } => (experiment_ids.iter())
+            .map(String::as_str)
+            .filter(|id| experiments.contains_key(id))
+            .collect(),
+    };
+    // Logged models go with their experiment, or with the run that made them.
+    let mut logged_models = BTreeMap::new();
+    for r in &snap.logged_models {
+        let m = &r.model;
+        let exp = m.experiment_id.as_str();
+        let loc = experiments
+            .get(exp)
+            .map(|(_, loc)| loc.as_str())
+            .filter(|_| {
+                whole.contains(exp)
+                    || (m.source_run_id.as_deref())
+                        .is_some_and(|run| written_runs.contains(&(exp, run)))
+            });
+        if let Some(loc) = loc {
+            let base = format!("{STORE_DIR}/{loc}{MODELS_DIR}/{}/", m.model_id);
+            write_logged_model(&mut out, &base, r);
+        }
+        logged_models.insert(m.model_id.as_str(), loc);
+    }
+    let mut registered = BTreeMap::new();
+    if selection.is_all() {
+        for m in snap.registered_models.iter().filter(|m| is_writable(m)) {
+            let base = format!("{STORE_DIR}/{MODELS_DIR}/{}/", m.name);
+            write_registered_model(&mut out, &base, m, snap);
+            registered.insert(m.name.as_str(), m.versions.keys().copied().collect());
+        }
+    }
+    let placer = Placer {
+        everything: selection.is_all(),
+        experiments: (experiments.iter())
+            .map(|(id, (_, loc))| (*id, loc.as_str()))
+            .collect(),
+        whole,
+        runs: written_runs,
+        logged_models,
+        registered,
+        registry_names: snap
+            .registered_models
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect(),
+        unmodeled: Placer::unmodeled_folders(&snap.extra_files),
+    };
     for (path, bytes) in &snap.extra_files {
-        if let Some(to) = place(path) {
-            out.files
-                .insert(format!("{STORE_DIR}/{to}"), Cow::Borrowed(bytes));
+        if let Some(to) = placer.place(path) {
+            // What the snapshot models wins over a kept file at the same path.
+            (out.files)
+                .entry(format!("{STORE_DIR}/{to}"))
+                .or_insert(Cow::Borrowed(bytes));
         }
     }
     for dir in &snap.extra_dirs {
-        if let Some(to) = place(dir) {
+        if let Some(to) = placer.place(dir) {
             out.dirs.insert(format!("{STORE_DIR}/{to}"));
         }
     }
@@ -162,31 +210,6 @@ fn write_run<'a>(out: &mut Layout<'a>, base: &str, r: &'a RunRecord) {
         out.files
             .insert(format!("{base}artifacts/{path}"), Cow::Borrowed(bytes));
     }
-}
-
-/// Where an unmodelled file or folder goes in this export, if anywhere: the registry
-/// and root files only in a full export; experiment-level ones with their experiment
-/// (moved along if it was deleted or restored since); run-level ones with their run.
-fn extra_target(
-    path: &str,
-    everything: bool,
-    experiments: &BTreeMap<&str, &str>,
-    runs: &BTreeSet<(&str, &str)>,
-) -> Option<String> {
-    let inside = path.strip_prefix(".trash/").unwrap_or(path);
-    let Some((id, rest)) = inside
-        .split_once('/')
-        .filter(|_| !path.starts_with("models/"))
-    else {
-        return everything.then(|| path.to_string());
-    };
-    let loc = experiments.get(id)?;
-    let keep = match rest.split_once('/') {
-        None => true,
-        Some((head, _)) if RESERVED_EXPERIMENT_DIRS.contains(&head) => true,
-        Some((run, _)) => runs.contains(&(id, run)),
-    };
-    keep.then(|| format!("{loc}{rest}"))
 }
 
 fn experiment_meta(e: &Experiment) -> Vec<u8> {

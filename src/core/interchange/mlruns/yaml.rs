@@ -60,6 +60,94 @@ pub(super) struct RunMeta {
     pub deleted_time: Option<i64>,
 }
 
+/// The keys of a logged model's `meta.yaml` (`<exp>/models/<id>/`) that MLflow reads;
+/// the first six are required (MLflow's `LoggedModel(...)` raises without them).
+#[derive(Debug, Deserialize)]
+pub(super) struct LoggedModelMeta {
+    #[serde(default, deserialize_with = "present")]
+    pub experiment_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub model_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub artifact_location: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub creation_timestamp: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    pub last_updated_timestamp: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    pub status: Option<Option<i64>>,
+    #[serde(default)]
+    pub lifecycle_stage: Option<String>,
+    #[serde(default)]
+    pub model_type: Option<String>,
+    #[serde(default)]
+    pub source_run_id: Option<String>,
+    #[serde(default)]
+    pub status_message: Option<String>,
+}
+
+/// The keys of a registered model's `meta.yaml` (`models/<name>/`) that MLflow reads
+/// (`aliases` there is a copy; MLflow reads them from `aliases/`).
+#[derive(Debug, Deserialize)]
+pub(super) struct RegisteredModelMeta {
+    #[serde(default, deserialize_with = "present")]
+    pub name: Option<Option<String>>,
+    #[serde(default)]
+    pub creation_timestamp: Option<i64>,
+    #[serde(default)]
+    pub last_updated_timestamp: Option<i64>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Read to tell "unset" from set; we do not model these.
+    #[serde(default)]
+    pub deployment_job_id: Option<yaml_serde::Value>,
+    #[serde(default)]
+    pub deployment_job_state: Option<yaml_serde::Value>,
+    #[serde(default)]
+    pub workspace: Option<yaml_serde::Value>,
+}
+
+/// The keys of a model version's `meta.yaml` (`models/<name>/version-<n>/`) that
+/// MLflow reads; `name`, `version` and `creation_timestamp` are required.
+#[derive(Debug, Deserialize)]
+pub(super) struct ModelVersionMeta {
+    #[serde(default, deserialize_with = "present")]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub version: Option<Option<u64>>,
+    #[serde(default, deserialize_with = "present")]
+    pub creation_timestamp: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    pub current_stage: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub status: Option<Option<String>>,
+    #[serde(default)]
+    pub last_updated_timestamp: Option<i64>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub run_id: Option<String>,
+    #[serde(default)]
+    pub run_link: Option<String>,
+    #[serde(default)]
+    pub status_message: Option<String>,
+    #[serde(default)]
+    pub model_id: Option<String>,
+    #[serde(default)]
+    pub storage_location: Option<String>,
+    /// Read to tell "unset" from set; we do not model these.
+    #[serde(default)]
+    pub deployment_job_state: Option<yaml_serde::Value>,
+    #[serde(default)]
+    pub workspace: Option<yaml_serde::Value>,
+}
+
 /// Why a `meta.yaml` could not be read: no content at all, or a YAML/type error with
 /// its 1-based line.
 #[derive(Debug)]
@@ -193,6 +281,31 @@ impl YamlWriter {
         self.out.push_str(key);
         self.out.push_str(": ");
         self.out.push_str(value);
+        self.out.push('\n');
+        self
+    }
+    /// `key:` and a nested block mapping of strings (`key: {}` when empty), as PyYAML
+    /// writes a dict; entries in the caller's (sorted) order.
+    pub fn str_map<'a>(
+        &mut self,
+        key: &str,
+        entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> &mut Self {
+        let start = self.out.len();
+        self.out.push_str(key);
+        self.out.push(':');
+        let mut empty = true;
+        for (k, v) in entries {
+            empty = false;
+            self.out.push_str("\n  ");
+            push_scalar(&mut self.out, k);
+            self.out.push_str(": ");
+            push_scalar(&mut self.out, v);
+        }
+        if empty {
+            self.out.truncate(start);
+            return self.raw(key, "{}");
+        }
         self.out.push('\n');
         self
     }
@@ -365,6 +478,30 @@ mod tests {
             let doc: Doc = yaml_serde::from_str(&text).unwrap();
             assert_eq!(doc.v, s, "{text}");
         }
+    }
+
+    #[test]
+    fn nested_string_maps_read_back() {
+        #[derive(Deserialize)]
+        struct Doc {
+            a: std::collections::BTreeMap<String, String>,
+            b: std::collections::BTreeMap<String, String>,
+            c: i64,
+        }
+        let mut w = YamlWriter::default();
+        w.str_map("a", [("1", "2"), ("yes", "x: y"), ("ü-ok_1", "3")])
+            .str_map("b", [])
+            .int("c", Some(1));
+        let text = String::from_utf8(w.finish()).unwrap();
+        assert_eq!(
+            text,
+            "a:\n  '1': '2'\n  'yes': 'x: y'\n  ü-ok_1: '3'\nb: {}\nc: 1\n"
+        );
+        let doc: Doc = yaml_serde::from_str(&text).unwrap();
+        assert_eq!(doc.a["yes"], "x: y");
+        assert_eq!(doc.a["1"], "2");
+        assert!(doc.b.is_empty());
+        assert_eq!(doc.c, 1);
     }
 
     #[test]
