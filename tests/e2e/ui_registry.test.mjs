@@ -556,6 +556,11 @@ for (const scheme of ["light", "dark"]) {
     await page.waitForURL(/\/models\/tfjs-net$/);
     await page.locator("table.versions tbody tr").nth(1).waitFor();
     await fullShot(page, `registry_walk_${scheme}_2_model.png`);
+    await page.locator(".reg-actions").getByRole("button", { name: "Delete model" }).click();
+    await page.getByRole("alertdialog").waitFor();
+    await page.screenshot({ path: `${SHOTS}registry_walk_${scheme}_2b_delete_confirm.png` });
+    await page.keyboard.press("Escape");
+    await page.getByRole("alertdialog").waitFor({ state: "detached" });
 
     await page.locator("table.versions").getByRole("link", { name: "Version 2" }).click();
     await page.waitForURL(/\/models\/tfjs-net\/versions\/2$/);
@@ -568,10 +573,84 @@ for (const scheme of ["light", "dark"]) {
     await section.locator('.model-card[data-kind="artifacts"] [data-field="signature"] dd', { hasText: "→" }).waitFor();
     await section.locator('.model-card[data-kind="logged"] .version-link').nth(1).waitFor();
     await section.screenshot({ path: `${SHOTS}registry_walk_${scheme}_4_run_models.png` });
+    await section.getByRole("button", { name: "Register sk_model" }).click();
+    await page.getByRole("dialog").getByLabel("Registered model name").fill("tfjs-net");
+    await page.getByRole("dialog").getByText("Adds version 3 to “tfjs-net”.").waitFor();
+    await page.screenshot({ path: `${SHOTS}registry_walk_${scheme}_4b_register_dialog.png` });
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
 
     await page.goto(`${app.site.url}experiments/${ids.expId}/models`);
     await page.locator(`table.logged-models tr[data-model-id="${ids.modelId}"]`).waitFor();
     await fullShot(page, `registry_walk_${scheme}_5_models_tab.png`);
+    assert.deepEqual(page.errors.map(String), []);
+  });
+}
+
+for (const scheme of ["light", "dark"]) {
+  test(`MLflow's models fixture: its registry walked page by page (${scheme})`, async () => {
+    const page = await app.open("", { colorScheme: scheme, viewport: { width: 1280, height: 860 } });
+    await page.evaluate(async () => mlflow.importArchive(await (await fetch("/fixtures/models.zip")).blob()));
+    const [expId, exp] = Object.entries(fixture.experiments).find(([, e]) => e.name === "models-exp");
+    const [modelId, logged] = Object.entries(exp.logged_models)[0];
+    const [runId, run] = Object.entries(exp.runs)[0];
+    const reg = fixture.registered_models["fixture-model"];
+
+    // /models: both models, latest versions, alias chips and tags as MLflow stored them.
+    await page.getByRole("link", { name: "Models", exact: true }).click();
+    await waitForListed(page, ["fixture-model", "fixture-model-empty"]);
+    const row = page.locator('.models-row[data-model="fixture-model"]');
+    assert.equal(await row.locator(".cell").nth(1).innerText(), "Version 2");
+    assert.deepEqual(await row.locator(".alias-chip").allInnerTexts(), ["@champion → v2", "@baseline → v1"]);
+    assert.deepEqual(await row.locator(".tag-chip").allInnerTexts(), Object.entries(reg.tags).map(([k, v]) => `${k}:${v}`));
+    assert.equal(await page.locator('.models-row[data-model="fixture-model-empty"] .cell').nth(1).innerText(), "—");
+    await fullShot(page, `registry_fixture_${scheme}_1_models.png`);
+
+    // The model: description, tags, aliases, versions with the source run.
+    await row.getByRole("link", { name: "fixture-model", exact: true }).click();
+    await page.waitForURL(/\/models\/fixture-model$/);
+    assert.equal(await page.locator(".model-description .markdown").innerText(), reg.description);
+    for (const [k, v] of Object.entries(reg.tags)) assert.equal(await page.locator(`.model-tags tr[data-tag="${k}"] td.value`).innerText(), v);
+    for (const [alias, v] of Object.entries(reg.aliases)) {
+      assert.equal(await page.locator(`.model-aliases .alias-item[data-alias="${alias}"] .alias-chip`).innerText(), `@${alias} → v${v}`);
+    }
+    const versions = page.locator("table.versions tbody tr");
+    assert.deepEqual(await versions.evaluateAll((rows) => rows.map((r) => r.dataset.version)), ["2", "1"]);
+    assert.equal(await versions.first().locator(".alias-chip").innerText(), "@champion");
+    assert.equal(await versions.first().getByRole("link", { name: run.info.run_name }).getAttribute("href"), `/experiments/${expId}/runs/${runId}`);
+    await fullShot(page, `registry_fixture_${scheme}_2_model.png`);
+
+    // Version 2: its description and tags, the logged model's flavor, no signature.
+    await versions.first().getByRole("link", { name: "Version 2" }).click();
+    await page.waitForURL(/\/models\/fixture-model\/versions\/2$/);
+    const v2 = reg.versions["2"];
+    assert.equal(await page.locator(".version-description .markdown").innerText(), v2.description);
+    assert.equal(await page.locator('.version-tags tr[data-tag="validated"] td.value').innerText(), v2.tags.validated);
+    assert.equal(await field(page, "logged-model").locator("a").innerText(), logged.name);
+    await page.locator('.flavor[data-flavor="python_function"]').waitFor();
+    assert.equal(await page.locator('.flavor[data-flavor="python_function"] tr', { hasText: "loader_module" }).locator("td.value").innerText(), "mlflow.pyfunc.model");
+    assert.match(await page.locator(".model-signature").innerText(), /No signature/);
+    assert.equal(await page.locator(".model-use pre").innerText(), 'import mlflow\n\nmodel = mlflow.pyfunc.load_model("models:/fixture-model/2")');
+    for (const f of Object.keys(logged.artifacts)) await page.locator(`.model-files li[data-path="${f}"]`).waitFor();
+    await page.locator('.model-files li[data-path="requirements.txt"] .artifact-name').click();
+    await page.locator('.artifact-preview[data-path="requirements.txt"] pre').waitFor();
+    await fullShot(page, `registry_fixture_${scheme}_3_version.png`);
+
+    // The run page: its logged model with both versions made from it.
+    await page.goto(`${app.site.url}experiments/${expId}/runs/${runId}`);
+    const card = page.locator(`.run-models .model-card[data-kind="logged"]`);
+    await card.locator('[data-field="flavor"] dd', { hasText: "python_function" }).waitFor();
+    assert.deepEqual(await card.locator(".version-link").allInnerTexts(), ["fixture-model v1", "fixture-model v2"]);
+    assert.equal(await card.locator('[data-field="signature"] dd').innerText(), "none");
+    await page.locator(".run-models").screenshot({ path: `${SHOTS}registry_fixture_${scheme}_4_run_models.png` });
+
+    // The Models tab: the logged model's last metric values and versions.
+    await page.goto(`${app.site.url}experiments/${expId}/models`);
+    const lrow = page.locator(`table.logged-models tr[data-model-id="${modelId}"]`);
+    await lrow.waitFor();
+    assert.deepEqual(await lrow.locator("td").nth(5).locator(".tag-chip").allInnerTexts(), ["rmse:0.7932", "val_rmse:0.42"]);
+    assert.deepEqual(await lrow.locator("td").nth(6).locator(".version-link").allInnerTexts(), ["fixture-model v1", "fixture-model v2"]);
+    await fullShot(page, `registry_fixture_${scheme}_5_models_tab.png`);
     assert.deepEqual(page.errors.map(String), []);
   });
 }

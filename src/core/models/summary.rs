@@ -5,6 +5,7 @@
 use serde_json::Value as Json;
 
 use crate::core::models::mlmodel::{Signature, SpecField};
+use crate::core::text::json::python_dumps;
 
 /// The `tfjs` flavor's name in `MLmodel`.
 pub const TFJS_FLAVOR: &str = "tfjs";
@@ -115,13 +116,12 @@ pub fn signature_summary(sig: &Signature) -> String {
     format!("{} → {}", side_words(&sig.inputs), side_words(&sig.outputs))
 }
 
-/// A flavor parameter's value as text: strings as they are, everything else as
-/// compact JSON (`["a.bin"]`, `true`, `{"k": 1}`).
+/// A flavor parameter's value as text: strings as they are, everything else as JSON
+/// the way MLflow's Python writes it (`["a.bin"]`, `true`, `{"conda": "conda.yaml"}`).
 pub fn param_text(v: &Json) -> String {
     match v {
         Json::String(s) => s.clone(),
-        Json::Null => "null".to_owned(),
-        other => other.to_string(),
+        other => python_dumps(other),
     }
 }
 
@@ -255,13 +255,17 @@ mod tests {
 
     #[test]
     fn flavor_parameters_as_text() {
-        let p = json!({"format": "layers-model", "weights_files": ["a.bin"], "n": 3, "x": null});
+        let p = json!({"format": "layers-model", "weights_files": ["a.bin", "b.bin"], "n": 3, "x": null, "env": {"conda": "conda.yaml"}});
         assert_eq!(
             flavor_params(&p),
             [
+                ("env".to_owned(), "{\"conda\": \"conda.yaml\"}".to_owned()),
                 ("format".to_owned(), "layers-model".to_owned()),
                 ("n".to_owned(), "3".to_owned()),
-                ("weights_files".to_owned(), "[\"a.bin\"]".to_owned()),
+                (
+                    "weights_files".to_owned(),
+                    "[\"a.bin\", \"b.bin\"]".to_owned()
+                ),
                 ("x".to_owned(), "null".to_owned()),
             ]
         );
