@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { SHOTS } from "./browser.mjs";
+import { SHOTS, waitForMlflow } from "./browser.mjs";
 import { useSite } from "./site.mjs";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
@@ -527,6 +527,38 @@ test("the experiment's Models tab lists its logged models with source run, statu
   await page.goto(`${app.site.url}experiments/424242/models`);
   await page.getByRole("heading", { name: "Experiment not found" }).waitFor();
   assert.deepEqual(page.errors.map(String), []);
+});
+
+test("another tab's registry changes show up on the pages; a name it took is refused here with MLflow's message", async () => {
+  const a = await app.open("", { viewport: { width: 1280, height: 860 } });
+  const ids = await logModels(a, { register: "shared" });
+  const b = await a.context().newPage();
+  await b.goto(app.site.url);
+  await waitForMlflow(b);
+  await a.goto(`${app.site.url}models/shared`);
+  await a.locator("table.versions tbody tr").first().waitFor();
+  // B adds a version and aliases it: A's page follows.
+  await b.evaluate(async (modelId) => {
+    await mlflow.registerModel(`models:/${modelId}`, "shared");
+    await mlflow.setRegisteredModelAlias("shared", "champion", "2");
+  }, ids.modelId);
+  await a.locator('table.versions tr[data-version="2"] .alias-chip', { hasText: "@champion" }).waitFor();
+  await a.locator('.model-aliases .alias-item[data-alias="champion"] .alias-chip', { hasText: "@champion → v2" }).waitFor();
+  // A opens the create form; B takes the name first.
+  await a.goto(`${app.site.url}models`);
+  await a.getByRole("button", { name: "Create model" }).click();
+  await a.getByLabel("Model name").fill("taken-elsewhere");
+  await b.evaluate(() => mlflow.createRegisteredModel("taken-elsewhere"));
+  await a.getByRole("button", { name: "Create", exact: true }).click();
+  await a.locator(".create-model .error").getByText("Registered Model (name=taken-elsewhere) already exists.").waitFor();
+  // B renames the model A shows: A's old address names no model any more.
+  await a.goto(`${app.site.url}models/shared`);
+  await a.locator("table.versions tbody tr").first().waitFor();
+  await b.evaluate(() => mlflow.renameRegisteredModel("shared", "shared-v2"));
+  await a.getByRole("heading", { name: "Registered model not found" }).waitFor();
+  await a.goto(`${app.site.url}models/shared-v2`);
+  await a.locator('table.versions tbody tr').nth(1).waitFor();
+  assert.deepEqual(a.errors.map(String), []);
 });
 
 for (const scheme of ["light", "dark"]) {
