@@ -1,11 +1,13 @@
 //! The leptos UI: the app, its routes, and the features behind them. It reads the same
 //! service the JS API writes through, never IndexedDB directly.
 //!
-//! Grouped by feature: `tracking` (experiments, runs, one run, compare) owns its pages
-//! and their private parts; `widgets` holds what several features use (the metric
-//! chart, Markdown, header and theme, import/export). A model registry or projects
-//! would be further features beside `tracking`.
+//! Grouped by feature: `tracking` (experiments, runs, one run, compare) and `registry`
+//! (registered models, one model, one version) own their pages and their private
+//! parts; `widgets` holds what several features use (the metric chart, Markdown and
+//! descriptions, tags, files, header and theme, import/export). Projects would be a
+//! further feature beside them.
 
+mod registry;
 mod tracking;
 mod widgets;
 
@@ -111,9 +113,13 @@ fn App() -> impl IntoView {
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=tracking::Experiments/>
                             <Route path=path!("/experiments/:experimentId") view=tracking::ExperimentRuns/>
+                            <Route path=path!("/experiments/:experimentId/models") view=tracking::ExperimentModels/>
                             <Route path=path!("/experiments/:experimentId/runs/:runId") view=tracking::RunPage/>
                             <Route path=path!("/compare-runs") view=tracking::CompareRuns/>
                             <Route path=path!("/connections") view=widgets::bridge::Connections/>
+                            <Route path=path!("/models") view=registry::Models/>
+                            <Route path=path!("/models/:name") view=registry::ModelPage/>
+                            <Route path=path!("/models/:name/versions/:version") view=registry::VersionPage/>
                         </Routes>
                     }.into_any(),
                 }}

@@ -1,12 +1,16 @@
-//! Experiment tracking: the experiments list, one experiment's runs, one run, and
-//! runs compared. Each route's module owns its private parts.
+//! Experiment tracking: the experiments list, one experiment's runs and its logged
+//! models (two tabs), one run, and runs compared. Each route's module owns its
+//! private parts.
 
 mod compare;
 mod experiments;
+mod models;
 mod run;
 mod runs;
+mod tabs;
 
 pub use compare::CompareRuns;
 pub use experiments::Experiments;
+pub use models::ExperimentModels;
 pub use run::RunPage;
 pub use runs::ExperimentRuns;

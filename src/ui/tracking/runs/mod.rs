@@ -15,6 +15,7 @@ use crate::core::text::format::{plural, thousands};
 
 use table::{table_data, RunsTable, SelectedRuns};
 
+use super::tabs::{ExperimentTabs, Tab};
 use crate::core::text::url_query;
 use crate::ui::href;
 use crate::ui::widgets::transfer::ExportButton;
@@ -88,6 +89,7 @@ pub fn ExperimentRuns() -> impl IntoView {
                         experiment_ids=Signal::derive(move || vec![experiment_id.get()])
                     />
                 </div>
+                <ExperimentTabs experiment_id current=Tab::Runs/>
                 <Show
                     when=empty
                     fallback=move || view! { <RunsTable experiment_id data state set_state/> }

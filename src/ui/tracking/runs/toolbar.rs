@@ -14,6 +14,7 @@ use crate::core::text::url_query::encode_component;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::core::tracking::queries::QueryError;
 use crate::service;
+use crate::ui::widgets::query_error::QueryErrorView;
 use crate::ui::widgets::transfer::ExportButton;
 
 /// The MLflow search filter. Applied on Enter; the URL keeps it.
@@ -61,22 +62,7 @@ pub fn FilterBox(
                 }>"Clear"</button>
             </Show>
         </form>
-        {move || error.get().map(|e| {
-            // A caret under the filter where it went wrong; a sort the URL asked
-            // for has no text here to point into.
-            let caret = match &e {
-                QueryError::Filter(f) if f.order_by_clause.is_none() => Some(view! {
-                    <pre><code>{applied.get()}"\n"<span class="caret">{format!("{}^", " ".repeat(f.position))}</span></code></pre>
-                }),
-                _ => None,
-            };
-            view! {
-                <div class="filter-error" role="alert">
-                    {caret}
-                    <p>{e.to_string()}</p>
-                </div>
-            }
-        })}
+        {move || error.get().map(|error| view! { <QueryErrorView text=applied error/> })}
     }
 }
 
