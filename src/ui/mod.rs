@@ -80,7 +80,9 @@ fn App() -> impl IntoView {
         match service::service().await {
             Ok(s) => {
                 let rev = store.revision;
-                s.subscribe(std::rc::Rc::new(move || rev.update(|r| *r += 1)));
+                // The site's UI listens as long as the page lives.
+                s.subscribe(std::rc::Rc::new(move || rev.update(|r| *r += 1)))
+                    .forget();
                 store.status.set(Some(Ok(())));
             }
             Err(e) => store.status.set(Some(Err(e.to_string()))),
