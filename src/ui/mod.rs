@@ -41,18 +41,48 @@ pub fn base_path() -> String {
     base.trim_end_matches('/').to_owned()
 }
 
-/// An absolute in-app link (`/experiments/1` → `/ferroflow/experiments/1`).
+/// The Ferroflow site a view shown in another page links to (`http://host/ferroflow`,
+/// no trailing slash), as context: [`embed`] provides it, so [`href`] and [`site_url`]
+/// point there; on the site itself there is none and links stay under the base path.
+#[derive(Clone, Debug)]
+pub struct SiteRoot(pub String);
+
+/// An absolute in-app link (`/experiments/1` → `/ferroflow/experiments/1`), or the full
+/// URL on the site when shown elsewhere ([`SiteRoot`]).
 pub fn href(path: &str) -> String {
-    format!("{}{path}", base_path())
+    match use_context::<SiteRoot>() {
+        Some(SiteRoot(root)) => format!("{root}{path}"),
+        None => format!("{}{path}", base_path()),
+    }
 }
 
 /// The site's own URL for `path` with origin (`http://host/ferroflow/mlflow.js`), for
 /// snippets a user pastes elsewhere.
 pub fn site_url(path: &str) -> String {
+    if let Some(SiteRoot(root)) = use_context::<SiteRoot>() {
+        return format!("{root}{path}");
+    }
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     format!("{origin}{}", href(path))
+}
+
+/// Goes to an in-app path: through the router on the site; in a new tab of the site
+/// from a view shown elsewhere ([`SiteRoot`]), which has no router.
+pub fn use_go_to() -> impl Fn(&str) + Clone {
+    let site = use_context::<SiteRoot>();
+    let navigate = site.is_none().then(leptos_router::hooks::use_navigate);
+    move |path: &str| match (&site, &navigate) {
+        (Some(SiteRoot(root)), _) => {
+            if let Some(w) = web_sys::window() {
+                let url = format!("{root}{path}");
+                let _ = w.open_with_url_and_target_and_features(&url, "_blank", "noopener");
+            }
+        }
+        (None, Some(navigate)) => navigate(path, Default::default()),
+        (None, None) => {}
+    }
 }
 
 /// Mounts the app into `root` and opens the store.

@@ -1,5 +1,6 @@
 //! Experiment tracking: the experiments list, one experiment's runs, one run, and
-//! runs compared. Each route's module owns its private parts.
+//! runs compared. Each route's module owns its private parts; the runs table and the
+//! run summary are also what the notebook views show (`ui::embed`).
 
 mod compare;
 mod experiments;
@@ -8,5 +9,5 @@ mod runs;
 
 pub use compare::CompareRuns;
 pub use experiments::Experiments;
-pub use run::RunPage;
-pub use runs::ExperimentRuns;
+pub use run::{RunPage, RunSummary};
+pub use runs::{ExperimentRuns, RunsOfExperiment};
