@@ -6,6 +6,9 @@ import init, * as wasm from "./ferroflow.js";
 
 await init({ module_or_path: new URL("./ferroflow_bg.wasm", import.meta.url) });
 await wasm.ready();
+// The notebook views (mlflow.show) link the site's stylesheet and pages where this
+// module came from, whichever page imported it.
+wasm.setSiteUrl(new URL("./", import.meta.url).href);
 
 // The API is named once, in the destructuring below. It reads each name through this
 // proxy, which refuses a name the wasm lacks and gathers the functions for the
@@ -43,5 +46,6 @@ const namespace = (members) => Object.freeze(Object.fromEntries(Object.entries(m
   return [member, wasm[fn]];
 })));
 export const tfjs = (api.tfjs = namespace({ callback: "tfjsCallback", autolog: "tfjsAutolog" }));
+export const show = (api.show = namespace({ runs: "showRuns", chart: "showChart", run: "showRun" }));
 
 export default Object.freeze(api);

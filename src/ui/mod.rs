@@ -3,9 +3,11 @@
 //!
 //! Grouped by feature: `tracking` (experiments, runs, one run, compare) owns its pages
 //! and their private parts; `widgets` holds what several features use (the metric
-//! chart, Markdown, header and theme, import/export). A model registry or projects
-//! would be further features beside `tracking`.
+//! chart, Markdown, header and theme, import/export); `embed` shows some of them
+//! outside the site, as the notebook views (`mlflow.show`). A model registry or
+//! projects would be further features beside `tracking`.
 
+pub mod embed;
 mod tracking;
 mod widgets;
 
