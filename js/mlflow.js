@@ -5,6 +5,8 @@
 import init, * as wasm from "./ferroflow.js";
 
 await init({ module_or_path: new URL("./ferroflow_bg.wasm", import.meta.url) });
+// The site this module came from: mlflow.connect()'s default.
+wasm.__ferroflowSetSite(new URL("./", import.meta.url).href);
 await wasm.ready();
 // The notebook views (mlflow.show) link the site's stylesheet and pages where this
 // module came from, whichever page imported it.
@@ -37,6 +39,7 @@ export const {
   updateModelVersion, deleteModelVersion, setModelVersionTag, deleteModelVersionTag,
   setRegisteredModelAlias, deleteRegisteredModelAlias, getModelVersionByAlias,
   transitionModelVersionStage, getLatestVersions,
+  connect,
 } = pick;
 
 // Namespaces (`mlflow.tfjs.callback`, …): member → the wasm function behind it, each

@@ -9,6 +9,7 @@
 mod archive;
 mod args;
 mod artifacts;
+mod connect;
 mod dto;
 mod errors;
 mod experiments;

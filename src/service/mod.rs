@@ -15,6 +15,7 @@
 mod archive;
 mod error;
 mod flush;
+mod mirror;
 mod models;
 mod sync;
 
@@ -32,6 +33,7 @@ use crate::store::{Db, StoreEvent};
 
 pub use archive::{Imported, Progress};
 pub use error::ServiceError;
+pub use mirror::CommitHook;
 pub use models::FinishModel;
 
 /// How long queued metric points may wait before they are flushed.
@@ -60,6 +62,8 @@ pub struct Service {
     /// Writers waiting for their changes' outcomes, by ticket.
     waiters: RefCell<BTreeMap<Ticket, Waiter>>,
     listeners: Rc<RefCell<Listeners>>,
+    /// Hear this context's own commits (the bridge to the site).
+    commit_hooks: RefCell<Vec<CommitHook>>,
     sync: sync::TabSync,
 }
 
@@ -186,6 +190,7 @@ impl Service {
             notify_scheduled: Rc::new(Cell::new(false)),
             waiters: RefCell::new(BTreeMap::new()),
             listeners: Rc::default(),
+            commit_hooks: RefCell::new(Vec::new()),
             sync: sync::TabSync::new(),
         });
         svc.listen_to_other_contexts();

@@ -108,6 +108,8 @@ fn App() -> impl IntoView {
     service::watch_store(std::rc::Rc::new(move |ev| store.lifecycle.set(Some(ev))));
     widgets::theme::apply_stored();
     widgets::focus_search_on_slash();
+    let bridge = widgets::bridge::Bridge::start();
+    provide_context(bridge);
     leptos::task::spawn_local(async move {
         match service::service().await {
             Ok(s) => {
@@ -116,6 +118,7 @@ fn App() -> impl IntoView {
                 s.subscribe(std::rc::Rc::new(move || rev.update(|r| *r += 1)))
                     .forget();
                 store.status.set(Some(Ok(())));
+                bridge.ready();
             }
             Err(e) => store.status.set(Some(Err(e.to_string()))),
         }
@@ -125,6 +128,7 @@ fn App() -> impl IntoView {
         <Router base=base>
             <widgets::Header/>
             <StoreBanner/>
+            <widgets::bridge::BridgePrompt/>
             <main class="page">
                 {move || match store.status.get() {
                     None if store.lifecycle.get() == Some(StoreEvent::Blocked) => view! {
@@ -143,6 +147,7 @@ fn App() -> impl IntoView {
                             <Route path=path!("/experiments/:experimentId") view=tracking::ExperimentRuns/>
                             <Route path=path!("/experiments/:experimentId/runs/:runId") view=tracking::RunPage/>
                             <Route path=path!("/compare-runs") view=tracking::CompareRuns/>
+                            <Route path=path!("/connections") view=widgets::bridge::Connections/>
                         </Routes>
                     }.into_any(),
                 }}

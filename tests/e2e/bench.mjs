@@ -228,6 +228,35 @@ try {
   });
   emit("log_model_10MB", m.log, "ms", { stat: "median of 3", weights_mib: m.mib, includes: "save through the IOHandler, files and records committed, registered" });
   emit("load_model_10MB", m.load, "ms", { stat: "median of 3", with_tf_loadLayersModel_ms: m.loadWithTf });
+
+  // autolog overhead: the same small fit with no callback, mlflow.tfjs.callback at
+  // logEvery "epoch", and at "batch" (256 batches an epoch), interleaved, median of 5
+  const fit = await lab.evaluate(async () => {
+    const x = tf.randomUniform([8192, 16], 0, 1, "float32", 7);
+    const y = x.sum(1).greater(8).cast("float32").reshape([8192, 1]);
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 64, activation: "relu", inputShape: [16] }));
+    model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
+    model.compile({ optimizer: tf.train.adam(0.01), loss: "binaryCrossentropy", metrics: ["accuracy"] });
+    await mlflow.setExperiment("bench-autolog");
+    const variants = { none: null, epoch: "epoch", batch: "batch" };
+    const times = { none: [], epoch: [], batch: [] };
+    const once = async (every) => {
+      const callbacks = every ? [mlflow.tfjs.callback({ logEvery: every, model })] : [];
+      const t0 = performance.now();
+      await model.fit(x, y, { epochs: 5, batchSize: 32, verbose: 0, callbacks });
+      return performance.now() - t0;
+    };
+    await once(null); // warm up TF.js's kernels
+    for (let round = 0; round < 5; round++)
+      for (const [name, every] of Object.entries(variants)) times[name].push(await once(every));
+    const median = (a) => a.slice().sort((p, q) => p - q)[2];
+    return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { median: median(v), all: v }]));
+  });
+  emit("fit_5_epochs_no_callback", fit.none.median, "ms", { stat: "median of 5", batches: 5 * 256, all: fit.none.all });
+  for (const every of ["epoch", "batch"])
+    emit(`autolog_overhead_${every}`, (fit[every].median / fit.none.median - 1) * 100, "%",
+      { stat: "median of 5 vs median of 5", fit_ms: fit[every].median, all: fit[every].all });
   await lab.context().close();
 } finally {
   await browser.close();

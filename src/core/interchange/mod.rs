@@ -3,6 +3,7 @@
 //! byte). `mlruns` reads and writes MLflow's file store; later formats (`mlflow.db`,
 //! a tracking server) produce and consume the same snapshot.
 
+pub mod mirror;
 pub mod mlruns;
 mod snapshot;
 

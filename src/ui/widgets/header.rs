@@ -11,8 +11,29 @@ pub fn Header() -> impl IntoView {
             <a class="brand" href=href("/")>"Ferroflow"</a>
             <span class="tagline">"MLflow tracking in your browser"</span>
             <span class="spacer"></span>
+            <ConnectionsLink/>
             <ThemeToggle/>
         </header>
+    }
+}
+
+/// "Connections (n)" once a page of another origin may write here; it says
+/// "receiving" while one sends.
+#[component]
+fn ConnectionsLink() -> impl IntoView {
+    let bridge = expect_context::<super::bridge::Bridge>();
+    move || {
+        let n = bridge.allowed.with(|a| a.len());
+        let receiving = bridge
+            .receiving
+            .with(|r| r.values().map(|x| x.messages).sum::<u64>());
+        (n > 0).then(|| {
+            view! {
+                <a class="connections-link" href=href("/connections") data-received=receiving>
+                    {format!("Connections ({n})")}
+                </a>
+            }
+        })
     }
 }
 

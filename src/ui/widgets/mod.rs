@@ -2,6 +2,7 @@
 //! keyboard shortcuts, the first-run snippet, and moving stores in and out.
 
 pub mod blob;
+pub mod bridge;
 pub mod chart;
 mod first_run;
 mod header;
