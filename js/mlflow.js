@@ -5,12 +5,11 @@
 import init, * as wasm from "./ferroflow.js";
 
 await init({ module_or_path: new URL("./ferroflow_bg.wasm", import.meta.url) });
-// The site this module came from: mlflow.connect()'s default.
+// The site this module came from: mlflow.connect()'s default, and where the notebook
+// views (mlflow.show) link the site's stylesheet and pages, whichever page imported it.
 wasm.__ferroflowSetSite(new URL("./", import.meta.url).href);
+wasm.__ferroflowSetViewsSite(new URL("./", import.meta.url).href);
 await wasm.ready();
-// The notebook views (mlflow.show) link the site's stylesheet and pages where this
-// module came from, whichever page imported it.
-wasm.setSiteUrl(new URL("./", import.meta.url).href);
 
 // The API is named once, in the destructuring below. It reads each name through this
 // proxy, which refuses a name the wasm lacks and gathers the functions for the

@@ -78,14 +78,14 @@ export interface ViewElement extends HTMLElement {
 
 /// Where the Ferroflow site is (the directory `mlflow.js` was loaded from); the views
 /// link its stylesheet and pages there. `mlflow.js` calls it once.
-#[wasm_bindgen(js_name = setSiteUrl)]
+#[wasm_bindgen(js_name = __ferroflowSetViewsSite)]
 pub fn set_site_url(url: String) {
     SITE.with(|s| *s.borrow_mut() = Some(url));
 }
 
 /// How many listeners hear this context's commits: the site's UI and each view in the
-/// document. For tests that views let go when removed.
-#[wasm_bindgen(js_name = subscriberCount)]
+/// document. Not API: for tests that views let go when removed.
+#[wasm_bindgen(js_name = __ferroflowSubscriberCount)]
 pub fn subscriber_count() -> usize {
     service::ready().map_or(0, |s| s.subscriber_count())
 }

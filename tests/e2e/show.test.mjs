@@ -20,7 +20,7 @@ const HOSTILE_CSS = `* { color: red !important; font-size: 40px; line-height: 3 
 /**
  * A notebook page on another origin (its own server), with `css` in its head: TF.js on
  * `window.tf` (CPU backend) when asked, mlflow.js from the site on `window.mlflow`,
- * and the same module's ferroflow.js (for `subscriberCount`) on `window.ferroflow`.
+ * and the same module's ferroflow.js (for `__ferroflowSubscriberCount`, not API) on `window.ferroflow`.
  * Cells go in `#cells`.
  */
 async function notebook({ css = "", tfjs = false, contextOptions = {}, site = null } = {}) {
@@ -365,7 +365,7 @@ test("a removed view lets go of the store and comes back when re-attached; a mov
     for (let step = 0; step < 3; step++) mlflow.logMetric("loss", 1 / (step + 1), { step });
     window.chart = mlflow.show.chart({ runId: run.info.runId, keys: ["loss"] });
     window.canvas = () => chart.shadowRoot.querySelector("canvas");
-    window.count = () => ferroflow.subscriberCount();
+    window.count = () => ferroflow.__ferroflowSubscriberCount();
     return run.info.runId;
   });
   assert.equal(await page.evaluate(() => count()), 0, "nothing listens before a view is in the page");
