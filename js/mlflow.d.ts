@@ -10,6 +10,7 @@ export type {
   LoggedModel, LoggedModelMetric, SearchLoggedModelsOptions, ModelIOHandler,
   RegisteredModel, ModelVersion, ModelStage, CreateRegisteredModelOptions, RegisterModelOptions,
   SearchRegistryOptions, DescriptionOptions, TransitionOptions,
+  ShowRunsOptions, ShowChartOptions, ViewElement,
 } from "./ferroflow.js";
 
 type Names =
@@ -32,7 +33,8 @@ type Names =
 
 /** Namespaces: member → the generated function behind it. */
 export declare const tfjs: { callback: typeof api.tfjsCallback; autolog: typeof api.tfjsAutolog };
-export type Mlflow = Pick<typeof api, Names> & { tfjs: typeof tfjs };
+export declare const show: { runs: typeof api.showRuns; chart: typeof api.showChart; run: typeof api.showRun };
+export type Mlflow = Pick<typeof api, Names> & { tfjs: typeof tfjs; show: typeof show };
 export declare const ready: Mlflow["ready"], flush: Mlflow["flush"],
   createExperiment: Mlflow["createExperiment"], setExperiment: Mlflow["setExperiment"],
   getExperiment: Mlflow["getExperiment"], getExperimentByName: Mlflow["getExperimentByName"],

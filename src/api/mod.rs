@@ -17,6 +17,7 @@ mod logging;
 mod models;
 mod registry;
 mod runs;
+pub mod show;
 mod system_metrics;
 mod tfjs;
 

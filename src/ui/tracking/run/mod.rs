@@ -65,3 +65,21 @@ fn RunBody(id: String) -> impl IntoView {
         </Show>
     }
 }
+
+/// Run `id`'s name and status, facts, params and latest metrics: the top of the run
+/// page, as a notebook view (`ui::embed`) shows it. Expects the run to exist.
+#[component]
+pub fn RunSummary(id: String) -> impl IntoView {
+    let h = RunHandle::new(id);
+    let rel = related(h);
+    view! {
+        <article class="run-page">
+            <RunHeader h rel/>
+            <RunOverview h rel/>
+            <div class="run-columns">
+                <ParamsTable h/>
+                <MetricsTable h/>
+            </div>
+        </article>
+    }
+}

@@ -4,8 +4,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use super::table::{SelectedRuns, TableData};
 use crate::core::table::state::RunsTableState;
@@ -25,6 +23,11 @@ pub fn FilterBox(
     error: Signal<Option<QueryError>>,
 ) -> impl IntoView {
     let applied = Memo::new(move |_| state.with(|s| s.filter.clone()));
+    // The `/` shortcut is the site's; a notebook view has its page's keys.
+    let placeholder = match use_context::<crate::ui::SiteRoot>() {
+        None => "metrics.acc > 0.9 and params.optimizer = 'adam'   (press / to focus)",
+        Some(_) => "metrics.acc > 0.9 and params.optimizer = 'adam'",
+    };
     let draft = RwSignal::new(applied.get_untracked());
     // A reload, back button or shared link brings its own filter.
     Effect::new(move |_| draft.set(applied.get()));
@@ -48,7 +51,7 @@ pub fn FilterBox(
                 type="text"
                 data-search-box=""
                 aria-label="Filter runs"
-                placeholder="metrics.acc > 0.9 and params.optimizer = 'adam'   (press / to focus)"
+                placeholder=placeholder
                 spellcheck="false"
                 autocomplete="off"
                 prop:value=move || draft.get()
@@ -102,7 +105,7 @@ pub fn ViewSwitch(
 #[component]
 pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
     let selected = expect_context::<SelectedRuns>();
-    let navigate = use_navigate();
+    let go_to = crate::ui::use_go_to();
     let error = RwSignal::new(None::<String>);
     // Selected ids in table order, split by lifecycle stage.
     let picked = Memo::new(move |_| {
@@ -161,10 +164,7 @@ pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
             .map(|i| encode_component(i))
             .collect::<Vec<_>>()
             .join(",");
-        navigate(
-            &format!("/compare-runs?runs={list}"),
-            NavigateOptions::default(),
-        );
+        go_to(&format!("/compare-runs?runs={list}"));
     };
     let count = move || picked.with(Vec::len);
     view! {
