@@ -82,6 +82,74 @@ async fn records_and_chunks_survive_reopening() {
     assert!(db.metric_history(&run, "missing").await.unwrap().is_empty());
 }
 
+/// A flush of new runs is stored on a guess (its writes go out right behind its
+/// reads); when another connection changed the experiment meanwhile, the guess does
+/// not hold, the transaction aborts, and the careful flush brings that change into
+/// this writer's view. Everything is there after reopening.
+#[wasm_bindgen_test]
+async fn new_runs_flush_on_a_guess_and_a_stale_guess_aborts_cleanly() {
+    use ferroflow::core::tracking::model::RunStatus;
+    let name = "ff-test-guess";
+    let db_a = fresh(name).await;
+    let db_b = Db::open_quietly(name).await.unwrap();
+    let mut a = Tracker::load(vec![], vec![], 1, 5);
+    flush(&db_a, &mut a).await;
+    let run = a.create_run(NewRun::default(), 10).unwrap();
+    a.log_params(&run, &[("lr".into(), "0.1".into())]).unwrap();
+    for p in pts(0..20_000) {
+        a.log_metric(&run, "loss", p).unwrap();
+    }
+    a.set_terminated(&run, RunStatus::Finished, 20).unwrap();
+    let batch = a.take_batch();
+    let guess = a.guess_base(&batch);
+    assert!(guess.is_some(), "startRun … endRun is guessable");
+    let (merged, stored) = db_a.flush_guessing(&batch, guess).await.unwrap();
+    assert!(merged.outcomes.iter().all(|(_, o)| o.is_ok()));
+    assert_eq!(merged.chunks.len(), 2, "20,000 points: two chunks");
+    a.committed(stored);
+
+    let (e, r) = db_b.load_all().await.unwrap();
+    let mut b = Tracker::load(e, r, 2, 5);
+    b.set_experiment_tag("0", "team", "b", 30).unwrap();
+    flush(&db_b, &mut b).await;
+    let second = a.create_run(NewRun::default(), 40).unwrap();
+    let batch = a.take_batch();
+    let guess = a.guess_base(&batch).unwrap();
+    assert!(
+        !guess.experiments["0"].tags.contains_key("team"),
+        "a has not heard"
+    );
+    let (_, stored) = db_a.flush_guessing(&batch, Some(guess)).await.unwrap();
+    assert_eq!(
+        stored.records.experiments["0"]
+            .tags
+            .get("team")
+            .map(String::as_str),
+        Some("b"),
+        "the stale guess was not used: the records are as stored"
+    );
+    a.committed(stored);
+    assert_eq!(a.experiment("0").unwrap().tags["team"], "b");
+    db_a.close();
+    db_b.close();
+
+    let db = Db::open_quietly(name).await.unwrap();
+    let (exps, runs) = db.load_all().await.unwrap();
+    let mut ids: Vec<_> = runs.iter().map(|r| r.run.info.run_id.clone()).collect();
+    ids.sort();
+    let mut want = vec![run.clone(), second];
+    want.sort();
+    assert_eq!(ids, want);
+    assert_eq!(exps[0].tags["team"], "b");
+    assert_eq!(
+        db.metric_history(&run, "loss").await.unwrap(),
+        pts(0..20_000)
+    );
+    let first = runs.iter().find(|r| r.run.info.run_id == run).unwrap();
+    assert_eq!(first.run.params["lr"], "0.1");
+    assert_eq!(first.run.info.status, RunStatus::Finished);
+}
+
 /// Two connections (as two tabs have) flushing to one run at once: IndexedDB runs
 /// the read-modify-write transactions one after the other, so both writers' params,
 /// tags and points are stored, and the series' chunks never collide.

@@ -386,3 +386,81 @@ fn changes_made_during_a_flush_survive_its_rebase_and_an_announcement() {
     assert_eq!(store.stored_run(&run).run.tags["second"], "2");
     assert_eq!(store.history(&run, "m").len(), 1);
 }
+
+/// Writers that create runs of their own (`startRun` … `endRun`, the batches a store
+/// writes on a guess without waiting for its reads) while others change the
+/// experiment those runs go to (making the guesses stale): every run, param, tag,
+/// point and experiment tag is stored, and wherever a guess held, the store's merge
+/// over it was the merge over the store (checked in `MemStore::transact`).
+#[test]
+fn new_runs_flushed_on_guesses_keep_everything_and_stale_guesses_are_not_used() {
+    let (mut guessed, mut stale) = (0, 0);
+    for seed in 0..200 {
+        let mut rng = Rng::new(seed);
+        let mut store = MemStore::default();
+        let mut first = store.open(seed, 1_000);
+        store.flush(&mut first);
+        let mut writers = vec![first];
+        for i in 1..2 + rng.below(3) {
+            writers.push(store.open(seed * 7 + i, 1_000));
+        }
+        let mut runs: Vec<(String, BTreeMap<String, String>, usize)> = Vec::new();
+        let mut exp_tags = BTreeMap::new();
+        for step in 0..60 {
+            let i = rng.below(writers.len() as u64) as usize;
+            let w = &mut writers[i];
+            match rng.below(4) {
+                0 | 1 => {
+                    let run = w.create_run(NewRun::default(), 2_000 + step).unwrap();
+                    let params: BTreeMap<String, String> = (0..rng.below(4))
+                        .map(|k| (format!("p{k}"), format!("{step}")))
+                        .collect();
+                    let pairs: Vec<(String, String)> = params.clone().into_iter().collect();
+                    w.log_params(&run, &pairs).unwrap();
+                    w.set_tags(&run, &[("who".into(), format!("w{i}"))])
+                        .unwrap();
+                    let n = rng.below(200) as usize;
+                    for s in 0..n {
+                        let p = MetricPoint {
+                            timestamp: 3_000,
+                            value: rng.f64(),
+                            step: s as i64,
+                        };
+                        w.log_metric(&run, "loss", p).unwrap();
+                    }
+                    if rng.chance(70) {
+                        w.set_terminated(&run, RunStatus::Finished, 4_000).unwrap();
+                    }
+                    store.flush(w);
+                    runs.push((run, params, n));
+                }
+                2 => {
+                    let key = format!("k{}", rng.below(5));
+                    let value = format!("w{i}s{step}");
+                    w.set_experiment_tag("0", &key, &value, 5_000).unwrap();
+                    store.flush(w);
+                    exp_tags.insert(key, value);
+                }
+                _ => {
+                    // a late announcement: this writer catches up on the experiment
+                    store.refresh(w, &[], &["0".to_owned()]);
+                }
+            }
+        }
+        guessed += store.guessed;
+        stale += store.stale_guesses;
+        for (run, params, n) in &runs {
+            let stored = store.stored_run(run);
+            assert_eq!(&stored.run.params, params, "seed {seed}");
+            assert!(stored.run.tags.contains_key("who"), "seed {seed}");
+            assert_eq!(store.history(run, "loss").len(), *n, "seed {seed}");
+        }
+        let (exps, _) = store.all();
+        let default = exps.iter().find(|e| e.experiment_id == "0").unwrap();
+        for (k, v) in &exp_tags {
+            assert_eq!(default.tags.get(k), Some(v), "seed {seed}");
+        }
+    }
+    assert!(guessed > 1_000, "guessed flushes: {guessed}");
+    assert!(stale > 100, "stale guesses: {stale}");
+}

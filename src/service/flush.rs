@@ -53,7 +53,8 @@ impl Service {
             self.tracker.borrow_mut().committed(Stored::default());
             return Ok(());
         }
-        match self.db.flush(&batch).await {
+        let guess = self.tracker.borrow().guess_base(&batch);
+        match self.db.flush_guessing(&batch, guess).await {
             Ok((merged, stored)) => {
                 self.tracker.borrow_mut().committed(stored);
                 self.tell_commit_hooks(&Batch {

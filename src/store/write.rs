@@ -19,7 +19,7 @@ use crate::core::registry::RegisteredModel;
 use crate::core::tracking::codec::encode_record;
 use crate::core::tracking::metric_log::{encode_chunk, MetricChunk};
 use crate::core::tracking::model::Experiment;
-use crate::core::tracking::{FlushBatch, Merged, Stored, StoredRun, Tails};
+use crate::core::tracking::{FlushBatch, Merged, Records, Stored, StoredRun, Tails};
 
 /// Whole records and files to write in one transaction (imports, artifacts).
 #[derive(Default)]
@@ -76,6 +76,40 @@ async fn all(requests: Vec<Request<'_>>) -> Result<()> {
     Ok(())
 }
 
+/// The requests that write a merge's records and chunks (not yet made: a request is
+/// made when its future is first polled).
+fn write_requests<'a>(
+    stores: &'a RecordStores,
+    chunks: &'a rexie::Store,
+    merged: &Merged,
+    size: &mut usize,
+) -> Vec<Request<'a>> {
+    let mut requests = Vec::new();
+    for e in &merged.experiments {
+        requests.push(put_record(&stores.experiments, e, &e.experiment_id, size));
+    }
+    for r in &merged.runs {
+        requests.push(put_record(&stores.runs, r, &r.run.info.run_id, size));
+    }
+    for m in &merged.logged_models {
+        requests.push(put_record(&stores.logged_models, m, &m.model_id, size));
+    }
+    for name in &merged.removed_registered_models {
+        requests.push(Box::pin(
+            stores.registered_models.delete(name.as_str().into()),
+        ));
+    }
+    for m in &merged.registered_models {
+        requests.push(put_record(&stores.registered_models, m, &m.name, size));
+    }
+    for c in &merged.chunks {
+        let b = encode_chunk(&c.points);
+        *size += b.len();
+        requests.push(put(chunks, bytes(&b), chunk_key(&c.run_id, &c.key, c.seq)));
+    }
+    requests
+}
+
 /// `navigator.storage.estimate()`: bytes this site stores and may store.
 async fn estimate() -> Option<(f64, f64)> {
     let nav = Reflect::get(&global(), &"navigator".into()).ok()?;
@@ -123,6 +157,82 @@ impl Db {
     /// (core decides every outcome), and writes what changed. Returns the merge and the
     /// records as stored, for the writer's view.
     pub async fn flush(&self, batch: &FlushBatch) -> Result<(Merged, Stored)> {
+        self.flush_guessing(batch, None).await
+    }
+
+    /// [`Db::flush`], first trying `guess` (what the store holds, predicted by
+    /// [`FlushBatch::guess_base`]): the writes go out right behind the reads, with no
+    /// round trip between, and the transaction aborts before they complete if the
+    /// reads differ from the guess ([`FlushBatch::guess_held`]); then the careful way.
+    pub async fn flush_guessing(
+        &self,
+        batch: &FlushBatch,
+        guess: Option<Records>,
+    ) -> Result<(Merged, Stored)> {
+        if let Some(guess) = guess {
+            if let Some(done) = self.flush_on_guess(batch, guess).await? {
+                return Ok(done);
+            }
+        }
+        self.flush_read_first(batch).await
+    }
+
+    /// The guessed flush; `None` when the guess did not hold (nothing written).
+    async fn flush_on_guess(
+        &self,
+        batch: &FlushBatch,
+        guess: Records,
+    ) -> Result<Option<(Merged, Stored)>> {
+        let tx = self.transaction(&RECORD_STORES, TransactionMode::ReadWrite)?;
+        let stores = RecordStores::of(&tx)?;
+        let chunks = tx.store(CHUNKS)?;
+        let needs = batch.needs();
+        let mut base = guess.clone();
+        // New runs: no stored tails.
+        let merged = batch.merge(&mut base, Tails::default());
+        let mut size = 0;
+        let requests = write_requests(&stores, &chunks, &merged, &mut size);
+        // `select` polls the reads first: their requests are made before the writes',
+        // and IndexedDB answers a transaction's requests in order, so the reads resolve
+        // while the writes are still pending and an abort can still undo them.
+        let reads = std::pin::pin!(read_needs(&stores, &needs));
+        let writes = std::pin::pin!(all(requests));
+        let (stored, writes) = match futures::future::select(reads, writes).await {
+            futures::future::Either::Left((stored, writes)) => (stored?, writes),
+            futures::future::Either::Right((written, _)) => {
+                written?;
+                return Err(StoreError {
+                    kind: StoreErrorKind::Failed,
+                    message: "IndexedDB answered a transaction's requests out of order".into(),
+                });
+            }
+        };
+        if !FlushBatch::guess_held(&guess, &stored) {
+            // Resolves once the transaction ended; as an error, since the pending
+            // writes fail as aborted (nothing of them is stored), which is checked.
+            let _ = tx.abort().await;
+            return match writes.await {
+                Err(_) => Ok(None),
+                Ok(()) => Err(StoreError {
+                    kind: StoreErrorKind::Failed,
+                    message: "IndexedDB did not abort a transaction".into(),
+                }),
+            };
+        }
+        writes.await?;
+        self.committed(tx, size).await?;
+        let absent = needs.absent_from(&base);
+        Ok(Some((
+            merged,
+            Stored {
+                records: base,
+                absent,
+            },
+        )))
+    }
+
+    /// The careful flush: reads, then merges, then writes.
+    async fn flush_read_first(&self, batch: &FlushBatch) -> Result<(Merged, Stored)> {
         let tx = self.transaction(&RECORD_STORES, TransactionMode::ReadWrite)?;
         let stores = RecordStores::of(&tx)?;
         let chunks = tx.store(CHUNKS)?;
@@ -141,34 +251,7 @@ impl Db {
         }
         let merged = batch.merge(&mut base, tails);
         let mut size = 0;
-        let mut requests = Vec::new();
-        for e in &merged.experiments {
-            requests.push(put_record(
-                &stores.experiments,
-                e,
-                &e.experiment_id,
-                &mut size,
-            ));
-        }
-        for r in &merged.runs {
-            requests.push(put_record(&stores.runs, r, &r.run.info.run_id, &mut size));
-        }
-        for m in &merged.logged_models {
-            requests.push(put_record(&stores.logged_models, m, &m.model_id, &mut size));
-        }
-        for name in &merged.removed_registered_models {
-            requests.push(Box::pin(
-                stores.registered_models.delete(name.as_str().into()),
-            ));
-        }
-        for m in &merged.registered_models {
-            requests.push(put_record(&stores.registered_models, m, &m.name, &mut size));
-        }
-        for c in &merged.chunks {
-            let b = encode_chunk(&c.points);
-            size += b.len();
-            requests.push(put(&chunks, bytes(&b), chunk_key(&c.run_id, &c.key, c.seq)));
-        }
+        let requests = write_requests(&stores, &chunks, &merged, &mut size);
         all(requests).await?;
         self.committed(tx, size).await?;
         let absent = needs.absent_from(&base);

@@ -12,7 +12,9 @@ use ferroflow::core::tracking::metric_log::{decode_chunk, encode_chunk};
 use ferroflow::core::tracking::model::{
     Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus,
 };
-use ferroflow::core::tracking::{FlushBatch, Merged, Needs, Records, Stored, StoredRun, Tracker};
+use ferroflow::core::tracking::{
+    FlushBatch, Merged, Needs, Records, Stored, StoredRun, Tails, Tracker,
+};
 
 /// Records and chunks as stored (text and bytes, through the real codecs).
 #[derive(Default)]
@@ -22,6 +24,11 @@ pub struct MemStore {
     pub chunks: BTreeMap<(String, String, u32), Vec<u8>>,
     pub logged_models: BTreeMap<String, String>,
     pub registered_models: BTreeMap<String, String>,
+    /// Flushes stored over the writer's guess of the records (it held), as the browser
+    /// store does without waiting for its reads.
+    pub guessed: usize,
+    /// Flushes whose guess did not hold (stored the careful way).
+    pub stale_guesses: usize,
 }
 
 /// A flush whose transaction ran, waiting for its writer to hear the result.
@@ -109,9 +116,17 @@ impl MemStore {
     /// result when the returned value is finished (other writers may act between).
     pub fn transact(&mut self, t: &mut Tracker) -> Committed {
         let batch: FlushBatch = t.take_batch();
+        let guess = t.guess_base(&batch);
         let needs = batch.needs();
         let mut base = self.read(&needs);
-        let tails = batch
+        let held = guess.filter(|g| {
+            let held = FlushBatch::guess_held(g, &base);
+            if !held {
+                self.stale_guesses += 1;
+            }
+            held
+        });
+        let tails: Tails = batch
             .tails_needed(&base)
             .into_iter()
             .map(|(run, key, seq)| {
@@ -121,6 +136,22 @@ impl MemStore {
             })
             .collect();
         let merged = batch.merge(&mut base, tails);
+        if let Some(mut over_guess) = held {
+            // What the browser store writes when the guess holds: it must be exactly
+            // the merge over the records as stored.
+            let guessed = batch.merge(&mut over_guess, Tails::default());
+            assert_eq!(
+                format!("{guessed:?}"),
+                format!("{merged:?}"),
+                "merge over a guess"
+            );
+            assert_eq!(
+                format!("{over_guess:?}"),
+                format!("{base:?}"),
+                "records over a guess"
+            );
+            self.guessed += 1;
+        }
         for e in &merged.experiments {
             self.experiments
                 .insert(e.experiment_id.clone(), encode_record(e));

@@ -5,11 +5,18 @@
 //! tails of the series it appends to, merges, and writes the result. Transactions of
 //! all tabs and workers over those object stores run one after another, so every
 //! writer's changes land on the others' instead of replacing them.
+//!
+//! A batch that only creates runs (and writes to the runs it creates) can be stored
+//! without waiting for its reads: [`FlushBatch::guess_base`] predicts what the store
+//! holds from the writer's view, the store merges over that guess and issues the
+//! writes right behind the reads, and [`FlushBatch::guess_held`] checks the reads
+//! against the guess before any write completes — a wrong guess aborts the
+//! transaction (nothing written) and the batch is stored the careful way.
 
 use crate::core::fxhash::FxHashMap;
 use crate::core::models::LoggedModel;
 use crate::core::registry::RegisteredModel;
-use crate::core::tracking::change::{Entry, Needs, Outcome, Ticket};
+use crate::core::tracking::change::{Change, Entry, Needs, Outcome, Ticket};
 use crate::core::tracking::error::{run_not_found, Result, TrackingError};
 use crate::core::tracking::metric_log::{append_series, MetricChunk, SeriesPoints};
 use crate::core::tracking::model::{Experiment, MetricPoint, RunId};
@@ -128,5 +135,47 @@ impl FlushBatch {
             .collect();
         out.removed_registered_models = changed.removed_registered_models.into_iter().collect();
         out
+    }
+
+    /// The records as stored, predicted from a writer's `view`, when the batch only
+    /// creates top-level runs and writes to runs it creates (`startRun` … `endRun`):
+    /// then the store holds the runs' experiments as the view last saw them and none
+    /// of the runs (their ids are new). `None` for any other batch.
+    pub fn guess_base(&self, view: &Records) -> Option<Records> {
+        let mut created = std::collections::BTreeSet::new();
+        let mut experiments = Vec::new();
+        for e in &self.entries {
+            match &e.change {
+                Change::CreateRun { run } if run.parent_run_id().is_none() => {
+                    let id = &run.info.experiment_id;
+                    if !experiments
+                        .iter()
+                        .any(|x: &Experiment| &x.experiment_id == id)
+                    {
+                        experiments.push(view.experiments.get(id)?.clone());
+                    }
+                    created.insert(run.info.run_id.clone());
+                }
+                Change::LogParams { run_id, .. }
+                | Change::SetTags { run_id, .. }
+                | Change::DeleteTag { run_id, .. }
+                | Change::SetStatus { run_id, .. }
+                    if created.contains(run_id) => {}
+                _ => return None,
+            }
+        }
+        if experiments.is_empty() || !self.series.iter().all(|s| created.contains(&s.run_id)) {
+            return None;
+        }
+        Some(Records::new(experiments, Vec::new()))
+    }
+
+    /// Whether `stored` (what the transaction read for [`FlushBatch::needs`]) is what
+    /// `guess` predicted, so a merge over the guess is the merge over the store.
+    pub fn guess_held(guess: &Records, stored: &Records) -> bool {
+        stored.experiments == guess.experiments
+            && stored.runs.is_empty()
+            && stored.logged_models.is_empty()
+            && stored.registered_models.is_empty()
     }
 }

@@ -444,6 +444,12 @@ impl Tracker {
         }
     }
 
+    /// What the store holds for `batch`, guessed from this view
+    /// ([`FlushBatch::guess_base`]).
+    pub fn guess_base(&self, batch: &FlushBatch) -> Option<Records> {
+        batch.guess_base(&self.records)
+    }
+
     /// The batch taken last is stored; `stored` holds the records it read, as merged.
     pub fn committed(&mut self, stored: Stored) {
         self.journal.drain(..self.in_flight);
