@@ -25,12 +25,14 @@ use crate::core::views::{ChartSpec, RunSpec, RunsSpec, ViewError, ViewSpec};
 use crate::service;
 
 /// Builds a view's element: the spec (or the message of options that could not be
-/// read), the site's URL, and who hears the errors the view shows over its life.
-/// `Err` where no element can be made (no document).
+/// read), the site's URL, who hears the errors the view shows over its life, and
+/// what the view's "Open in Ferroflow" button calls (`mlflow.connect()`, from the
+/// click). `Err` where no element can be made (no document).
 pub type BuildView = fn(
     Result<ViewSpec, String>,
     Option<String>,
     Rc<dyn Fn(&web_sys::HtmlElement, Option<&ViewError>)>,
+    Rc<dyn Fn() -> js_sys::Promise>,
 ) -> Result<web_sys::HtmlElement, String>;
 
 thread_local! {
@@ -191,7 +193,9 @@ fn show(spec: Result<ViewSpec, JsValue>) -> Result<JsValue, JsValue> {
         let value = e.map_or(JsValue::NULL, |e| js_error(e.code, &e.message));
         let _ = Reflect::set(el, &"error".into(), &value);
     });
-    let el = build(spec, site, report).map_err(|m| js_error(ErrorCode::InvalidState, &m))?;
+    let open_site = Rc::new(|| super::connect::connect(None));
+    let el =
+        build(spec, site, report, open_site).map_err(|m| js_error(ErrorCode::InvalidState, &m))?;
     // `null` until the view shows an error; an options error from the start.
     if !Reflect::has(&el, &"error".into()).unwrap_or(false) || !early.is_null() {
         Reflect::set(&el, &"error".into(), &early)?;

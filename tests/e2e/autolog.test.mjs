@@ -156,3 +156,36 @@ test("browser system metrics under honest system/ names while the run is active"
   assert.ok(Number(r.tags["ferroflow.system.hardware_concurrency"]) >= 1);
   assert.equal(r.tags["ferroflow.system.tfjs_backend"], "cpu");
 });
+
+test("fitDataset logs as fit does: with callback() in its callbacks, and patched by autolog(tf)", async () => {
+  const page = await lab();
+  const r = await page.evaluate(async () => {
+    await mlflow.setExperiment("autolog-dataset");
+    const { x, y } = data();
+    const dataset = () => tf.data.zip({ xs: tf.data.array(x.unstack()), ys: tf.data.array(y.unstack()) }).batch(16);
+    const model = tiny();
+    await model.fitDataset(dataset(), { epochs: 3, verbose: 0, callbacks: [mlflow.tfjs.callback({ model })] });
+    const viaCallback = (await mlflow.searchRuns({ orderBy: ["start_time DESC"] }))[0].info.runId;
+    mlflow.tfjs.autolog(tf);
+    try {
+      await tiny().fitDataset(dataset(), { epochs: 2, verbose: 0, validationData: dataset() });
+    } finally {
+      mlflow.tfjs.autolog(tf, { disable: true });
+    }
+    const runs = await mlflow.searchRuns({ orderBy: ["start_time DESC"] });
+    return { viaCallback, viaAutolog: runs[0].info.runId, count: runs.length };
+  });
+  assert.equal(r.count, 2, "one run per fitDataset");
+  const a = await readRun(page, r.viaCallback);
+  assert.equal(a.info.status, "FINISHED");
+  assert.equal(a.params.epochs, "3");
+  assert.equal(a.params.optimizer_name, "Adam");
+  assert.deepEqual(a.steps.loss, [0, 1, 2]);
+  assert.deepEqual(a.steps.acc, [0, 1, 2]);
+  const b = await readRun(page, r.viaAutolog);
+  assert.equal(b.info.status, "FINISHED");
+  assert.equal(b.params.epochs, "2");
+  assert.deepEqual(b.steps.loss, [0, 1]);
+  assert.deepEqual(b.steps.val_loss, [0, 1], "validationData's metrics");
+  assert.ok(b.artifacts.includes("model_summary.txt"), b.artifacts.join());
+});

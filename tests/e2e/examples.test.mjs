@@ -77,8 +77,9 @@ test("examples/tfjs.html: Train logs params, epoch metrics and a registered mode
   for (const key of ["acc", "loss", "val_acc", "val_loss"]) assert.ok(got.metrics.includes(key), `${key} in ${got.metrics}`);
   assert.deepEqual(got.version, { runId, modelId, status: "READY" });
   assert.deepEqual(got.model, { status: "READY", sourceRunId: runId });
-  // Open in Ferroflow: the site, in a new tab, sharing this origin's store
-  const [site] = await Promise.all([page.context().waitForEvent("page"), page.getByRole("button", { name: "Open in Ferroflow" }).click()]);
+  // The page's Open in Ferroflow (the chart view has one too): the site, in a new tab,
+  // sharing this origin's store
+  const [site] = await Promise.all([page.context().waitForEvent("page"), page.locator("#connect").click()]);
   await site.waitForLoadState();
   await waitForMlflow(site);
   assert.equal(new URL(site.url()).pathname, "/");

@@ -441,3 +441,35 @@ test("from a sub-path build (GitHub Pages' /<repo>/), the views find their style
     assert.match(r.link, new RegExp(`^${sub.url}experiments/\\d+/runs/[0-9a-f]{32}$`));
     assert.deepEqual(page.errors.map(String), []);
   });
+
+test("a view's Open in Ferroflow button connects: the site opens and asks, and after Allow the view says so and the runs are in the site's store", async () => {
+  const page = await notebook();
+  const runId = await seed(page);
+  await page.evaluate(() => document.querySelector("#cells").append(mlflow.show.runs({ experimentName: "styled" })));
+  const button = page.getByRole("button", { name: "Open in Ferroflow" });
+  await button.waitFor();
+  const [tab] = await Promise.all([page.context().waitForEvent("page"), button.click()]);
+  await tab.waitForLoadState();
+  assert.ok(tab.url().startsWith(app.site.url), tab.url());
+  await page.getByRole("status").filter({ hasText: "Waiting for the Ferroflow tab" }).waitFor();
+  const prompt = tab.getByRole("alertdialog");
+  await prompt.waitFor();
+  await prompt.getByRole("button", { name: "Allow" }).click();
+  await page.getByRole("status").filter({ hasText: "Connected: what this page logs is on your Ferroflow site too." }).waitFor();
+  await waitForMlflow(tab);
+  await until(() => tab.evaluate(async (id) => (await mlflow.searchRuns()).some((r) => r.info.runId === id), runId));
+  assert.deepEqual(page.errors, []);
+});
+
+test("a view's Open in Ferroflow button says why when the site is denied", async () => {
+  const page = await notebook();
+  await page.evaluate(() => document.querySelector("#cells").append(mlflow.show.runs()));
+  const [tab] = await Promise.all([page.context().waitForEvent("page"), page.getByRole("button", { name: "Open in Ferroflow" }).click()]);
+  const prompt = tab.getByRole("alertdialog");
+  await prompt.waitFor();
+  await prompt.getByRole("button", { name: "Deny" }).click();
+  const said = page.getByRole("status").filter({ hasText: "did not allow this page to write to it" });
+  await said.waitFor();
+  assert.match(await said.getAttribute("class"), /error/);
+  assert.deepEqual(page.errors, []);
+});

@@ -30,6 +30,11 @@ use crate::core::views::{filter_error, ViewError, ViewSpec};
 /// view's element, for `element.error`.
 pub type Report = Rc<dyn Fn(&HtmlElement, Option<&ViewError>)>;
 
+/// What the view's "Open in Ferroflow" button calls from its click: `mlflow.connect()`
+/// (the API's, handed in: `ui` does not call `api`), resolving once the site allowed
+/// this page.
+pub type OpenSite = Rc<dyn Fn() -> js_sys::Promise>;
+
 /// The element for `spec` (or for the message of options that could not be read),
 /// linking to the Ferroflow site at `site` (`http://host/ferroflow/`; the page's own
 /// base when `None`). Problems in the options are reported at once; what the view
@@ -38,6 +43,7 @@ pub fn build(
     spec: Result<ViewSpec, String>,
     site: Option<String>,
     report: Report,
+    open_site: OpenSite,
 ) -> Result<HtmlElement, String> {
     let site = site_root(site);
     let stylesheet = format!("{site}/views.css");
@@ -48,12 +54,12 @@ pub fn build(
     };
     let reporter = report.clone();
     let render: host::Render = Rc::new(move |host: HtmlElement| {
-        let (spec, site) = (spec.clone(), site.clone());
+        let (spec, site, open_site) = (spec.clone(), site.clone(), open_site.clone());
         let report: views::Reporter = {
             let (report, host) = (reporter.clone(), host.clone());
             Rc::new(move |e: Option<&ViewError>| report(&host, e))
         };
-        view! { <views::View spec site report/> }.into_any()
+        view! { <views::View spec site report open_site/> }.into_any()
     });
     let host = host::view_element(kind, &stylesheet, render)?;
     if early.is_some() {

@@ -53,7 +53,12 @@ impl<T> Phase<T> {
 /// One view, whatever its kind: options that could not be read show their message;
 /// the rest waits for the store and follows it.
 #[component]
-pub fn View(spec: Result<ViewSpec, String>, site: String, report: Reporter) -> impl IntoView {
+pub fn View(
+    spec: Result<ViewSpec, String>,
+    site: String,
+    report: Reporter,
+    open_site: super::OpenSite,
+) -> impl IntoView {
     provide_context(SiteRoot(site));
     let store = Store {
         status: RwSignal::new(None),
@@ -80,7 +85,7 @@ pub fn View(spec: Result<ViewSpec, String>, site: String, report: Reporter) -> i
         }
     });
     let spec = StoredValue::new(spec);
-    (move || match store.status.get() {
+    let content = move || match store.status.get() {
         None => view! { <p class="muted">"Opening the local store…"</p> }.into_any(),
         Some(Err(_)) => {
             error_view(open_error.get().map(|e| e.message).unwrap_or_default()).into_any()
@@ -90,8 +95,48 @@ pub fn View(spec: Result<ViewSpec, String>, site: String, report: Reporter) -> i
             ViewSpec::Chart(spec) => view! { <ChartView spec report/> }.into_any(),
             ViewSpec::Run(spec) => view! { <RunView spec report/> }.into_any(),
         },
-    })
-    .into_any()
+    };
+    view! { {content} <OpenInSite open_site/> }.into_any()
+}
+
+/// The view's "Open in Ferroflow" button: `mlflow.connect()` from the click (the site
+/// opens in a new tab and asks whether this page may write to it), and how it went.
+#[component]
+fn OpenInSite(open_site: super::OpenSite) -> impl IntoView {
+    let status = RwSignal::new(None::<(bool, String)>);
+    let open_site = StoredValue::new_local(open_site);
+    let click = move |_| {
+        // Called in the click itself: the browser lets it open a tab.
+        let promise = open_site.with_value(|f| f());
+        status.set(Some((
+            false,
+            "Waiting for the Ferroflow tab to allow this page…".into(),
+        )));
+        leptos::task::spawn_local(async move {
+            let said = match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => (
+                    false,
+                    "Connected: what this page logs is on your Ferroflow site too.".into(),
+                ),
+                Err(e) => {
+                    let message = js_sys::Reflect::get(&e, &"message".into())
+                        .ok()
+                        .and_then(|m| m.as_string())
+                        .unwrap_or_else(|| "The Ferroflow site could not be opened.".into());
+                    (true, message)
+                }
+            };
+            let _ = status.try_set(Some(said));
+        });
+    };
+    view! {
+        <div class="view-bar">
+            <button class="open-site" on:click=click>"Open in Ferroflow"</button>
+            {move || status.get().map(|(error, text)| view! {
+                <span class:error=error class:muted=!error role="status">{text}</span>
+            })}
+        </div>
+    }
 }
 
 /// A view's error, in place of its content.
