@@ -245,6 +245,17 @@ async fn files_of(s: &Service, uri: &str) -> Result<(ModelFiles, Option<(String,
     })?)
 }
 
+/// What `uri` resolves to (see [`files_of`]) and its `MLmodel`, parsed.
+async fn mlmodel_of(
+    s: &Service,
+    uri: &str,
+) -> Result<(ModelFiles, Option<(String, u64)>, MlModel), JsValue> {
+    let (files, version) = files_of(s, uri).await?;
+    let mlmodel =
+        MlModel::parse(&file_of(s, &files, uri, "MLmodel").await?).map_err(errors::invalid_arg)?;
+    Ok((files, version, mlmodel))
+}
+
 /// The bytes of one file of a model, or a `RESOURCE_DOES_NOT_EXIST` error naming it.
 async fn file_of(
     s: &Service,
@@ -639,9 +650,7 @@ pub fn get_model_info(
 ) -> Promise {
     with_service(move |s| async move {
         let uri = required_string(&model_uri, "modelUri")?;
-        let (files, version) = files_of(&s, &uri).await?;
-        let mlmodel = MlModel::parse(&file_of(&s, &files, &uri, "MLmodel").await?)
-            .map_err(errors::invalid_arg)?;
+        let (files, version, mlmodel) = mlmodel_of(&s, &uri).await?;
         let name = match &files {
             ModelFiles::LoggedModel { model_id } => {
                 s.read(|t| t.logged_model(model_id).map(|m| m.name.clone()))?
@@ -669,9 +678,7 @@ pub fn load_model(
 ) -> Promise {
     with_service(move |s| async move {
         let uri = required_string(&model_uri, "modelUri")?;
-        let (files, _) = files_of(&s, &uri).await?;
-        let mlmodel = MlModel::parse(&file_of(&s, &files, &uri, "MLmodel").await?)
-            .map_err(errors::invalid_arg)?;
+        let (files, _, mlmodel) = mlmodel_of(&s, &uri).await?;
         let flavors = mlmodel.flavors();
         let Some((_, tfjs)) = flavors.iter().find(|(n, _)| n == "tfjs") else {
             let names: Vec<&str> = flavors.iter().map(|(n, _)| n.as_str()).collect();
