@@ -449,37 +449,33 @@ impl<'a> Database<'a> {
             &what,
             &mut |_| Ok(()),
             &mut |c| {
-                let mut stored = record::decode(&c.payload, text)
+                let mut row = Vec::with_capacity(columns);
+                record::decode_into(&c.payload, text, &mut row)
                     .map_err(|e| corrupt(format!("row {} of {what}: {e}", c.rowid)))?;
-                if stored.len() > columns {
+                if row.len() > columns {
                     return Err(corrupt(format!(
                         "row {} of {what} has {} values for {columns} columns",
                         c.rowid,
-                        stored.len()
+                        row.len()
                     )));
                 }
-                let have = stored.len();
-                let mut row = Vec::with_capacity(columns);
-                for (i, col) in def.columns.iter().enumerate() {
-                    let value = if def.rowid_alias == Some(i) {
-                        Value::Integer(c.rowid)
-                    } else if i < have {
-                        match std::mem::replace(&mut stored[i], Value::Null) {
-                            Value::Integer(v) if col.affinity == crate::Affinity::Real => {
-                                Value::Real(v as f64)
-                            }
-                            v => v,
-                        }
-                    } else {
-                        col.default.clone().map_err(|clause| {
-                            unsupported(format!(
-                            "row {} of {what} predates column '{}', whose DEFAULT {clause} this \
-                             reader does not evaluate",
+                // Columns added after the row was written read as their defaults.
+                for col in &def.columns[row.len()..] {
+                    row.push(col.default.clone().map_err(|clause| {
+                        unsupported(format!(
+                            "row {} of {what} predates column '{}', whose DEFAULT {clause} \
+                             this reader does not evaluate",
                             c.rowid, col.name
                         ))
-                        })?
-                    };
-                    row.push(value);
+                    })?);
+                }
+                for (value, col) in row.iter_mut().zip(&def.columns) {
+                    if let (Value::Integer(v), crate::Affinity::Real) = (&*value, col.affinity) {
+                        *value = Value::Real(*v as f64);
+                    }
+                }
+                if let Some(alias) = def.rowid_alias {
+                    row[alias] = Value::Integer(c.rowid);
                 }
                 rows.push(row);
                 Ok(())

@@ -25,6 +25,17 @@ pub(crate) type RecordError = String;
 
 /// Decodes a record into its values (as stored: no affinity applied).
 pub(crate) fn decode(payload: &[u8], text: TextEncoding) -> Result<Vec<Value>, RecordError> {
+    let mut values = Vec::new();
+    decode_into(payload, text, &mut values)?;
+    Ok(values)
+}
+
+/// Decodes a record, appending its values to `values` (one allocation per row).
+pub(crate) fn decode_into(
+    payload: &[u8],
+    text: TextEncoding,
+    values: &mut Vec<Value>,
+) -> Result<(), RecordError> {
     let (header_len, n) = varint(payload).ok_or("record header cut short")?;
     let header_len = usize::try_from(header_len).map_err(|_| "record header too long")?;
     if header_len < n || header_len > payload.len() {
@@ -41,7 +52,7 @@ pub(crate) fn decode(payload: &[u8], text: TextEncoding) -> Result<Vec<Value>, R
         at += n;
     }
     let mut body = &payload[header_len..];
-    let mut values = Vec::with_capacity(types.len());
+    values.reserve(types.len());
     for t in types {
         let size = match t {
             0 | 8 | 9 => 0,
@@ -69,7 +80,7 @@ pub(crate) fn decode(payload: &[u8], text: TextEncoding) -> Result<Vec<Value>, R
             _ => Value::Text(text.decode(data)),
         });
     }
-    Ok(values)
+    Ok(())
 }
 
 /// A big-endian two's-complement integer of 1 to 8 bytes.
