@@ -27,7 +27,7 @@ use sqlite_reader::wire::{self, Bundle};
 use crate::core::interchange::mlruns::{FileTree, ImportError, ImportErrorKind};
 use crate::core::interchange::Snapshot;
 
-pub use upload::{is_sqlite, open_upload, DbUpload, Opened, DB_NAME};
+pub use upload::{is_sqlite, open_parts, open_upload, DbUpload, Opened, DB_NAME};
 
 /// The tables the mapping reads.
 pub const TABLES: [&str; 19] = [
@@ -168,11 +168,15 @@ fn finish(imp: Import<'_>, outside: &[String]) -> Snapshot {
     });
     let w = &mut snap.warnings;
     if !with_files {
-        w.push(format!(
-            "Only the database was imported: artifact files live beside {db} (in mlruns/, or \
+        // First: the one thing a person must hear about a bare database.
+        w.insert(
+            0,
+            format!(
+                "Only the database was imported: artifact files live beside {db} (in mlruns/, or \
              mlartifacts/ for mlflow server) and were not given, so runs and models show no \
              artifacts. Import a zip of {db} with that folder to bring them."
-        ));
+            ),
+        );
     } else if let Some(first) = elsewhere.first() {
         w.push(format!(
             "{} artifact locations recorded in {db} are not in the upload (e.g. '{first}'); \

@@ -236,6 +236,35 @@ pub fn open_upload(bytes: &[u8], limits: &ArchiveLimits) -> Result<Opened, Impor
     }
 }
 
+/// Opens what a person picked or dropped: one file as [`open_upload`] opens it;
+/// several as an SQLite store ([`DbUpload::from_parts`]) when one is a database, else
+/// as the files of an `mlruns` store (a dropped `mlruns/` folder).
+pub fn open_parts(
+    mut parts: Vec<(String, Vec<u8>)>,
+    limits: &ArchiveLimits,
+) -> Result<Opened, ImportError> {
+    if parts.len() == 1 {
+        let (_, bytes) = parts.remove(0);
+        return open_upload(&bytes, limits);
+    }
+    if parts.iter().any(|(_, b)| is_sqlite(b)) {
+        return DbUpload::from_parts(parts, limits).map(Opened::Db);
+    }
+    let mut tree = FileTree::default();
+    for (path, data) in parts {
+        if !path.contains('/') && is_archive(&data) {
+            return Err(ImportError::at(
+                ImportErrorKind::NotAStore,
+                path,
+                "an archive among other files: drop one archive of a store, or mlflow.db with \
+                 its artifact folder",
+            ));
+        }
+        tree.files.insert(path, data);
+    }
+    Ok(Opened::Mlruns(tree))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
