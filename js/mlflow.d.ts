@@ -6,10 +6,11 @@ export type {
   Experiment, Run, RunInfo, RunData, RunStatus, ViewType, Metric, FileInfo, RunTarget,
   MetricOptions, StartRunOptions, SearchRunsOptions, SearchExperimentsOptions,
   CreateExperimentOptions, MlflowError, ImportSummary, Progress, ImportOptions, ExportOptions,
-  TfjsAutologOptions, TfjsCallback, TfjsModel, SignatureField, ModelSignature, LogModelOptions, LogModelFilesOptions, ModelInfo,
+  TfjsAutologOptions, TfjsCallback, TfjsModel, ConnectOptions, Connection, SignatureField, ModelSignature, LogModelOptions, LogModelFilesOptions, ModelInfo,
   LoggedModel, LoggedModelMetric, SearchLoggedModelsOptions, ModelIOHandler,
   RegisteredModel, ModelVersion, ModelStage, CreateRegisteredModelOptions, RegisterModelOptions,
   SearchRegistryOptions, DescriptionOptions, TransitionOptions,
+  ShowRunsOptions, ShowChartOptions, ViewElement,
 } from "./ferroflow.js";
 
 type Names =
@@ -27,11 +28,13 @@ type Names =
   | "setRegisteredModelTag" | "deleteRegisteredModelTag" | "getModelVersion" | "searchModelVersions"
   | "updateModelVersion" | "deleteModelVersion" | "setModelVersionTag" | "deleteModelVersionTag"
   | "setRegisteredModelAlias" | "deleteRegisteredModelAlias" | "getModelVersionByAlias"
-  | "transitionModelVersionStage" | "getLatestVersions";
+  | "transitionModelVersionStage" | "getLatestVersions"
+  | "connect";
 
 /** Namespaces: member → the generated function behind it. */
 export declare const tfjs: { callback: typeof api.tfjsCallback; autolog: typeof api.tfjsAutolog };
-export type Mlflow = Pick<typeof api, Names> & { tfjs: typeof tfjs };
+export declare const show: { runs: typeof api.showRuns; chart: typeof api.showChart; run: typeof api.showRun };
+export type Mlflow = Pick<typeof api, Names> & { tfjs: typeof tfjs; show: typeof show };
 export declare const ready: Mlflow["ready"], flush: Mlflow["flush"],
   createExperiment: Mlflow["createExperiment"], setExperiment: Mlflow["setExperiment"],
   getExperiment: Mlflow["getExperiment"], getExperimentByName: Mlflow["getExperimentByName"],
@@ -59,6 +62,7 @@ export declare const ready: Mlflow["ready"], flush: Mlflow["flush"],
   deleteModelVersion: Mlflow["deleteModelVersion"], setModelVersionTag: Mlflow["setModelVersionTag"],
   deleteModelVersionTag: Mlflow["deleteModelVersionTag"], setRegisteredModelAlias: Mlflow["setRegisteredModelAlias"],
   deleteRegisteredModelAlias: Mlflow["deleteRegisteredModelAlias"], getModelVersionByAlias: Mlflow["getModelVersionByAlias"],
-  transitionModelVersionStage: Mlflow["transitionModelVersionStage"], getLatestVersions: Mlflow["getLatestVersions"];
+  transitionModelVersionStage: Mlflow["transitionModelVersionStage"], getLatestVersions: Mlflow["getLatestVersions"],
+  connect: Mlflow["connect"];
 declare const mlflow: Mlflow;
 export default mlflow;

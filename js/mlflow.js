@@ -5,6 +5,10 @@
 import init, * as wasm from "./ferroflow.js";
 
 await init({ module_or_path: new URL("./ferroflow_bg.wasm", import.meta.url) });
+// The site this module came from: mlflow.connect()'s default, and where the notebook
+// views (mlflow.show) link the site's stylesheet and pages, whichever page imported it.
+wasm.__ferroflowSetSite(new URL("./", import.meta.url).href);
+wasm.__ferroflowSetViewsSite(new URL("./", import.meta.url).href);
 await wasm.ready();
 
 // The API is named once, in the destructuring below. It reads each name through this
@@ -34,6 +38,7 @@ export const {
   updateModelVersion, deleteModelVersion, setModelVersionTag, deleteModelVersionTag,
   setRegisteredModelAlias, deleteRegisteredModelAlias, getModelVersionByAlias,
   transitionModelVersionStage, getLatestVersions,
+  connect,
 } = pick;
 
 // Namespaces (`mlflow.tfjs.callback`, …): member → the wasm function behind it, each
@@ -43,5 +48,6 @@ const namespace = (members) => Object.freeze(Object.fromEntries(Object.entries(m
   return [member, wasm[fn]];
 })));
 export const tfjs = (api.tfjs = namespace({ callback: "tfjsCallback", autolog: "tfjsAutolog" }));
+export const show = (api.show = namespace({ runs: "showRuns", chart: "showChart", run: "showRun" }));
 
 export default Object.freeze(api);

@@ -15,7 +15,8 @@
 //! Architecture Invariant: `ui` (leptos + leptos_router) and `api` both go through
 //! `service`, which owns this context's view, batches writes to `store`, and
 //! announces changes to other contexts. The UI never touches IndexedDB; `api` never
-//! calls `ui` (the entry point below wires the UI).
+//! calls `ui` (the entry point below wires the UI, and gives `api::show` the UI's
+//! notebook views to build).
 //!
 //! Architecture Invariant: writers merge, never overwrite. Every flush is one
 //! IndexedDB read-modify-write transaction that replays this context's journal over
@@ -39,11 +40,13 @@ pub mod store;
 mod ui;
 
 /// The wasm entry point: mounts the UI when the page has the Ferroflow root element
-/// (the site itself); on other pages and in workers only the JS API is there.
+/// (the site itself); on other pages and in workers only the JS API is there, with
+/// the notebook views (`mlflow.show`) wherever there is a document.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    api::show::install(ui::embed::build);
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("ferroflow-app"))

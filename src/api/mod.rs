@@ -9,6 +9,7 @@
 mod archive;
 mod args;
 mod artifacts;
+mod connect;
 mod dto;
 mod errors;
 mod experiments;
@@ -16,6 +17,7 @@ mod logging;
 mod models;
 mod registry;
 mod runs;
+pub mod show;
 mod system_metrics;
 mod tfjs;
 

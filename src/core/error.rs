@@ -19,6 +19,8 @@ pub enum ErrorCode {
     TemporarilyUnavailable,
     /// Storage failed in an unexpected way.
     InternalError,
+    /// The caller is not allowed (the site refused a connection).
+    PermissionDenied,
 }
 
 impl ErrorCode {
@@ -32,6 +34,7 @@ impl ErrorCode {
             ErrorCode::ResourceExhausted => "RESOURCE_EXHAUSTED",
             ErrorCode::TemporarilyUnavailable => "TEMPORARILY_UNAVAILABLE",
             ErrorCode::InternalError => "INTERNAL_ERROR",
+            ErrorCode::PermissionDenied => "PERMISSION_DENIED",
         }
     }
 }

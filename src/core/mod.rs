@@ -1,5 +1,6 @@
 //! Pure Rust: the tracking model, MLflow's rules, the search grammar, mlruns
-//! read/write, chart maths, and the text the UI shows (formatting, safe Markdown).
+//! read/write, chart maths, the text the UI shows (formatting, safe Markdown), and
+//! what the notebook views were asked to show.
 //! Nothing here knows the browser; `cargo test` runs it natively.
 #![warn(missing_docs)]
 
@@ -16,3 +17,4 @@ pub mod search;
 pub mod table;
 pub mod text;
 pub mod tracking;
+pub mod views;

@@ -188,6 +188,7 @@ impl Service {
             logged_models: &logged_models,
             registered_models: &snap.registered_models,
             replace_runs: &replaced,
+            ..Batch::default()
         })
         .await?;
         Ok(summary)

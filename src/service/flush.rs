@@ -56,6 +56,15 @@ impl Service {
         match self.db.flush(&batch).await {
             Ok((merged, stored)) => {
                 self.tracker.borrow_mut().committed(stored);
+                self.tell_commit_hooks(&Batch {
+                    experiments: &merged.experiments,
+                    runs: &merged.runs,
+                    chunks: &merged.chunks,
+                    logged_models: &merged.logged_models,
+                    registered_models: &merged.registered_models,
+                    remove_registered_models: &merged.removed_registered_models,
+                    ..Batch::default()
+                });
                 let mut refused = Vec::new();
                 for (ticket, outcome) in merged.outcomes {
                     let waiter = self.waiters.borrow_mut().remove(&ticket);
@@ -148,6 +157,7 @@ impl Service {
     /// tells other contexts and this one's listeners.
     pub(super) async fn commit(self: &Rc<Self>, batch: &Batch<'_>) -> Result<(), StoreError> {
         self.db.write(batch).await?;
+        self.tell_commit_hooks(batch);
         let experiments = batch.experiments.iter().map(|e| e.experiment_id.clone());
         let runs = (batch.runs.iter().map(|r| r.run.info.run_id.clone()))
             .chain(batch.artifacts.iter().map(|a| a.0.clone()));

@@ -16,13 +16,14 @@
 mod archive;
 mod error;
 mod flush;
+mod mirror;
 mod models;
 mod sqlite_module;
 mod sync;
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
@@ -34,6 +35,7 @@ use crate::store::{Db, StoreEvent};
 
 pub use archive::{Imported, Progress};
 pub use error::ServiceError;
+pub use mirror::CommitHook;
 pub use models::FinishModel;
 
 /// How long queued metric points may wait before they are flushed.
@@ -61,8 +63,44 @@ pub struct Service {
     notify_scheduled: Rc<Cell<bool>>,
     /// Writers waiting for their changes' outcomes, by ticket.
     waiters: RefCell<BTreeMap<Ticket, Waiter>>,
-    listeners: RefCell<Vec<Rc<dyn Fn()>>>,
+    listeners: Rc<RefCell<Listeners>>,
+    /// Hear this context's own commits (the bridge to the site).
+    commit_hooks: RefCell<Vec<CommitHook>>,
     sync: sync::TabSync,
+}
+
+/// Who hears about commits ([`Service::subscribe`]), by the number their
+/// [`Subscription`] removes them with.
+#[derive(Default)]
+struct Listeners {
+    next: u64,
+    by_id: BTreeMap<u64, Rc<dyn Fn()>>,
+}
+
+/// A listener added by [`Service::subscribe`]. Dropping it (or [`Subscription::cancel`])
+/// removes the listener; [`Subscription::forget`] keeps it for the context's life.
+#[must_use = "dropping a Subscription removes its listener at once"]
+pub struct Subscription {
+    id: u64,
+    listeners: Weak<RefCell<Listeners>>,
+}
+
+impl Subscription {
+    /// Removes the listener (as dropping does).
+    pub fn cancel(self) {}
+
+    /// Keeps the listener as long as the service lives.
+    pub fn forget(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(l) = self.listeners.upgrade() {
+            l.borrow_mut().by_id.remove(&self.id);
+        }
+    }
 }
 
 /// Hears the store's lifecycle events.
@@ -153,7 +191,8 @@ impl Service {
             flush_late: Cell::new(false),
             notify_scheduled: Rc::new(Cell::new(false)),
             waiters: RefCell::new(BTreeMap::new()),
-            listeners: RefCell::new(Vec::new()),
+            listeners: Rc::default(),
+            commit_hooks: RefCell::new(Vec::new()),
             sync: sync::TabSync::new(),
         });
         svc.listen_to_other_contexts();
@@ -258,21 +297,36 @@ impl Service {
         Ok(self.db.metric_history(run_id, key).await?)
     }
 
-    /// Calls `f` after every committed change, here or in another context.
-    pub fn subscribe(&self, f: Rc<dyn Fn()>) {
-        self.listeners.borrow_mut().push(f);
+    /// Calls `f` after every committed change, here or in another context, until the
+    /// returned [`Subscription`] is dropped.
+    pub fn subscribe(&self, f: Rc<dyn Fn()>) -> Subscription {
+        let mut l = self.listeners.borrow_mut();
+        let id = l.next;
+        l.next += 1;
+        l.by_id.insert(id, f);
+        Subscription {
+            id,
+            listeners: Rc::downgrade(&self.listeners),
+        }
+    }
+
+    /// How many listeners are subscribed (the site's UI, each notebook view shown).
+    pub fn subscriber_count(&self) -> usize {
+        self.listeners.borrow().by_id.len()
     }
 
     /// Tells listeners about changes, at most once per [`NOTIFY_INTERVAL_MS`]: a
     /// script ending thousands of runs must not re-render the UI thousands of times.
     fn notify(&self) {
-        if self.listeners.borrow().is_empty() || self.notify_scheduled.replace(true) {
+        if self.listeners.borrow().by_id.is_empty() || self.notify_scheduled.replace(true) {
             return;
         }
-        let ls: Vec<_> = self.listeners.borrow().clone();
+        let listeners = self.listeners.clone();
         let scheduled = self.notify_scheduled.clone();
+        // Listeners as they are when it fires: one removed meanwhile is not called.
         let cb = Closure::once_into_js(move || {
             scheduled.set(false);
+            let ls: Vec<_> = listeners.borrow().by_id.values().cloned().collect();
             for l in ls {
                 l();
             }

@@ -97,12 +97,24 @@ async fn some_of<T: serde::de::DeserializeOwned>(
 /// The records `needs` names, read in one transaction.
 pub(super) async fn read_needs(stores: &RecordStores, needs: &Needs) -> Result<Records> {
     let (exps, runs) = (&stores.experiments, &stores.runs);
-    let experiments: Vec<Experiment> = if needs.all_experiments {
-        all_of(exps, "experiment").await?
-    } else {
-        some_of(exps, &needs.experiments, "experiment").await?
+    let experiments = async {
+        if needs.all_experiments {
+            all_of::<Experiment>(exps, "experiment").await
+        } else {
+            some_of::<Experiment>(exps, &needs.experiments, "experiment").await
+        }
     };
-    let mut stored: Vec<StoredRun> = some_of(runs, &needs.runs, "run").await?;
+    // Every read at once: one round trip to IndexedDB, not one per store.
+    let (experiments, mut stored, logged, registered) = futures::try_join!(
+        experiments,
+        some_of::<StoredRun>(runs, &needs.runs, "run"),
+        some_of::<LoggedModel>(&stores.logged_models, &needs.logged_models, "logged model"),
+        some_of::<RegisteredModel>(
+            &stores.registered_models,
+            &needs.registered_models,
+            "registered model",
+        ),
+    )?;
     if !needs.runs_of_experiments.is_empty() {
         // A delete or restore of an experiment: rare, so a scan. The text test skips
         // parsing the runs of other experiments (records are compact JSON).
@@ -123,18 +135,10 @@ pub(super) async fn read_needs(stores: &RecordStores, needs: &Needs) -> Result<R
         }
     }
     let mut records = Records::new(experiments, stored);
-    let logged: Vec<LoggedModel> =
-        some_of(&stores.logged_models, &needs.logged_models, "logged model").await?;
     records.logged_models = logged
         .into_iter()
         .map(|m| (m.model_id.clone(), m))
         .collect();
-    let registered: Vec<RegisteredModel> = some_of(
-        &stores.registered_models,
-        &needs.registered_models,
-        "registered model",
-    )
-    .await?;
     records.registered_models = registered
         .into_iter()
         .map(|m| (m.name.clone(), m))

@@ -38,6 +38,8 @@ pub struct Batch<'a> {
     pub logged_models: &'a [LoggedModel],
     /// Whole registered-model records.
     pub registered_models: &'a [RegisteredModel],
+    /// Registered models to delete first (a mirrored rename or delete).
+    pub remove_registered_models: &'a [String],
     /// Runs and logged models whose metric chunks and artifacts are all deleted first
     /// (an imported one replacing one).
     pub replace_runs: &'a [String],
@@ -192,7 +194,10 @@ impl Db {
             (ARTIFACT_INDEX, has_files),
             (EXTRA, !batch.extra_files.is_empty()),
             (LOGGED_MODELS, !batch.logged_models.is_empty()),
-            (REGISTERED_MODELS, !batch.registered_models.is_empty()),
+            (
+                REGISTERED_MODELS,
+                !batch.registered_models.is_empty() || !batch.remove_registered_models.is_empty(),
+            ),
         ]
         .into_iter()
         .filter_map(|(name, used)| used.then_some(name))
@@ -256,6 +261,9 @@ impl Db {
             }
         }
         if let Some(st) = &registered {
+            for name in batch.remove_registered_models {
+                requests.push(Box::pin(st.delete(name.as_str().into())));
+            }
             for m in batch.registered_models {
                 requests.push(put_record(st, m, &m.name, &mut size));
             }

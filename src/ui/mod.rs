@@ -1,11 +1,15 @@
 //! The leptos UI: the app, its routes, and the features behind them. It reads the same
 //! service the JS API writes through, never IndexedDB directly.
 //!
-//! Grouped by feature: `tracking` (experiments, runs, one run, compare) owns its pages
-//! and their private parts; `widgets` holds what several features use (the metric
-//! chart, Markdown, header and theme, import/export). A model registry or projects
-//! would be further features beside `tracking`.
+//! Grouped by feature: `tracking` (experiments, runs, one run, compare) and `registry`
+//! (registered models, one model, one version) own their pages and their private
+//! parts; `widgets` holds what several features use (the metric chart, Markdown and
+//! descriptions, tags, files, header and theme, import/export); `embed` shows some of
+//! them outside the site, as the notebook views (`mlflow.show`). Projects would be a
+//! further feature beside them.
 
+pub mod embed;
+mod registry;
 mod tracking;
 mod widgets;
 
@@ -41,18 +45,48 @@ pub fn base_path() -> String {
     base.trim_end_matches('/').to_owned()
 }
 
-/// An absolute in-app link (`/experiments/1` → `/ferroflow/experiments/1`).
+/// The Ferroflow site a view shown in another page links to (`http://host/ferroflow`,
+/// no trailing slash), as context: [`embed`] provides it, so [`href`] and [`site_url`]
+/// point there; on the site itself there is none and links stay under the base path.
+#[derive(Clone, Debug)]
+pub struct SiteRoot(pub String);
+
+/// An absolute in-app link (`/experiments/1` → `/ferroflow/experiments/1`), or the full
+/// URL on the site when shown elsewhere ([`SiteRoot`]).
 pub fn href(path: &str) -> String {
-    format!("{}{path}", base_path())
+    match use_context::<SiteRoot>() {
+        Some(SiteRoot(root)) => format!("{root}{path}"),
+        None => format!("{}{path}", base_path()),
+    }
 }
 
 /// The site's own URL for `path` with origin (`http://host/ferroflow/mlflow.js`), for
 /// snippets a user pastes elsewhere.
 pub fn site_url(path: &str) -> String {
+    if let Some(SiteRoot(root)) = use_context::<SiteRoot>() {
+        return format!("{root}{path}");
+    }
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     format!("{origin}{}", href(path))
+}
+
+/// Goes to an in-app path: through the router on the site; in a new tab of the site
+/// from a view shown elsewhere ([`SiteRoot`]), which has no router.
+pub fn use_go_to() -> impl Fn(&str) + Clone {
+    let site = use_context::<SiteRoot>();
+    let navigate = site.is_none().then(leptos_router::hooks::use_navigate);
+    move |path: &str| match (&site, &navigate) {
+        (Some(SiteRoot(root)), _) => {
+            if let Some(w) = web_sys::window() {
+                let url = format!("{root}{path}");
+                let _ = w.open_with_url_and_target_and_features(&url, "_blank", "noopener");
+            }
+        }
+        (None, Some(navigate)) => navigate(path, Default::default()),
+        (None, None) => {}
+    }
 }
 
 /// Mounts the app into `root` and opens the store.
@@ -76,12 +110,17 @@ fn App() -> impl IntoView {
     service::watch_store(std::rc::Rc::new(move |ev| store.lifecycle.set(Some(ev))));
     widgets::theme::apply_stored();
     widgets::focus_search_on_slash();
+    let bridge = widgets::bridge::Bridge::start();
+    provide_context(bridge);
     leptos::task::spawn_local(async move {
         match service::service().await {
             Ok(s) => {
                 let rev = store.revision;
-                s.subscribe(std::rc::Rc::new(move || rev.update(|r| *r += 1)));
+                // The site's UI listens as long as the page lives.
+                s.subscribe(std::rc::Rc::new(move || rev.update(|r| *r += 1)))
+                    .forget();
                 store.status.set(Some(Ok(())));
+                bridge.ready();
             }
             Err(e) => store.status.set(Some(Err(e.to_string()))),
         }
@@ -91,6 +130,7 @@ fn App() -> impl IntoView {
         <Router base=base>
             <widgets::Header/>
             <StoreBanner/>
+            <widgets::bridge::BridgePrompt/>
             <main class="page">
                 {move || match store.status.get() {
                     None if store.lifecycle.get() == Some(StoreEvent::Blocked) => view! {
@@ -107,8 +147,13 @@ fn App() -> impl IntoView {
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=tracking::Experiments/>
                             <Route path=path!("/experiments/:experimentId") view=tracking::ExperimentRuns/>
+                            <Route path=path!("/experiments/:experimentId/models") view=tracking::ExperimentModels/>
                             <Route path=path!("/experiments/:experimentId/runs/:runId") view=tracking::RunPage/>
                             <Route path=path!("/compare-runs") view=tracking::CompareRuns/>
+                            <Route path=path!("/connections") view=widgets::bridge::Connections/>
+                            <Route path=path!("/models") view=registry::Models/>
+                            <Route path=path!("/models/:name") view=registry::ModelPage/>
+                            <Route path=path!("/models/:name/versions/:version") view=registry::VersionPage/>
                         </Routes>
                     }.into_any(),
                 }}

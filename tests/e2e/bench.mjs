@@ -8,6 +8,7 @@ import { serve } from "./server.mjs";
 import { launch, newPage, waitForMlflow } from "./browser.mjs";
 import { spawnSync } from "node:child_process";
 import { logSweep } from "./sweep.mjs";
+import { fillRegistry } from "./registry_fill.mjs";
 
 const dist = process.env.DIST;
 const emit = (metric, value, unit, extra = {}) =>
@@ -222,6 +223,42 @@ try {
   await chartPage.close();
   await page.context().close();
 
+  // UI: /models with 1,000 registered models x 10 versions (made through the API)
+  const reg = await newPage(browser);
+  await reg.setViewportSize({ width: 1280, height: 900 });
+  await reg.goto(site.url);
+  await waitForMlflow(reg);
+  const fill0 = Date.now();
+  const versions = await reg.evaluate(fillRegistry, { models: 1000, versions: 10, batch: 50 });
+  emit("registry_fill_1k_models_x10_versions", Date.now() - fill0, "ms", { versions, via: "createRegisteredModel + registerModel, 50 models at a time" });
+  // In-app: a click on the header's Models link to the first animation frame after
+  // rows are shown, timed inside the page (median of 5).
+  const navs = [];
+  for (let i = 0; i < 5; i++) {
+    await reg.goto(site.url);
+    await reg.locator(".experiments-page").waitFor();
+    navs.push(await reg.evaluate(async () => {
+      const t0 = performance.now();
+      document.querySelector('nav.sections a[href$="/models"]').click();
+      while (!document.querySelector(".models-row")) await new Promise((ok) => requestAnimationFrame(ok));
+      await new Promise((ok) => requestAnimationFrame(ok));
+      return performance.now() - t0;
+    }));
+  }
+  navs.sort((a, b) => a - b);
+  emit("models_list_1k_x10_navigation_to_rows_shown", navs[2], "ms", {
+    stat: "median of 5", build_ms: Number(await reg.locator(".models-scroll").getAttribute("data-build-ms")),
+    rows_in_dom: await reg.locator(".models-row").count(),
+  });
+  // Cold: a new tab opening /models (app start and store load included).
+  const cold = await reg.context().newPage();
+  await cold.setViewportSize({ width: 1280, height: 900 });
+  const cold0 = Date.now();
+  await cold.goto(`${site.url}models`);
+  await cold.locator(".models-row").first().waitFor({ timeout: 60_000 });
+  emit("models_list_1k_x10_new_tab_to_rows_shown", Date.now() - cold0, "ms", { includes: "app start, store load" });
+  await reg.context().close();
+
   // a 10 MB TF.js model: logModel to committed, loadModel, and both with TF.js's own work
   site.routes.set("/tfjs/tf.fesm.min.js", {
     type: "text/javascript",
@@ -259,6 +296,35 @@ try {
   });
   emit("log_model_10MB", m.log, "ms", { stat: "median of 3", weights_mib: m.mib, includes: "save through the IOHandler, files and records committed, registered" });
   emit("load_model_10MB", m.load, "ms", { stat: "median of 3", with_tf_loadLayersModel_ms: m.loadWithTf });
+
+  // autolog overhead: the same small fit with no callback, mlflow.tfjs.callback at
+  // logEvery "epoch", and at "batch" (256 batches an epoch), interleaved, median of 5
+  const fit = await lab.evaluate(async () => {
+    const x = tf.randomUniform([8192, 16], 0, 1, "float32", 7);
+    const y = x.sum(1).greater(8).cast("float32").reshape([8192, 1]);
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 64, activation: "relu", inputShape: [16] }));
+    model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
+    model.compile({ optimizer: tf.train.adam(0.01), loss: "binaryCrossentropy", metrics: ["accuracy"] });
+    await mlflow.setExperiment("bench-autolog");
+    const variants = { none: null, epoch: "epoch", batch: "batch" };
+    const times = { none: [], epoch: [], batch: [] };
+    const once = async (every) => {
+      const callbacks = every ? [mlflow.tfjs.callback({ logEvery: every, model })] : [];
+      const t0 = performance.now();
+      await model.fit(x, y, { epochs: 5, batchSize: 32, verbose: 0, callbacks });
+      return performance.now() - t0;
+    };
+    await once(null); // warm up TF.js's kernels
+    for (let round = 0; round < 5; round++)
+      for (const [name, every] of Object.entries(variants)) times[name].push(await once(every));
+    const median = (a) => a.slice().sort((p, q) => p - q)[2];
+    return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { median: median(v), all: v }]));
+  });
+  emit("fit_5_epochs_no_callback", fit.none.median, "ms", { stat: "median of 5", batches: 5 * 256, all: fit.none.all });
+  for (const every of ["epoch", "batch"])
+    emit(`autolog_overhead_${every}`, (fit[every].median / fit.none.median - 1) * 100, "%",
+      { stat: "median of 5 vs median of 5", fit_ms: fit[every].median, all: fit[every].all });
   await lab.context().close();
 } finally {
   await browser.close();

@@ -17,6 +17,7 @@
 pub mod downsample;
 pub mod hover;
 pub mod normalize;
+pub mod options;
 pub mod plot;
 pub mod scale;
 pub mod series;
@@ -32,6 +33,7 @@ pub use downsample::{
 };
 pub use hover::{hover, Hover, HoverPoint};
 pub use normalize::{categorical_positions, normalize, numeric_values, CategoricalAxis};
+pub use options::ChartOptions;
 pub use plot::{format_x, geometry, ChartView, Geometry, Plot, Tick, YScale};
 pub use scale::{LinearScale, LogScale, Scale, ScaleKind};
 pub use series::{full_x_range, nearest, prepare, PreparedSeries, XMode};

@@ -3,6 +3,7 @@
 //! byte). `mlruns` reads and writes MLflow's file store; `mlflow_db` reads MLflow's
 //! SQLite store into the same snapshot (a tracking server will too).
 
+pub mod mirror;
 pub mod mlflow_db;
 pub mod mlruns;
 mod snapshot;

@@ -2,9 +2,13 @@
 //! ([`state`]), the column keys that state and the cells are written in
 //! ([`column_key`]), and the rows it shows, filtered and sorted by the same search the
 //! API runs ([`rows`]). The experiments list: run counts and the rows a name search
-//! shows ([`experiments`]).
+//! shows ([`experiments`]). The Model Registry: the registered-models list and a
+//! model's versions ([`registry`]), logged models of an experiment or a run and the
+//! run-artifact models of a run's history tag ([`logged_models`]).
 
 pub mod column_key;
 pub mod experiments;
+pub mod logged_models;
+pub mod registry;
 pub mod rows;
 pub mod state;

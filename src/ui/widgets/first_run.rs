@@ -1,16 +1,9 @@
 //! The empty state: how a new user logs a first run, as a snippet to copy.
 
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 
+use super::snippet::Snippet;
 use crate::ui::site_url;
-
-#[wasm_bindgen]
-extern "C" {
-    /// `navigator.clipboard.writeText`; throws where there is no clipboard API.
-    #[wasm_bindgen(js_namespace = ["navigator", "clipboard"], js_name = writeText, catch)]
-    fn clipboard_write_text(text: &str) -> Result<js_sys::Promise, JsValue>;
-}
 
 /// The snippet that logs a run into `experiment_id` (Default when `None`) from any
 /// page's console, importing this site's `mlflow.js`.
@@ -35,18 +28,6 @@ pub fn FirstRun(
     experiment_id: Option<String>,
 ) -> impl IntoView {
     let snippet = first_run_snippet(experiment_id.as_deref());
-    let copied = RwSignal::new(None::<bool>);
-    let text = snippet.clone();
-    let copy = move |_| {
-        let text = text.clone();
-        leptos::task::spawn_local(async move {
-            let ok = match clipboard_write_text(&text) {
-                Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
-                Err(_) => false,
-            };
-            copied.set(Some(ok));
-        });
-    };
     view! {
         <div class="first-run">
             <h2>{title}</h2>
@@ -54,16 +35,7 @@ pub fn FirstRun(
                 "Log a run from the browser console of any page (or a Web Worker): "
                 "paste this, and it appears here right away."
             </p>
-            <div class="snippet">
-                <pre><code>{snippet}</code></pre>
-                <button type="button" class="copy" on:click=copy>
-                    {move || match copied.get() {
-                        None => "Copy",
-                        Some(true) => "Copied",
-                        Some(false) => "Select and copy",
-                    }}
-                </button>
-            </div>
+            <Snippet code=snippet/>
             <p class="muted">
                 "The JS API mirrors MLflow's fluent API: "
                 <code>"logParams"</code>", "<code>"logMetrics"</code>", "<code>"setTags"</code>", "

@@ -1,18 +1,74 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use super::theme::{self, Theme};
-use crate::ui::href;
+use crate::ui::{base_path, href};
 
-/// The top bar: product name linking home, and the theme toggle.
+/// The site's two sections, as the header names them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Experiments,
+    Models,
+}
+
+/// Which section an in-app path (without the site's prefix) belongs to.
+fn section_of(path: &str) -> Section {
+    if path == "/models" || path.starts_with("/models/") {
+        Section::Models
+    } else {
+        Section::Experiments
+    }
+}
+
+/// The top bar: product name linking home, the sections (the current one marked
+/// for assistive technology with `aria-current`), and the theme toggle.
 #[component]
 pub fn Header() -> impl IntoView {
+    let location = use_location();
+    let base = base_path();
+    let current = Memo::new(move |_| {
+        location.pathname.with(|p| {
+            let p = p.strip_prefix(base.as_str()).unwrap_or(p);
+            section_of(p)
+        })
+    });
+    let link = move |section: Section, path: &'static str, label: &'static str| {
+        let here = move || current.get() == section;
+        view! {
+            <a href=href(path) class:current=here aria-current=move || here().then_some("page")>{label}</a>
+        }
+    };
     view! {
         <header class="topbar">
-            <a class="brand" href=href("/")>"Ferroflow"</a>
-            <span class="tagline">"MLflow tracking in your browser"</span>
+            <a class="brand" href=href("/") title="Ferroflow: MLflow in your browser">"Ferroflow"</a>
+            <nav class="sections" aria-label="Sections">
+                {link(Section::Experiments, "/", "Experiments")}
+                {link(Section::Models, "/models", "Models")}
+            </nav>
             <span class="spacer"></span>
+            <ConnectionsLink/>
             <ThemeToggle/>
         </header>
+    }
+}
+
+/// "Connections (n)" once a page of another origin may write here; it says
+/// "receiving" while one sends.
+#[component]
+fn ConnectionsLink() -> impl IntoView {
+    let bridge = expect_context::<super::bridge::Bridge>();
+    move || {
+        let n = bridge.allowed.with(|a| a.len());
+        let receiving = bridge
+            .receiving
+            .with(|r| r.values().map(|x| x.messages).sum::<u64>());
+        (n > 0).then(|| {
+            view! {
+                <a class="connections-link" href=href("/connections") data-received=receiving>
+                    {format!("Connections ({n})")}
+                </a>
+            }
+        })
     }
 }
 

@@ -1,12 +1,19 @@
-//! What several features use: the metric chart, Markdown, the header and theme,
-//! keyboard shortcuts, the first-run snippet, and moving stores in and out.
+//! What several features use: the metric chart, Markdown and the description
+//! editor, the tag editor, the file browser, the header and theme, keyboard
+//! shortcuts, snippets to copy (the first-run one), and moving stores in and out.
 
 pub mod blob;
+pub mod bridge;
 pub mod chart;
+pub mod description;
+pub mod files;
 mod first_run;
 mod header;
 mod keys;
 pub mod markdown;
+pub mod query_error;
+pub mod snippet;
+pub mod tags;
 pub mod theme;
 pub mod transfer;
 

@@ -4,9 +4,9 @@ mod artifacts;
 mod charts;
 mod description;
 mod handle;
+mod models;
 mod overview;
 mod params_and_metrics;
-mod preview;
 mod tags;
 
 use leptos::prelude::*;
@@ -16,6 +16,7 @@ use artifacts::ArtifactBrowser;
 use charts::RunCharts;
 use description::RunDescription;
 use handle::RunHandle;
+use models::RunModels;
 use overview::{related, RunHeader, RunOverview};
 use params_and_metrics::{MetricsTable, ParamsTable};
 use tags::RunTags;
@@ -23,7 +24,7 @@ use tags::RunTags;
 use crate::ui::href;
 
 /// `/experiments/:experimentId/runs/:runId`: one run — overview, description,
-/// params, metrics, tags, a chart per metric and the artifacts.
+/// params, metrics, tags, the models it logged, a chart per metric and the artifacts.
 #[component]
 pub fn RunPage() -> impl IntoView {
     let params = use_params_map();
@@ -48,7 +49,7 @@ fn RunBody(id: String) -> impl IntoView {
                 <p>"No run has the id " <code>{id.clone()}</code> "."</p>
             </section>
         }>
-            <article class="run-page">
+            <article class="run-page detail-page">
                 <RunHeader h rel/>
                 <RunOverview h rel/>
                 <RunDescription h/>
@@ -57,9 +58,28 @@ fn RunBody(id: String) -> impl IntoView {
                     <MetricsTable h/>
                 </div>
                 <RunTags h/>
+                <RunModels h/>
                 <RunCharts h/>
                 <ArtifactBrowser h/>
             </article>
         </Show>
+    }
+}
+
+/// Run `id`'s name and status, facts, params and latest metrics: the top of the run
+/// page, as a notebook view (`ui::embed`) shows it. Expects the run to exist.
+#[component]
+pub fn RunSummary(id: String) -> impl IntoView {
+    let h = RunHandle::new(id);
+    let rel = related(h);
+    view! {
+        <article class="run-page">
+            <RunHeader h rel/>
+            <RunOverview h rel/>
+            <div class="run-columns">
+                <ParamsTable h/>
+                <MetricsTable h/>
+            </div>
+        </article>
     }
 }

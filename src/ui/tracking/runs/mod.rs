@@ -15,6 +15,7 @@ use crate::core::text::format::{plural, thousands};
 
 use table::{table_data, RunsTable, SelectedRuns};
 
+use super::tabs::{ExperimentTabs, Tab};
 use crate::core::text::url_query;
 use crate::ui::href;
 use crate::ui::widgets::transfer::ExportButton;
@@ -47,6 +48,26 @@ pub fn ExperimentRuns() -> impl IntoView {
             },
         );
     });
+    view! {
+        <section class="runs-page">
+            <p class="crumbs"><a href=href("/")>"Experiments"</a></p>
+            <RunsOfExperiment experiment_id state set_state tabs=true/>
+        </section>
+    }
+}
+
+/// One experiment's title row (name, counts, export) and runs table, showing `state`;
+/// changes go to `set_state`. The runs page keeps the state in the URL; a notebook
+/// view (`ui::embed`) keeps it in a signal.
+#[component]
+pub fn RunsOfExperiment(
+    #[prop(into)] experiment_id: Signal<String>,
+    state: Memo<RunsTableState>,
+    set_state: Callback<RunsTableState>,
+    /// The experiment's Runs / Models tabs (the site's page, not a notebook view).
+    #[prop(optional)]
+    tabs: bool,
+) -> impl IntoView {
     provide_context(SelectedRuns::new());
     let data = table_data(experiment_id, state);
     let name = move || data.with(|d| d.rows.experiment_name.clone());
@@ -69,32 +90,30 @@ pub fn ExperimentRuns() -> impl IntoView {
     let found = move || data.with(|d| d.rows.experiment_name.is_some());
     let empty = move || data.with(|d| d.rows.in_experiment == 0);
     view! {
-        <section class="runs-page">
-            <p class="crumbs"><a href=href("/")>"Experiments"</a></p>
+        <Show
+            when=found
+            fallback=move || view! {
+                <h1>"Experiment not found"</h1>
+                <p>"No experiment has the id " <code>{experiment_id.get()}</code> ". "
+                   <a href=href("/")>"See all experiments"</a></p>
+            }
+        >
+            <div class="title-row">
+                <h1>{name}</h1>
+                <span class="muted count">{counts}</span>
+                <ExportButton
+                    label="Export experiment"
+                    file_stem=Signal::derive(move || name().unwrap_or_default())
+                    experiment_ids=Signal::derive(move || vec![experiment_id.get()])
+                />
+            </div>
+            {tabs.then(|| view! { <ExperimentTabs experiment_id current=Tab::Runs/> })}
             <Show
-                when=found
-                fallback=move || view! {
-                    <h1>"Experiment not found"</h1>
-                    <p>"No experiment has the id " <code>{experiment_id.get()}</code> ". "
-                       <a href=href("/")>"See all experiments"</a></p>
-                }
+                when=empty
+                fallback=move || view! { <RunsTable experiment_id data state set_state/> }
             >
-                <div class="title-row">
-                    <h1>{name}</h1>
-                    <span class="muted count">{counts}</span>
-                    <ExportButton
-                        label="Export experiment"
-                        file_stem=Signal::derive(move || name().unwrap_or_default())
-                        experiment_ids=Signal::derive(move || vec![experiment_id.get()])
-                    />
-                </div>
-                <Show
-                    when=empty
-                    fallback=move || view! { <RunsTable experiment_id data state set_state/> }
-                >
-                    <FirstRun title="No runs yet" experiment_id=experiment_id.get_untracked()/>
-                </Show>
+                <FirstRun title="No runs yet" experiment_id=experiment_id.get_untracked()/>
             </Show>
-        </section>
+        </Show>
     }
 }

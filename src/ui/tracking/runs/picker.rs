@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use leptos::ev;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::core::search::RunAttribute;
 use crate::core::table::column_key::{ColumnKey, ColumnKind};
@@ -72,10 +71,11 @@ pub fn ColumnPicker(
     let root = NodeRef::<leptos::html::Div>::new();
     // Close on a click outside or Escape.
     let outside = window_event_listener(ev::mousedown, move |e| {
+        // The composed path, not the target: inside a notebook view's shadow root the
+        // window sees the view's host element as the target.
         let inside = root.get_untracked().is_some_and(|r| {
-            e.target()
-                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-                .is_some_and(|n| r.contains(Some(&n)))
+            let r: &wasm_bindgen::JsValue = r.as_ref();
+            e.composed_path().includes(r, 0)
         });
         if !inside && open.get_untracked() {
             open.set(false);

@@ -4,8 +4,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use super::table::{SelectedRuns, TableData};
 use crate::core::table::state::RunsTableState;
@@ -14,6 +12,7 @@ use crate::core::text::url_query::encode_component;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::core::tracking::queries::QueryError;
 use crate::service;
+use crate::ui::widgets::query_error::QueryErrorView;
 use crate::ui::widgets::transfer::ExportButton;
 
 /// The MLflow search filter. Applied on Enter; the URL keeps it.
@@ -24,6 +23,11 @@ pub fn FilterBox(
     error: Signal<Option<QueryError>>,
 ) -> impl IntoView {
     let applied = Memo::new(move |_| state.with(|s| s.filter.clone()));
+    // The `/` shortcut is the site's; a notebook view has its page's keys.
+    let placeholder = match use_context::<crate::ui::SiteRoot>() {
+        None => "metrics.acc > 0.9 and params.optimizer = 'adam'   (press / to focus)",
+        Some(_) => "metrics.acc > 0.9 and params.optimizer = 'adam'",
+    };
     let draft = RwSignal::new(applied.get_untracked());
     // A reload, back button or shared link brings its own filter.
     Effect::new(move |_| draft.set(applied.get()));
@@ -47,7 +51,7 @@ pub fn FilterBox(
                 type="text"
                 data-search-box=""
                 aria-label="Filter runs"
-                placeholder="metrics.acc > 0.9 and params.optimizer = 'adam'   (press / to focus)"
+                placeholder=placeholder
                 spellcheck="false"
                 autocomplete="off"
                 prop:value=move || draft.get()
@@ -61,22 +65,7 @@ pub fn FilterBox(
                 }>"Clear"</button>
             </Show>
         </form>
-        {move || error.get().map(|e| {
-            // A caret under the filter where it went wrong; a sort the URL asked
-            // for has no text here to point into.
-            let caret = match &e {
-                QueryError::Filter(f) if f.order_by_clause.is_none() => Some(view! {
-                    <pre><code>{applied.get()}"\n"<span class="caret">{format!("{}^", " ".repeat(f.position))}</span></code></pre>
-                }),
-                _ => None,
-            };
-            view! {
-                <div class="filter-error" role="alert">
-                    {caret}
-                    <p>{e.to_string()}</p>
-                </div>
-            }
-        })}
+        {move || error.get().map(|error| view! { <QueryErrorView text=applied error/> })}
     }
 }
 
@@ -116,7 +105,7 @@ pub fn ViewSwitch(
 #[component]
 pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
     let selected = expect_context::<SelectedRuns>();
-    let navigate = use_navigate();
+    let go_to = crate::ui::use_go_to();
     let error = RwSignal::new(None::<String>);
     // Selected ids in table order, split by lifecycle stage.
     let picked = Memo::new(move |_| {
@@ -175,10 +164,7 @@ pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
             .map(|i| encode_component(i))
             .collect::<Vec<_>>()
             .join(",");
-        navigate(
-            &format!("/compare-runs?runs={list}"),
-            NavigateOptions::default(),
-        );
+        go_to(&format!("/compare-runs?runs={list}"));
     };
     let count = move || picked.with(Vec::len);
     view! {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::{ChartSeries, MetricChart};
+use crate::core::chart::ChartOptions;
 use crate::core::tracking::model::MetricPoint;
 use crate::core::tracking::Tracker;
 use crate::service;
@@ -38,6 +39,9 @@ pub fn HistoryChart(
     /// The runs drawn: id and legend label.
     #[prop(into)]
     runs: Signal<Vec<(String, String)>>,
+    /// Where the chart's controls start.
+    #[prop(optional)]
+    options: ChartOptions,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let ids =
@@ -107,7 +111,7 @@ pub fn HistoryChart(
     let title = key.clone();
     view! {
         <div class="chart-cell" data-metric=key>
-            <MetricChart series=series title=title loading=loading/>
+            <MetricChart series=series title=title loading=loading options/>
             {error}
         </div>
     }

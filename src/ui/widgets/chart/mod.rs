@@ -46,7 +46,7 @@ use watch::{watch_size_and_theme, Teardown};
 
 use crate::core::chart::{
     ema_smooth, format_x, full_x_range, geometry, hover as hit_test, prepare, zoom_to_pixels,
-    ChartView, PreparedSeries, Scale, ScaleKind, XMode, MAX_SMOOTHING_WEIGHT,
+    ChartOptions, ChartView, PreparedSeries, Scale, ScaleKind, XMode, MAX_SMOOTHING_WEIGHT,
 };
 use crate::core::text::format::format_value;
 use crate::core::tracking::model::MetricPoint;
@@ -135,10 +135,13 @@ pub fn MetricChart(
     /// True while histories are still loading (shown instead of "no data").
     #[prop(optional, into)]
     loading: Signal<bool>,
+    /// Where the controls start (the site's defaults unless given).
+    #[prop(optional)]
+    options: ChartOptions,
 ) -> impl IntoView {
-    let x_mode = RwSignal::new(XMode::Step);
-    let y_log = RwSignal::new(false);
-    let smoothing = RwSignal::new(0.0f64);
+    let x_mode = RwSignal::new(options.x);
+    let y_log = RwSignal::new(options.log_y);
+    let smoothing = RwSignal::new(options.smoothing);
     let zoom = RwSignal::new(None::<(f64, f64)>);
     // CSS width, height and device pixel ratio of the plot area.
     let size = RwSignal::new((0.0f64, 0.0f64, 1.0f64));

@@ -1,4 +1,4 @@
-//! Previews of one artifact by kind.
+//! Previews of one file (an artifact, a model's file) by kind.
 //!
 //! Safety: user files never become part of this page's DOM as HTML. Images (SVG
 //! included) load through `<img>`, where scripts never run; Markdown goes through
@@ -9,11 +9,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::FilesOwner;
 use crate::core::text::delimited::parse_delimited;
 use crate::core::text::format::format_size;
 use crate::core::text::json::pretty_json;
 use crate::core::tracking::artifacts::mime_type;
-use crate::service;
 use crate::ui::widgets::blob::BlobUrls;
 use crate::ui::widgets::markdown::Markdown;
 
@@ -59,24 +59,20 @@ pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// The preview pane of one file, with its download button.
+/// The preview pane of one of `owner`'s files, with its download button.
 #[component]
-pub fn ArtifactPreview(run_id: String, path: String) -> impl IntoView {
+pub fn FilePreview(owner: FilesOwner, path: String) -> impl IntoView {
     let urls = BlobUrls::scoped();
     let kind = kind_of(&path);
     let data = LocalResource::new({
-        let (run_id, path) = (run_id.clone(), path.clone());
+        let (owner, path) = (owner.clone(), path.clone());
         move || {
-            let (run_id, path) = (run_id.clone(), path.clone());
+            let (owner, path) = (owner.clone(), path.clone());
             async move {
-                let s = service::ready().ok_or_else(|| "The store is not open.".to_owned())?;
-                let bytes = s
-                    .artifact(&run_id, &path)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| {
-                        "This file is no longer among the run's artifacts.".to_owned()
-                    })?;
+                let bytes = owner
+                    .read(&path)
+                    .await?
+                    .ok_or_else(|| owner.gone().to_owned())?;
                 // Only images need their real type (for <img>); anything else gets a
                 // download-only type, so a blob: URL opened in a tab never renders
                 // user HTML on this origin.
