@@ -1,5 +1,5 @@
 //! The SQLite reader, a wasm module of its own (`crates/sqlite-reader`, built by Trunk
-//! beside the app as `sqlite_reader.js` + `sqlite_reader_bg.wasm`): fetched by a
+//! beside the app as `sqlite-reader.js` + `sqlite-reader_bg.wasm`): fetched by a
 //! dynamic `import()` the first time a `.db` is imported, so the app's first load does
 //! not carry it. It answers in the `sqlite_reader::wire` encoding, which `core` maps.
 
@@ -11,12 +11,12 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(inline_js = r#"
 let loading = null;
 const url = (name) => new URL(`../../${name}`, import.meta.url);
-export function sqlite_reader_url() { return url("sqlite_reader.js").href; }
+export function sqlite_reader_url() { return url("sqlite-reader.js").href; }
 export async function read_tables(db, wal, names) {
   db = db.slice();
   wal = wal == null ? undefined : wal.slice();
-  loading ??= import(url("sqlite_reader.js")).then(async (m) => {
-    await m.default({ module_or_path: url("sqlite_reader_bg.wasm") });
+  loading ??= import(url("sqlite-reader.js")).then(async (m) => {
+    await m.default({ module_or_path: url("sqlite-reader_bg.wasm") });
     return m;
   });
   let reader;

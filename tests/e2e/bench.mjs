@@ -19,8 +19,8 @@ const emit = (metric, value, unit, extra = {}) =>
 const snippets = fs.readdirSync(path.join(dist, "snippets"), { recursive: true })
   .filter((f) => f.endsWith(".js")).map((f) => path.join("snippets", f));
 for (const [name, files] of [["wasm", ["ferroflow_bg.wasm"]], ["js", ["ferroflow.js", "mlflow.js", "boot.js"]],
-                             ["js_snippets", snippets], ["sqlite_reader_wasm", ["sqlite_reader_bg.wasm"]],
-                             ["sqlite_reader_js", ["sqlite_reader.js"]]]) {
+                             ["js_snippets", snippets], ["sqlite_reader_wasm", ["sqlite-reader_bg.wasm"]],
+                             ["sqlite_reader_js", ["sqlite-reader.js"]]]) {
   const bytes = Buffer.concat(files.map((f) => fs.readFileSync(path.join(dist, f))));
   emit(`${name}_size_raw`, bytes.length / 1024, "KiB", name.startsWith("sqlite") ? { loaded: "on a .db import only" } : {});
   emit(`${name}_size_gzip`, zlib.gzipSync(bytes, { level: 9 }).length / 1024, "KiB");
