@@ -181,7 +181,7 @@ pub fn ImportExport() -> impl IntoView {
             on:drop=on_drop
         >
             <label class="button">
-                "Import mlruns…"
+                "Import store…"
                 <input type="file" class="sr-only" multiple accept=".zip,.tar,.gz,.tgz,.db,.sqlite,.sqlite3,.db-wal,application/zip,application/gzip,application/x-tar,application/vnd.sqlite3" on:change=on_pick/>
             </label>
             <button class="button" on:click=export_all>"Export all"</button>

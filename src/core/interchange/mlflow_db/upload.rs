@@ -19,6 +19,11 @@ pub fn is_sqlite(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
+/// Whether `bytes` begin as a SQLite write-ahead log (`<db>-wal`) does.
+fn is_wal(bytes: &[u8]) -> bool {
+    matches!(bytes, [0x37, 0x7f, 0x06, 0x82 | 0x83, ..])
+}
+
 /// An MLflow SQLite store as uploaded: the database and what lay beside it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DbUpload {
@@ -229,6 +234,14 @@ pub fn open_upload(bytes: &[u8], limits: &ArchiveLimits) -> Result<Opened, Impor
     if is_sqlite(bytes) {
         return Ok(Opened::Db(DbUpload::bare(bytes.to_vec())));
     }
+    if is_wal(bytes) {
+        return Err(ImportError::at(
+            ImportErrorKind::NotAStore,
+            format!("{DB_NAME}-wal"),
+            "a SQLite write-ahead log without its database: import mlflow.db and \
+             mlflow.db-wal together (both files picked, or a zip of both)",
+        ));
+    }
     let tree = read_entries(bytes, limits)?;
     match find_db(&tree) {
         Some(path) => DbUpload::from_tree(tree, &path).map(Opened::Db),
@@ -268,6 +281,20 @@ pub fn open_parts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wal_alone_is_refused_by_name() {
+        let wal = [0x37, 0x7f, 0x06, 0x82, 0, 0x2d, 0xe2, 0x18];
+        let Err(e) = open_upload(&wal, &ArchiveLimits::default()) else {
+            panic!("a bare WAL opened")
+        };
+        assert_eq!(e.kind, ImportErrorKind::NotAStore);
+        assert!(
+            e.to_string()
+                .starts_with("mlflow.db-wal: a SQLite write-ahead log without its database"),
+            "{e}"
+        );
+    }
 
     fn tree(files: &[(&str, &[u8])]) -> FileTree {
         FileTree {
