@@ -272,3 +272,21 @@ test("the import zone shows why a damaged database is refused, and imports nothi
   assert.deepEqual(await page.evaluate(async () => (await mlflow.searchRuns({ viewType: "ALL" })).length), 0);
   assert.deepEqual(await page.evaluate(async () => (await mlflow.searchExperiments({ viewType: "ALL" })).map((e) => e.name)), ["Default"]);
 });
+
+test("a reader module that cannot load fails with TEMPORARILY_UNAVAILABLE, changes nothing, and a retry loads it", async () => {
+  const site = await app.serve(process.env.DIST);
+  site.routes.set("/db/basic-db.zip", zip(`${FIXTURES}basic-db.zip`));
+  site.routes.set("/sqlite-reader_bg.wasm", { type: "application/wasm", body: Buffer.from("not wasm at all") });
+  const page = await app.open(site.url);
+  const importDb = () => page.evaluate(async () => {
+    try {
+      const s = await mlflow.importArchive(await (await fetch("/db/basic-db.zip")).blob());
+      return `imported ${s.runs} runs`;
+    } catch (e) { return `${e.code}: ${e.message}`; }
+  });
+  const failed = await importDb();
+  assert.match(failed, /^TEMPORARILY_UNAVAILABLE: Import failed, nothing was changed: the SQLite reader \(.*sqlite-reader\.js\) could not be loaded/);
+  assert.equal(await page.evaluate(async () => (await mlflow.searchRuns({ viewType: "ALL" })).length), 0);
+  site.routes.delete("/sqlite-reader_bg.wasm");
+  assert.equal(await importDb(), `imported ${runCount(fixtureDump("basic-db"))} runs`);
+});
