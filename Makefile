@@ -32,7 +32,7 @@ build-subpath:
 test: tools-test test-native test-browser test-e2e
 
 test-native:
-	ORACLE_PYTHON=$(CURDIR)/.venv/bin/python cargo test --locked
+	ORACLE_PYTHON=$(CURDIR)/.venv/bin/python cargo test --locked --workspace
 
 test-browser:
 	cargo test --locked --target wasm32-unknown-unknown --test browser
@@ -42,7 +42,7 @@ test-e2e: build build-subpath
 		ORACLE_PYTHON=$(CURDIR)/.venv/bin/python node --test --test-concurrency=1 --test-reporter=spec *.test.mjs
 
 bench: tools-test build
-	cd tests/e2e && DIST=$(CURDIR)/$(DIST) node bench.mjs
+	cd tests/e2e && DIST=$(CURDIR)/$(DIST) ORACLE_PYTHON=$(CURDIR)/.venv/bin/python node bench.mjs
 
 clean:
 	rm -rf dist target/dist-subpath

@@ -51,8 +51,11 @@ fn on_progress(o: &Opts) -> Result<Option<Function>, JsValue> {
 }
 
 /// `importArchive(data, {onProgress?}) → summary`: a `.zip`, `.tar` or `.tar.gz` of an
-/// MLflow store (with `mlruns/` at its root or the store's contents directly), all or
-/// nothing: a bad archive rejects with an `Error` naming the file and changes nothing.
+/// MLflow store — a file store (`mlruns/` at its root or the store's contents
+/// directly) or a SQLite store (`mlflow.db`, its `-wal` if any, and `mlruns/` or
+/// `mlartifacts/` beside it) — or a bare `mlflow.db` (everything but the artifact
+/// files, with a warning saying so). All or nothing: a bad archive or database rejects
+/// with an `Error` naming the file and changes nothing.
 #[wasm_bindgen(js_name = importArchive, unchecked_return_type = "Promise<ImportSummary>")]
 pub fn import_archive(
     #[wasm_bindgen(unchecked_param_type = "Blob | ArrayBuffer | Uint8Array")] data: JsValue,

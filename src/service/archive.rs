@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use super::{Service, ServiceError};
-use crate::core::interchange::mlruns::{export_zip, import_archive, ArchiveLimits};
+use super::{sqlite_module, Service, ServiceError};
+use crate::core::interchange::mlflow_db::{self, open_parts, open_upload, DbUpload, Opened};
+use crate::core::interchange::mlruns::{self, export_zip, ArchiveLimits};
 use crate::core::interchange::{LoggedModelRecord, RunRecord, Selection, Snapshot, Summary};
 use crate::core::tracking::metric_log::append_series;
 use crate::core::tracking::{Needs, StoredRun};
@@ -22,6 +23,9 @@ pub struct Imported {
     pub warnings: Vec<String>,
     /// The imported experiments' ids, in archive order.
     pub experiment_ids: Vec<String>,
+    /// The warning a person must see at once (a database imported without its
+    /// artifact folder).
+    pub notice: Option<String>,
 }
 
 /// A phase of an import or export (`read`, `parse`, `store`, `gather`, `write`,
@@ -39,7 +43,8 @@ async fn yield_now() {
 }
 
 impl Service {
-    /// Imports an archive's bytes all-or-nothing.
+    /// Imports an archive's bytes (an `mlruns` or `mlflow.db` store, or a bare `.db`)
+    /// all-or-nothing.
     pub async fn import_archive(
         self: &Rc<Self>,
         bytes: &[u8],
@@ -47,7 +52,43 @@ impl Service {
     ) -> Result<Imported, ServiceError> {
         progress("parse", 0.2);
         yield_now().await;
-        let snap = import_archive(bytes, &ArchiveLimits::default())?;
+        let opened = open_upload(bytes, &ArchiveLimits::default())?;
+        self.import_opened(opened, progress).await
+    }
+
+    /// Imports what a person picked or dropped, `(path, bytes)` each: one archive or
+    /// `.db`, or `mlflow.db` with its artifact folder (as files, or a zip), or the files
+    /// of a dropped `mlruns/` folder; all-or-nothing.
+    pub async fn import_files(
+        self: &Rc<Self>,
+        parts: Vec<(String, Vec<u8>)>,
+        progress: Progress<'_>,
+    ) -> Result<Imported, ServiceError> {
+        progress("parse", 0.2);
+        yield_now().await;
+        let opened = open_parts(parts, &ArchiveLimits::default())?;
+        self.import_opened(opened, progress).await
+    }
+
+    /// Reads an opened upload into a snapshot (loading the SQLite reader for a
+    /// database) and stores it.
+    async fn import_opened(
+        self: &Rc<Self>,
+        opened: Opened,
+        progress: Progress<'_>,
+    ) -> Result<Imported, ServiceError> {
+        let (snap, bare) = match opened {
+            Opened::Mlruns(tree) => (mlruns::import_tree(tree)?, false),
+            Opened::Db(upload) => {
+                let bare = !upload.with_files;
+                (self.read_db(upload).await?, bare)
+            }
+        };
+        let notice = if bare {
+            snap.warnings.first().cloned()
+        } else {
+            None
+        };
         let warnings = snap.warnings.clone();
         let experiment_ids = snap
             .experiments
@@ -68,7 +109,16 @@ impl Service {
             summary,
             warnings,
             experiment_ids,
+            notice,
         })
+    }
+
+    /// An `mlflow.db` store as a snapshot: its tables read by the reader module.
+    async fn read_db(&self, upload: DbUpload) -> Result<Snapshot, ServiceError> {
+        let answer = sqlite_module::read(&upload.db, upload.wal.as_deref(), &mlflow_db::TABLES)
+            .await
+            .map_err(ServiceError::Reader)?;
+        Ok(mlflow_db::snapshot_from_answer(upload, &answer)?)
     }
 
     /// A zip of the selection (everything when both lists are empty) that MLflow reads.

@@ -14,6 +14,8 @@ pub enum ServiceError {
     Store(StoreError),
     /// An archive could not be imported.
     Import(ImportError),
+    /// The SQLite reader module could not be loaded (offline, or the site moved).
+    Reader(String),
 }
 
 impl ServiceError {
@@ -23,6 +25,7 @@ impl ServiceError {
             ServiceError::Tracking(e) => e.code,
             ServiceError::Store(e) => e.code(),
             ServiceError::Import(_) => ErrorCode::InvalidParameterValue,
+            ServiceError::Reader(_) => ErrorCode::TemporarilyUnavailable,
         }
     }
 }
@@ -33,6 +36,7 @@ impl std::fmt::Display for ServiceError {
             ServiceError::Tracking(e) => e.fmt(f),
             ServiceError::Store(e) => e.fmt(f),
             ServiceError::Import(e) => write!(f, "Import failed: {e}"),
+            ServiceError::Reader(e) => write!(f, "Import failed, nothing was changed: {e}."),
         }
     }
 }

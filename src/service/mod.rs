@@ -4,7 +4,8 @@
 //! Rooms: `flush` (the write path: scheduling, the read-modify-write flush, writers
 //! waiting for their changes' outcomes), `sync` (announcing commits to other contexts,
 //! taking theirs, reading through for records this view does not know), `archive`
-//! (imports and exports), `error`.
+//! (imports and exports; `sqlite_module` loads the SQLite reader for `.db` imports),
+//! `error`.
 //!
 //! Writes never wait on IndexedDB to change the view: reads see them at once. A
 //! change that can lose a race to another writer (a param value, an experiment name)
@@ -17,6 +18,7 @@ mod error;
 mod flush;
 mod mirror;
 mod models;
+mod sqlite_module;
 mod sync;
 
 use std::cell::{Cell, RefCell};

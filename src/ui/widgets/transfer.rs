@@ -1,10 +1,54 @@
 //! Moving stores in and out from the UI: import by file picker or drag-and-drop with
 //! a progress bar and a summary, export buttons that download `mlruns-<name>.zip`,
 //! and opening a shared bundle from `?bundle=<url>`.
+//!
+//! An import takes one archive (`mlruns` or `mlflow.db` store) or `.db`, or several
+//! files and folders together: `mlflow.db` (and its `-wal`) with its artifact folder
+//! or a zip of it, or a dropped `mlruns/` folder.
 
 use leptos::prelude::*;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+// Dropped folders are walked through their entries, which must be taken while the
+// drop event runs; files read afterwards. Paths are relative to what was dropped
+// (`mlruns/1/<run>/artifacts/a.txt`), or the picked file's name.
+#[wasm_bindgen(inline_js = r#"
+export function dropped_entries(dt) {
+  const out = [];
+  for (const item of dt?.items ?? []) {
+    if (item.kind !== "file") continue;
+    const entry = typeof item.webkitGetAsEntry === "function" ? item.webkitGetAsEntry() : null;
+    const file = entry ? null : item.getAsFile();
+    if (entry || file) out.push(entry ?? file);
+  }
+  return out;
+}
+export async function read_all(list) {
+  const files = [];
+  const walk = async (e) => {
+    if (e instanceof File) return void files.push([e.webkitRelativePath || e.name, e]);
+    if (e.isFile) return void files.push([e.fullPath.replace(/^\/+/, ""), await new Promise((ok, no) => e.file(ok, no))]);
+    if (!e.isDirectory) return;
+    const reader = e.createReader();
+    for (;;) {
+      const batch = await new Promise((ok, no) => reader.readEntries(ok, no));
+      if (batch.length === 0) return;
+      for (const child of batch) await walk(child);
+    }
+  };
+  for (const e of list) await walk(e);
+  const out = [];
+  for (const [path, f] of files) out.push(path, new Uint8Array(await f.arrayBuffer()));
+  return out;
+}
+"#)]
+extern "C" {
+    fn dropped_entries(dt: &JsValue) -> js_sys::Array;
+    #[wasm_bindgen(catch)]
+    async fn read_all(list: &js_sys::Array) -> Result<JsValue, JsValue>;
+}
 
 use super::blob::download;
 use crate::service;
@@ -20,6 +64,7 @@ enum ImportState {
     Done {
         summary: String,
         warnings: Vec<String>,
+        notice: Option<String>,
     },
     Failed(String),
 }
@@ -43,11 +88,19 @@ pub fn archive_name(name: &str) -> String {
     )
 }
 
-async fn file_bytes(file: web_sys::File) -> Result<Vec<u8>, String> {
-    let buf = JsFuture::from(file.array_buffer())
+/// The picked or dropped files' `(path, bytes)`, folders walked.
+async fn read_parts(list: js_sys::Array) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let flat: js_sys::Array = read_all(&list)
         .await
-        .map_err(|_| format!("Could not read '{}'.", file.name()))?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+        .map_err(|e| format!("Could not read the files: {}", js_message(&e)))?
+        .unchecked_into();
+    let mut parts = Vec::with_capacity(flat.length() as usize / 2);
+    for i in (0..flat.length()).step_by(2) {
+        let path = flat.get(i).as_string().unwrap_or_default();
+        let bytes = js_sys::Uint8Array::new(&flat.get(i + 1)).to_vec();
+        parts.push((path, bytes));
+    }
+    Ok(parts)
 }
 
 fn describe(s: &crate::core::interchange::Summary) -> String {
@@ -57,7 +110,7 @@ fn describe(s: &crate::core::interchange::Summary) -> String {
     )
 }
 
-async fn import_bytes(bytes: Vec<u8>, state: RwSignal<ImportState>) {
+async fn import_parts(parts: Vec<(String, Vec<u8>)>, state: RwSignal<ImportState>) {
     let Some(svc) = service::ready() else { return };
     let progress = move |phase: &str, fraction: f64| {
         state.set(ImportState::Running {
@@ -69,10 +122,11 @@ async fn import_bytes(bytes: Vec<u8>, state: RwSignal<ImportState>) {
         phase: "read".into(),
         fraction: 0.1,
     });
-    match svc.import_archive(&bytes, &progress).await {
+    match svc.import_files(parts, &progress).await {
         Ok(i) => state.set(ImportState::Done {
             summary: describe(&i.summary),
             warnings: i.warnings,
+            notice: i.notice,
         }),
         Err(e) => state.set(ImportState::Failed(e.to_string())),
     }
@@ -84,26 +138,32 @@ pub fn ImportExport() -> impl IntoView {
     let state = RwSignal::new(ImportState::Idle);
     let dragging = RwSignal::new(false);
     let exporting = RwSignal::new(None::<String>);
-    let take_files = move |files: Option<web_sys::FileList>| {
-        let Some(file) = files.and_then(|f| f.get(0)) else {
+    let take = move |list: js_sys::Array| {
+        if list.length() == 0 {
             return;
-        };
+        }
         leptos::task::spawn_local(async move {
-            match file_bytes(file).await {
-                Ok(bytes) => import_bytes(bytes, state).await,
-                Err(e) => state.set(ImportState::Failed(e.to_string())),
+            match read_parts(list).await {
+                Ok(parts) => import_parts(parts, state).await,
+                Err(e) => state.set(ImportState::Failed(e)),
             }
         });
     };
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
-        take_files(input.files());
+        if let Some(files) = input.files() {
+            take(js_sys::Array::from(&files));
+        }
         input.set_value("");
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        take_files(ev.data_transfer().and_then(|d| d.files()));
+        let dt = ev
+            .data_transfer()
+            .map(JsValue::from)
+            .unwrap_or(JsValue::NULL);
+        take(dropped_entries(&dt));
     };
     let export_all = move |_| {
         leptos::task::spawn_local(async move {
@@ -121,11 +181,11 @@ pub fn ImportExport() -> impl IntoView {
             on:drop=on_drop
         >
             <label class="button">
-                "Import mlruns…"
-                <input type="file" class="sr-only" accept=".zip,.tar,.gz,.tgz,application/zip,application/gzip,application/x-tar" on:change=on_pick/>
+                "Import store…"
+                <input type="file" class="sr-only" multiple accept=".zip,.tar,.gz,.tgz,.db,.sqlite,.sqlite3,.db-wal,application/zip,application/gzip,application/x-tar,application/vnd.sqlite3" on:change=on_pick/>
             </label>
             <button class="button" on:click=export_all>"Export all"</button>
-            <span class="muted drop-hint">"or drop a .zip / .tar.gz of ./mlruns here"</span>
+            <span class="muted drop-hint">"or drop a .zip / .tar.gz of ./mlruns here, or mlflow.db with its mlruns folder"</span>
         </div>
         {move || exporting.get().map(|m| view! { <p class="muted" role="status">{m}</p> })}
         {move || match state.get() {
@@ -136,9 +196,10 @@ pub fn ImportExport() -> impl IntoView {
                     <span class="muted">{format!("{phase}…")}</span>
                 </div>
             }.into_any(),
-            ImportState::Done { summary, warnings } => view! {
+            ImportState::Done { summary, warnings, notice } => view! {
                 <div class="import-summary" role="status">
                     <p>{summary}</p>
+                    {notice.map(|n| view! { <p class="import-notice">{n}</p> })}
                     {(!warnings.is_empty()).then(|| view! {
                         <details><summary>{format!("{} warnings", warnings.len())}</summary>
                             <ul>{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>

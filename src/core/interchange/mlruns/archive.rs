@@ -298,7 +298,7 @@ fn safe_path(name: &str) -> Result<Option<String>, ImportError> {
 }
 
 /// The immediate children of directory `prefix` (`""` or ending in `/`): name → is_dir.
-fn children<'t>(tree: &'t FileTree, prefix: &str) -> BTreeMap<&'t str, bool> {
+pub(crate) fn children<'t>(tree: &'t FileTree, prefix: &str) -> BTreeMap<&'t str, bool> {
     let mut out = BTreeMap::new();
     let paths = tree.files.keys().map(|p| (p, false));
     for (path, is_dir) in paths.chain(tree.dirs.iter().map(|p| (p, true))) {
@@ -324,15 +324,15 @@ fn looks_like_store(tree: &FileTree, prefix: &str) -> bool {
     })
 }
 
-/// Finds the store root as the oracle does: the root itself, else `mlruns/`, else the
-/// single top-level folder, up to four levels down.
-fn locate_store(tree: FileTree) -> Result<StoreArchive, ImportError> {
+/// Where [`locate_store`] would root the store in `tree`, if it holds one: `""`,
+/// `"mlruns/"`, `"<single folder>/"`, … up to four levels down.
+pub fn find_store_prefix(tree: &FileTree) -> Option<String> {
     let mut prefix = String::new();
     for _ in 0..4 {
-        if looks_like_store(&tree, &prefix) {
+        if looks_like_store(tree, &prefix) {
             break;
         }
-        let kids: Vec<(&str, bool)> = children(&tree, &prefix)
+        let kids: Vec<(&str, bool)> = children(tree, &prefix)
             .into_iter()
             .filter(|(n, _)| !n.starts_with("__MACOSX"))
             .collect();
@@ -345,13 +345,19 @@ fn locate_store(tree: FileTree) -> Result<StoreArchive, ImportError> {
         };
         prefix = format!("{prefix}{next}/");
     }
-    if !looks_like_store(&tree, &prefix) {
+    looks_like_store(tree, &prefix).then_some(prefix)
+}
+
+/// Finds the store root as the oracle does: the root itself, else `mlruns/`, else the
+/// single top-level folder, up to four levels down.
+pub fn locate_store(tree: FileTree) -> Result<StoreArchive, ImportError> {
+    let Some(prefix) = find_store_prefix(&tree) else {
         return Err(ImportError::new(
             ImportErrorKind::NotAStore,
             "no MLflow store found (expected experiment folders with meta.yaml, '.trash' or \
              'models' at the root, in mlruns/, or under a single top-level folder)",
         ));
-    }
+    };
     let mut store = StoreArchive {
         prefix: prefix.clone(),
         ..StoreArchive::default()

@@ -7,10 +7,12 @@
 //! fails; logged models in `read_logged`, the registry in `read_registry`), `write`
 //! (snapshot → file tree; models in `write_models`), and the encodings they share:
 //! `yaml` (`meta.yaml`), `metrics` (metric files), [`pyfloat`] (Python's number
-//! spelling). `migrate` reads models out of files older imports kept.
+//! spelling). `migrate` reads models out of files older imports kept; [`inputs`]
+//! writes run inputs and outputs for importers of other stores.
 
 pub mod archive;
 pub mod error;
+pub mod inputs;
 mod metrics;
 mod migrate;
 pub mod pyfloat;
@@ -25,7 +27,9 @@ mod yaml;
 mod zipfile;
 
 use crate::core::interchange::{Selection, Snapshot};
-pub use archive::{read_archive, write_zip, ArchiveLimits};
+pub use archive::{
+    find_store_prefix, locate_store, read_archive, read_entries, write_zip, ArchiveLimits, FileTree,
+};
 pub use error::{ImportError, ImportErrorKind};
 pub use migrate::{models_from_kept_files, KeptModels};
 pub use read::read_store;
@@ -33,7 +37,12 @@ pub use write::write_store;
 
 /// Reads an archive (zip, tar or tar.gz) holding an MLflow store into a snapshot.
 pub fn import_archive(bytes: &[u8], limits: &ArchiveLimits) -> Result<Snapshot, ImportError> {
-    let store = read_archive(bytes, limits)?;
+    import_tree(read_entries(bytes, limits)?)
+}
+
+/// Reads an archive's entries (as [`read_entries`] gives them) holding an MLflow store.
+pub fn import_tree(tree: FileTree) -> Result<Snapshot, ImportError> {
+    let store = locate_store(tree)?;
     let mut snap = read_store(store.tree, &store.prefix)?;
     if let Some(first) = store.outside.first() {
         snap.warnings.push(format!(
