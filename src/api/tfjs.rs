@@ -48,8 +48,9 @@ export interface TfjsCallback {
   onTrainBegin(logs?: unknown): Promise<void>;
   onEpochBegin(epoch: number, logs?: unknown): Promise<void>;
   onEpochEnd(epoch: number, logs?: unknown): Promise<void>;
-  onBatchBegin(batch: number, logs?: unknown): Promise<void>;
-  onBatchEnd(batch: number, logs?: unknown): Promise<void>;
+  /** Present when batches are logged, or when TF.js uses the object as a tf.Callback. */
+  readonly onBatchBegin?: (batch: number, logs?: unknown) => Promise<void>;
+  readonly onBatchEnd?: (batch: number, logs?: unknown) => Promise<void>;
   onTrainEnd(logs?: unknown): Promise<void>;
 }
 "#;
@@ -82,16 +83,30 @@ export function make_callback(session, knownModel) {
       metrics: params?.metrics ?? model?.metricsNames ?? [], summary: lines.join("\n"),
     };
   };
+  // As a plain object, TF.js reads the hooks once, when it wraps it: a batch hook it
+  // finds makes it resolve every batch's scalars (a device sync each), so the batch
+  // hooks are there only when batches are logged — or when TF.js uses the object as a
+  // tf.Callback (it calls setParams/setModel first, then every hook).
+  let direct = false;
+  const batchEnd = async (batch, logs) => { if (session.wantsBatches) session.batchEnd(await numbers(logs)); };
+  const noop = async () => {};
   return {
-    setParams(p) { params = p; },
-    setModel(m) { model = m; },
+    setParams(p) { direct = true; params = p; },
+    setModel(m) { direct = true; model = m; },
     async onTrainBegin() { params = params ?? this?.params ?? null; await session.trainBegin(describe()); },
     async onEpochBegin() { epochStart = performance.now(); },
     async onEpochEnd(epoch, logs) { session.epochEnd(epoch, await numbers(logs), performance.now() - epochStart); },
-    async onBatchBegin() {},
-    async onBatchEnd(batch, logs) { if (session.wantsBatches) session.batchEnd(await numbers(logs)); },
+    get onBatchBegin() { return direct ? noop : undefined; },
+    get onBatchEnd() { return direct || session.wantsBatches ? batchEnd : undefined; },
     async onTrainEnd() { await session.trainEnd(model, model?.stopTraining === true); },
-    async onYield() {},
+    // TF.js pauses a wrapped callback's fit every 125 ms to let the page run (charts
+    // redraw, clicks land); it waits for the next animation frame by default, up to
+    // 16 ms a pause. A task is enough to let the page run and render.
+    nextFrameFunc: () => new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+      channel.port2.postMessage(null);
+    }),
   };
 }
 
