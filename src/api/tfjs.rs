@@ -99,14 +99,6 @@ export function make_callback(session, knownModel) {
     get onBatchBegin() { return direct ? noop : undefined; },
     get onBatchEnd() { return direct || session.wantsBatches ? batchEnd : undefined; },
     async onTrainEnd() { await session.trainEnd(model, model?.stopTraining === true); },
-    // TF.js pauses a wrapped callback's fit every 125 ms to let the page run (charts
-    // redraw, clicks land); it waits for the next animation frame by default, up to
-    // 16 ms a pause. A task is enough to let the page run and render.
-    nextFrameFunc: () => new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
-      channel.port2.postMessage(null);
-    }),
   };
 }
 
