@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use leptos::ev;
 use leptos::prelude::*;
+
+use crate::ui::widgets::scroll::ScrollViewport;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
@@ -23,7 +25,7 @@ use crate::core::text::format::{plural, thousands};
 use crate::core::text::url_query;
 use crate::service;
 use crate::ui::widgets::format_time;
-use crate::ui::widgets::query_error::QueryErrorView;
+use crate::ui::widgets::query_error::QueryBox;
 use crate::ui::widgets::snippet::Snippet;
 use crate::ui::{href, site_url, Store};
 
@@ -212,41 +214,22 @@ fn ModelsTable(
     set_state: Callback<ModelsListState>,
 ) -> impl IntoView {
     let applied = Memo::new(move |_| state.with(|s| s.filter.clone()));
-    let draft = RwSignal::new(applied.get_untracked());
-    // A reload, back button or shared link brings its own filter.
-    Effect::new(move |_| draft.set(applied.get()));
-    let apply = move |text: String| {
+    let apply = Callback::new(move |text: String| {
         let mut s = state.get_untracked();
-        if s.filter != text {
-            s.filter = text;
-            set_state.run(s);
-        }
-    };
-    let error = move || data.with(|d| d.rows.error.clone());
+        s.filter = text;
+        set_state.run(s);
+    });
+    let error = Signal::derive(move || data.with(|d| d.rows.error.clone()));
     view! {
-        <form class="filter-box models-filter" role="search" on:submit=move |ev| {
-            ev.prevent_default();
-            apply(draft.get_untracked().trim().to_owned());
-        }>
-            <input
-                type="text"
-                data-search-box=""
-                aria-label="Search registered models"
-                placeholder="mnist, or tags.task = 'vision' and name LIKE 'cnn%'   (press / to focus)"
-                spellcheck="false"
-                autocomplete="off"
-                prop:value=move || draft.get()
-                on:input=move |ev| draft.set(event_target_value(&ev))
-            />
-            <button type="submit">"Search"</button>
-            <Show when=move || !applied.get().is_empty()>
-                <button type="button" class="ghost" on:click=move |_| {
-                    draft.set(String::new());
-                    apply(String::new());
-                }>"Clear"</button>
-            </Show>
-        </form>
-        {move || error().map(|error| view! { <QueryErrorView text=applied error/> })}
+        <QueryBox
+            applied
+            apply
+            error
+            class="filter-box models-filter"
+            label="Search registered models"
+            placeholder="mnist, or tags.task = 'vision' and name LIKE 'cnn%'   (press / to focus)"
+            button="Search"
+        />
         <ModelsGrid data state set_state/>
         {move || data.with(|d| {
             let note = if d.rows.error.is_some() {
@@ -276,25 +259,9 @@ fn ModelsGrid(
     state: Memo<ModelsListState>,
     set_state: Callback<ModelsListState>,
 ) -> impl IntoView {
-    let scroll_top = RwSignal::new(0.0_f64);
-    let viewport = RwSignal::new(900.0_f64);
     let scroller = NodeRef::<leptos::html::Div>::new();
-    let measure = move || {
-        if let Some(el) = scroller.get_untracked() {
-            scroll_top.set(el.scroll_top() as f64);
-            let h = el.client_height() as f64;
-            if h > 0.0 {
-                viewport.set(h);
-            }
-        }
-    };
-    Effect::new(move |_| {
-        if scroller.get().is_some() {
-            measure();
-        }
-    });
-    let resize = window_event_listener(ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
+    let scroll = ScrollViewport::follow(scroller);
+    let (scroll_top, viewport) = (scroll.top, scroll.height);
     // A new search or order starts at the top.
     Effect::new(move |prev: Option<()>| {
         state.with(|_| ());
@@ -359,7 +326,7 @@ fn ModelsGrid(
                 aria-label="Registered models"
                 aria-rowcount=move || data.with(|d| d.rows.rows.len() + 1)
                 data-build-ms=move || format!("{:.1}", data.with(|d| d.build_ms))
-                on:scroll=move |_| measure()
+                on:scroll=move |_| scroll.measure()
             >
                 <div class="models-head" role="row">
                     <div class="cell" role="columnheader" aria-sort=aria_sort(na, nd)>

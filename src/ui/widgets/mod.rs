@@ -12,6 +12,7 @@ mod header;
 mod keys;
 pub mod markdown;
 pub mod query_error;
+pub mod scroll;
 pub mod snippet;
 pub mod tags;
 pub mod theme;

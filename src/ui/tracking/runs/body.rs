@@ -5,8 +5,9 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use leptos::ev;
 use leptos::prelude::*;
+
+use crate::ui::widgets::scroll::ScrollViewport;
 
 use super::columns::{grid_template, total_width, Column, ROW_HEIGHT};
 use super::table::{SelectedRuns, TableData};
@@ -41,26 +42,9 @@ pub fn RunsBody(
     toggle_expanded: Callback<RunId>,
 ) -> impl IntoView {
     let selected = expect_context::<SelectedRuns>();
-    let scroll_top = RwSignal::new(0.0_f64);
-    let viewport = RwSignal::new(900.0_f64);
     let scroller = NodeRef::<leptos::html::Div>::new();
-
-    let measure = move || {
-        if let Some(el) = scroller.get_untracked() {
-            scroll_top.set(el.scroll_top() as f64);
-            let h = el.client_height() as f64;
-            if h > 0.0 {
-                viewport.set(h);
-            }
-        }
-    };
-    Effect::new(move |_| {
-        if scroller.get().is_some() {
-            measure();
-        }
-    });
-    let resize = window_event_listener(ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
+    let scroll = ScrollViewport::follow(scroller);
+    let (scroll_top, viewport) = (scroll.top, scroll.height);
 
     // A new filter, sort or view starts at the top.
     let query_shape =
@@ -129,7 +113,7 @@ pub fn RunsBody(
             aria-label="Runs"
             aria-rowcount=row_count
             data-build-ms=move || format!("{:.1}", data.with(|d| d.build_ms))
-            on:scroll=move |_| measure()
+            on:scroll=move |_| scroll.measure()
         >
             <div class="runs-inner" style=inner_style>
                 <Header data columns state sort_by/>

@@ -12,7 +12,7 @@ use crate::core::text::url_query::encode_component;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::core::tracking::queries::QueryError;
 use crate::service;
-use crate::ui::widgets::query_error::QueryErrorView;
+use crate::ui::widgets::query_error::QueryBox;
 use crate::ui::widgets::transfer::ExportButton;
 
 /// The MLflow search filter. Applied on Enter; the URL keeps it.
@@ -28,44 +28,13 @@ pub fn FilterBox(
         None => "metrics.acc > 0.9 and params.optimizer = 'adam'   (press / to focus)",
         Some(_) => "metrics.acc > 0.9 and params.optimizer = 'adam'",
     };
-    let draft = RwSignal::new(applied.get_untracked());
-    // A reload, back button or shared link brings its own filter.
-    Effect::new(move |_| draft.set(applied.get()));
-    let apply = move |text: String| {
+    let apply = Callback::new(move |text: String| {
         let mut s = state.get_untracked();
-        if s.filter != text {
-            s.filter = text;
-            set_state.run(s);
-        }
-    };
+        s.filter = text;
+        set_state.run(s);
+    });
     view! {
-        <form
-            class="filter-box"
-            role="search"
-            on:submit=move |ev| {
-                ev.prevent_default();
-                apply(draft.get_untracked().trim().to_owned());
-            }
-        >
-            <input
-                type="text"
-                data-search-box=""
-                aria-label="Filter runs"
-                placeholder=placeholder
-                spellcheck="false"
-                autocomplete="off"
-                prop:value=move || draft.get()
-                on:input=move |ev| draft.set(event_target_value(&ev))
-            />
-            <button type="submit">"Filter"</button>
-            <Show when=move || !applied.get().is_empty()>
-                <button type="button" class="ghost" on:click=move |_| {
-                    draft.set(String::new());
-                    apply(String::new());
-                }>"Clear"</button>
-            </Show>
-        </form>
-        {move || error.get().map(|error| view! { <QueryErrorView text=applied error/> })}
+        <QueryBox applied apply error class="filter-box" label="Filter runs" placeholder button="Filter"/>
     }
 }
 
