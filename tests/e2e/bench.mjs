@@ -9,6 +9,8 @@ import { launch, newPage, waitForMlflow } from "./browser.mjs";
 import { spawnSync } from "node:child_process";
 import { logSweep } from "./sweep.mjs";
 import { fillRegistry } from "./registry_fill.mjs";
+import { openLab } from "./bench_lab.mjs";
+import { benchAutolog } from "./bench_autolog.mjs";
 
 const dist = process.env.DIST;
 const emit = (metric, value, unit, extra = {}) =>
@@ -260,19 +262,7 @@ try {
   await reg.context().close();
 
   // a 10 MB TF.js model: logModel to committed, loadModel, and both with TF.js's own work
-  site.routes.set("/tfjs/tf.fesm.min.js", {
-    type: "text/javascript",
-    body: fs.readFileSync(new URL("./node_modules/@tensorflow/tfjs/dist/tf.fesm.min.js", import.meta.url)),
-  });
-  site.routes.set("/lab.html", {
-    type: "text/html",
-    body: `<!doctype html><link rel="icon" href="data:,"><script type="module">
-      window.tf = await import("/tfjs/tf.fesm.min.js"); await window.tf.setBackend("cpu");
-      window.mlflow = await import("/mlflow.js");</script>`,
-  });
-  const lab = await newPage(browser);
-  await lab.goto(`${site.origin}/lab.html`);
-  await waitForMlflow(lab);
+  const lab = await openLab(site, browser);
   const m = await lab.evaluate(async () => {
     const model = tf.sequential();
     model.add(tf.layers.dense({ units: 2500, inputShape: [1024] })); // 2.56M float32 weights
@@ -297,47 +287,8 @@ try {
   emit("log_model_10MB", m.log, "ms", { stat: "median of 3", weights_mib: m.mib, includes: "save through the IOHandler, files and records committed, registered" });
   emit("load_model_10MB", m.load, "ms", { stat: "median of 3", with_tf_loadLayersModel_ms: m.loadWithTf });
 
-  // autolog overhead: the same small fit (2 epochs of 256 batches) with no callback,
-  // mlflow.tfjs.callback at logEvery "epoch", and at "batch". Rounds alternate their
-  // order (none-epoch-batch, then batch-epoch-none), each round's times divided by its
-  // own no-callback time; two consecutive rounds' ratios, geometrically averaged,
-  // cancel a machine's linear drift; the median over 6 such pairs is reported.
-  const fit = await lab.evaluate(async () => {
-    const x = tf.randomUniform([8192, 16], 0, 1, "float32", 7);
-    const y = x.sum(1).greater(8).cast("float32").reshape([8192, 1]);
-    const model = tf.sequential();
-    model.add(tf.layers.dense({ units: 64, activation: "relu", inputShape: [16] }));
-    model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
-    model.compile({ optimizer: tf.train.adam(0.01), loss: "binaryCrossentropy", metrics: ["accuracy"] });
-    await mlflow.setExperiment("bench-autolog");
-    const order = [["none", null], ["epoch", "epoch"], ["batch", "batch"]];
-    const times = { none: [], epoch: [], batch: [] };
-    const once = async (every) => {
-      const callbacks = every ? [mlflow.tfjs.callback({ logEvery: every, model })] : [];
-      const t0 = performance.now();
-      await model.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0, callbacks });
-      return performance.now() - t0;
-    };
-    await once(null); // warm up TF.js's kernels
-    await once("batch");
-    const PAIRS = 6;
-    for (let round = 0; round < 2 * PAIRS; round++)
-      for (const [name, every] of round % 2 ? order.slice().reverse() : order) times[name].push(await once(every));
-    const median = (a) => a.slice().sort((p, q) => p - q)[Math.floor(a.length / 2)];
-    const overhead = (k) => {
-      const r = times[k].map((t, i) => t / times.none[i]);
-      return median(Array.from({ length: PAIRS }, (_, i) => Math.sqrt(r[2 * i] * r[2 * i + 1])));
-    };
-    return {
-      none: { median: median(times.none), all: times.none },
-      epoch: { ratio: overhead("epoch"), median: median(times.epoch) },
-      batch: { ratio: overhead("batch"), median: median(times.batch) },
-    };
-  });
-  emit("fit_2_epochs_no_callback", fit.none.median, "ms", { stat: "median of 12", batches: 2 * 256, all: fit.none.all.map(Math.round) });
-  for (const every of ["epoch", "batch"])
-    emit(`autolog_overhead_${every}`, Math.round((fit[every].ratio - 1) * 1000) / 10, "%",
-      { stat: "median over 6 pairs of rounds (alternating order) of with/without in the same round", fit_ms: fit[every].median });
+  // autolog overhead (bench_autolog.mjs says how it is measured)
+  await benchAutolog(lab, emit);
   await lab.context().close();
 } finally {
   await browser.close();
