@@ -19,9 +19,11 @@
 // connection, closed after the response: every task ends within milliseconds, so a
 // queued one is taken at once.
 //
-// The outcome is the harness's own: exit 0 only on its "test result: ok" line. A run that
-// shows no outcome within FERROFLOW_BROWSER_TEST_TIMEOUT seconds (default 600) fails,
-// naming the tests that were started and never finished.
+// The outcome is the harness's own: exit 0 only when its last "test result:" line says ok
+// (or when the runner itself ends without serving, as for `--list` or no tests). A run
+// that shows no outcome within FERROFLOW_BROWSER_TEST_TIMEOUT seconds (default 600) fails,
+// naming the tests that were started and never finished — also when a test blocks the
+// page's thread (a watchdog, outside the page, ends the run).
 import { spawn } from "node:child_process";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -59,7 +61,8 @@ const stopServer = () => {
   } catch {}
 };
 process.on("exit", stopServer);
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
+process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
 
 const url = await new Promise((resolve, reject) => {
   let seen = "";
@@ -68,9 +71,14 @@ const url = await new Promise((resolve, reject) => {
     const m = seen.match(/available at (http:\/\/127\.0\.0\.1:\d+)/);
     if (m) resolve(m[1] + "/");
   });
-  server.on("exit", (code) =>
-    reject(new Error(`wasm-bindgen-test-runner exited (${code}) before serving:\n${seen}`)),
-  );
+  server.on("exit", (code) => {
+    // `--list`, or no test to run: the runner prints and ends without serving.
+    if (code === 0) {
+      process.stdout.write(seen);
+      process.exit(0);
+    }
+    reject(new Error(`wasm-bindgen-test-runner exited (${code}) before serving:\n${seen}`));
+  });
 }).catch((e) => {
   console.error(e.message);
   process.exit(1);
@@ -91,6 +99,7 @@ const proxy = http.createServer((req, res) => {
     },
   );
   up.on("error", (e) => {
+    if (res.headersSent) return res.destroy(e);
     res.writeHead(502, { "content-type": "text/plain" });
     res.end(`test page server: ${e.message}`);
   });
@@ -104,10 +113,21 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-dev-shm-usage"],
 });
 let status = 1;
+const started = new Set();
+let output = "";
+const finished = () => new Set([...output.matchAll(/^test (\S+) \.\.\. /gm)].map((m) => m[1]));
+const reportStuck = (why) => {
+  const stuck = [...started].filter((t) => !finished().has(t));
+  console.log(`\n${why}; started and not finished: ${stuck.join(", ") || "(none: the page did not start the tests)"}`);
+};
+// A test that blocks the page's thread would block every evaluate below: this fires anyway.
+setTimeout(() => {
+  reportStuck(`No test result after ${limitMs / 1000 + 30} s (the page stopped answering)`);
+  process.exit(1);
+}, limitMs + 30_000).unref();
 try {
   const page = await browser.newPage();
   const consoleLines = [];
-  const started = new Set();
   page.on("console", (m) => {
     const text = m.text();
     consoleLines.push(text);
@@ -121,7 +141,6 @@ try {
   // Stream the harness's output until its result line appears.
   const deadline = Date.now() + limitMs;
   let printed = 0;
-  let output = "";
   for (;;) {
     output = await page.evaluate(() => document.getElementById("output")?.textContent ?? "");
     if (output.length > printed) {
@@ -130,13 +149,7 @@ try {
     }
     if (output.includes("test result: ")) break;
     if (Date.now() > deadline) {
-      const done = new Set([...output.matchAll(/^test (\S+) \.\.\. /gm)].map((m) => m[1]));
-      const stuck = [...started].filter((t) => !done.has(t));
-      console.log(
-        `\nNo test result after ${limitMs / 1000} s; started and not finished: ${
-          stuck.join(", ") || "(none: the page did not start the tests)"
-        }`,
-      );
+      reportStuck(`No test result after ${limitMs / 1000} s`);
       break;
     }
     await page.waitForFunction(
@@ -145,7 +158,10 @@ try {
       { timeout: 5000, polling: 100 },
     ).catch(() => {});
   }
-  if (output.includes("test result: ok")) {
+  // The summary is the harness's last line of that form (a failing test's own output,
+  // printed before it, could contain the words).
+  const results = [...output.matchAll(/^test result: (ok|FAILED)\./gm)];
+  if (results.at(-1)?.[1] === "ok") {
     status = 0;
   } else if (consoleLines.length) {
     console.log("console output:");

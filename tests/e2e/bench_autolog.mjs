@@ -13,7 +13,10 @@
 //   each call timed from its start to its promise settling: TF.js's scalar reads and
 //   frame pauses, and our hooks), with the callback minus without it, over the fit
 //   without it; median over rounds (each round has one fit of each kind). Training
-//   work is not in either term, so the machine's drift in training speed cancels out.
+//   work is in neither term, so the machine's drift in training speed mostly cancels;
+//   TF.js's frame pauses are in it and grow with a fit's length (≈ 1 % of a fit, so a
+//   25 % slower fit adds ≈ 0.3 %). CPU backend: on WebGL a scalar read also waits for
+//   the batch's GPU work.
 // - hooks: our hook functions alone, the same way.
 // - wall: the paired ratio of whole fits, with and without the callback, alternating
 //   order round by round (median over pairs of rounds). On a VM whose speed moves by
