@@ -32,13 +32,14 @@ export async function benchAutolog(lab, emit, rounds = 12) {
     model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
     model.compile({ optimizer: tf.train.adam(0.01), loss: "binaryCrossentropy", metrics: ["accuracy"] });
     await mlflow.setExperiment("bench-autolog");
-    // The callback's hooks, each timed; absent hooks stay absent (TF.js reads them once).
-    const timed = (cb, acc) => {
-      const out = {};
-      for (const k of ["onTrainBegin", "onEpochBegin", "onEpochEnd", "onBatchBegin", "onBatchEnd", "onTrainEnd"]) {
-        const f = cb[k];
+    // Each hook `from` has, set on `into`, timed from its call to its promise settling
+    // into `acc`; absent hooks stay absent (TF.js reads a hooks object's hooks once).
+    const HOOKS = ["onTrainBegin", "onEpochBegin", "onEpochEnd", "onBatchBegin", "onBatchEnd", "onTrainEnd"];
+    const timeHooks = (from, into, acc) => {
+      for (const k of HOOKS) {
+        const f = from[k];
         if (typeof f !== "function") continue;
-        out[k] = async function (...a) {
+        into[k] = async function (...a) {
           const t0 = performance.now();
           try {
             return await f.apply(this, a);
@@ -48,26 +49,15 @@ export async function benchAutolog(lab, emit, rounds = 12) {
           }
         };
       }
-      return out;
+      return into;
     };
-    // Every CustomCallback hook (TF.js's wrapper of hooks objects), timed the same way.
-    const wrapped = { ms: 0 };
-    const proto = tf.CustomCallback.prototype;
-    for (const k of ["onTrainBegin", "onEpochBegin", "onEpochEnd", "onBatchBegin", "onBatchEnd", "onTrainEnd"]) {
-      const f = proto[k];
-      proto[k] = async function (...a) {
-        const t0 = performance.now();
-        try {
-          return await f.apply(this, a);
-        } finally {
-          wrapped.ms += performance.now() - t0;
-        }
-      };
-    }
+    // Every CustomCallback hook (TF.js's wrapper of hooks objects), and our callback's.
+    const wrapped = { ms: 0, calls: 0 };
+    timeHooks(tf.CustomCallback.prototype, tf.CustomCallback.prototype, wrapped);
     const once = async (every) => {
       const opts = { epochs: 2, batchSize: 32, verbose: 0 };
       const acc = { ms: 0, calls: 0 };
-      if (every) opts.callbacks = [timed(mlflow.tfjs.callback({ logEvery: every, model }), acc)];
+      if (every) opts.callbacks = [timeHooks(mlflow.tfjs.callback({ logEvery: every, model }), {}, acc)];
       wrapped.ms = 0;
       const t0 = performance.now();
       await model.fit(x, y, opts);
