@@ -11,6 +11,7 @@ export type {
   RegisteredModel, ModelVersion, ModelStage, CreateRegisteredModelOptions, RegisterModelOptions,
   SearchRegistryOptions, DescriptionOptions, TransitionOptions,
   ShowRunsOptions, ShowChartOptions, ViewElement,
+  ProjectInfo, ProjectEntryPoint, ProjectParameter, ProjectRun, ProjectRunOptions,
 } from "./ferroflow.js";
 
 type Names =
@@ -34,7 +35,8 @@ type Names =
 /** Namespaces: member → the generated function behind it. */
 export declare const tfjs: { callback: typeof api.tfjsCallback; autolog: typeof api.tfjsAutolog };
 export declare const show: { runs: typeof api.showRuns; chart: typeof api.showChart; run: typeof api.showRun };
-export type Mlflow = Pick<typeof api, Names> & { tfjs: typeof tfjs; show: typeof show };
+export declare const projects: { run: typeof api.projectsRun; load: typeof api.projectsLoad };
+export type Mlflow = Pick<typeof api, Names> & { tfjs: typeof tfjs; show: typeof show; projects: typeof projects };
 export declare const ready: Mlflow["ready"], flush: Mlflow["flush"],
   createExperiment: Mlflow["createExperiment"], setExperiment: Mlflow["setExperiment"],
   getExperiment: Mlflow["getExperiment"], getExperimentByName: Mlflow["getExperimentByName"],

@@ -49,5 +49,6 @@ const namespace = (members) => Object.freeze(Object.fromEntries(Object.entries(m
 })));
 export const tfjs = (api.tfjs = namespace({ callback: "tfjsCallback", autolog: "tfjsAutolog" }));
 export const show = (api.show = namespace({ runs: "showRuns", chart: "showChart", run: "showRun" }));
+export const projects = (api.projects = namespace({ run: "projectsRun", load: "projectsLoad" }));
 
 export default Object.freeze(api);

@@ -15,6 +15,7 @@ mod errors;
 mod experiments;
 mod logging;
 mod models;
+mod projects;
 mod registry;
 mod runs;
 pub mod show;

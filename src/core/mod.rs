@@ -12,6 +12,7 @@ pub mod fxhash;
 pub mod ids;
 pub mod interchange;
 pub mod models;
+pub mod project;
 pub mod registry;
 pub mod search;
 pub mod table;

@@ -16,6 +16,14 @@ pub enum ServiceError {
     Import(ImportError),
     /// The SQLite reader module could not be loaded (offline, or the site moved).
     Reader(String),
+    /// A project could not be loaded or run (its message says what and why).
+    Project {
+        /// MLflow's code: INVALID_PARAMETER_VALUE for the project's or the caller's
+        /// mistakes, TEMPORARILY_UNAVAILABLE when it could not be fetched.
+        code: ErrorCode,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 impl ServiceError {
@@ -26,6 +34,7 @@ impl ServiceError {
             ServiceError::Store(e) => e.code(),
             ServiceError::Import(_) => ErrorCode::InvalidParameterValue,
             ServiceError::Reader(_) => ErrorCode::TemporarilyUnavailable,
+            ServiceError::Project { code, .. } => *code,
         }
     }
 }
@@ -37,6 +46,7 @@ impl std::fmt::Display for ServiceError {
             ServiceError::Store(e) => e.fmt(f),
             ServiceError::Import(e) => write!(f, "Import failed: {e}"),
             ServiceError::Reader(e) => write!(f, "Import failed, nothing was changed: {e}."),
+            ServiceError::Project { message, .. } => f.write_str(message),
         }
     }
 }

@@ -18,6 +18,7 @@ mod error;
 mod flush;
 mod mirror;
 mod models;
+pub mod projects;
 mod sqlite_module;
 mod sync;
 

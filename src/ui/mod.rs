@@ -1,14 +1,15 @@
 //! The leptos UI: the app, its routes, and the features behind them. It reads the same
 //! service the JS API writes through, never IndexedDB directly.
 //!
-//! Grouped by feature: `tracking` (experiments, runs, one run, compare) and `registry`
-//! (registered models, one model, one version) own their pages and their private
-//! parts; `widgets` holds what several features use (the metric chart, Markdown and
-//! descriptions, tags, files, header and theme, import/export); `embed` shows some of
-//! them outside the site, as the notebook views (`mlflow.show`). Projects would be a
-//! further feature beside them.
+//! Grouped by feature: `tracking` (experiments, runs, one run, compare), `registry`
+//! (registered models, one model, one version) and `projects` (open and run a browser
+//! project) own their pages and their private parts; `widgets` holds what several
+//! features use (the metric chart, Markdown and descriptions, tags, files, header and
+//! theme, import/export); `embed` shows some of them outside the site, as the
+//! notebook views (`mlflow.show`).
 
 pub mod embed;
+mod projects;
 mod registry;
 mod tracking;
 mod widgets;
@@ -154,6 +155,7 @@ fn App() -> impl IntoView {
                             <Route path=path!("/models") view=registry::Models/>
                             <Route path=path!("/models/:name") view=registry::ModelPage/>
                             <Route path=path!("/models/:name/versions/:version") view=registry::VersionPage/>
+                            <Route path=path!("/projects/run") view=projects::RunProjectPage/>
                         </Routes>
                     }.into_any(),
                 }}

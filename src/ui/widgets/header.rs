@@ -4,17 +4,20 @@ use leptos_router::hooks::use_location;
 use super::theme::{self, Theme};
 use crate::ui::{base_path, href};
 
-/// The site's two sections, as the header names them.
+/// The site's sections, as the header names them.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Section {
     Experiments,
     Models,
+    Projects,
 }
 
 /// Which section an in-app path (without the site's prefix) belongs to.
 fn section_of(path: &str) -> Section {
     if path == "/models" || path.starts_with("/models/") {
         Section::Models
+    } else if path == "/projects" || path.starts_with("/projects/") {
+        Section::Projects
     } else {
         Section::Experiments
     }
@@ -44,6 +47,7 @@ pub fn Header() -> impl IntoView {
             <nav class="sections" aria-label="Sections">
                 {link(Section::Experiments, "/", "Experiments")}
                 {link(Section::Models, "/models", "Models")}
+                {link(Section::Projects, "/projects/run", "Projects")}
             </nav>
             <span class="spacer"></span>
             <ConnectionsLink/>
@@ -93,9 +97,10 @@ fn ThemeToggle() -> impl IntoView {
                 current.set(next);
             }
         >
+            // On a phone only the symbol shows (the label still names the button).
             {move || match current.get() {
-                Theme::Light => "☾ Dark",
-                Theme::Dark => "☀ Light",
+                Theme::Light => view! { <span aria-hidden="true">"☾"</span><span class="theme-word">" Dark"</span> },
+                Theme::Dark => view! { <span aria-hidden="true">"☀"</span><span class="theme-word">" Light"</span> },
             }}
         </button>
     }

@@ -89,7 +89,7 @@ pub fn archive_name(name: &str) -> String {
 }
 
 /// The picked or dropped files' `(path, bytes)`, folders walked.
-async fn read_parts(list: js_sys::Array) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub async fn read_parts(list: js_sys::Array) -> Result<Vec<(String, Vec<u8>)>, String> {
     let flat: js_sys::Array = read_all(&list)
         .await
         .map_err(|e| format!("Could not read the files: {}", js_message(&e)))?

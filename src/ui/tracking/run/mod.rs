@@ -7,6 +7,7 @@ mod handle;
 mod models;
 mod overview;
 mod params_and_metrics;
+mod project;
 mod tags;
 
 use leptos::prelude::*;
@@ -19,12 +20,14 @@ use handle::RunHandle;
 use models::RunModels;
 use overview::{related, RunHeader, RunOverview};
 use params_and_metrics::{MetricsTable, ParamsTable};
+use project::RunProject;
 use tags::RunTags;
 
 use crate::ui::href;
 
-/// `/experiments/:experimentId/runs/:runId`: one run — overview, description,
-/// params, metrics, tags, the models it logged, a chart per metric and the artifacts.
+/// `/experiments/:experimentId/runs/:runId`: one run — overview, the project it ran
+/// (a project run's), description, params, metrics, tags, the models it logged, a
+/// chart per metric and the artifacts.
 #[component]
 pub fn RunPage() -> impl IntoView {
     let params = use_params_map();
@@ -41,6 +44,8 @@ fn RunBody(id: String) -> impl IntoView {
     let h = RunHandle::new(id.clone());
     let exists = Memo::new(move |_| h.run.with(|r| r.is_some()));
     let rel = related(h);
+    // The artifact browser's selection, which the Project section's file links set.
+    let open_file = RwSignal::new(None::<String>);
     view! {
         <Show when=move || exists.get() fallback=move || view! {
             <section>
@@ -52,6 +57,7 @@ fn RunBody(id: String) -> impl IntoView {
             <article class="run-page detail-page">
                 <RunHeader h rel/>
                 <RunOverview h rel/>
+                <RunProject h open_file/>
                 <RunDescription h/>
                 <div class="run-columns">
                     <ParamsTable h/>
@@ -60,7 +66,7 @@ fn RunBody(id: String) -> impl IntoView {
                 <RunTags h/>
                 <RunModels h/>
                 <RunCharts h/>
-                <ArtifactBrowser h/>
+                <ArtifactBrowser h selected=open_file/>
             </article>
         </Show>
     }

@@ -6,6 +6,7 @@ use crate::core::table::column_key::{ColumnKey, ColumnKind};
 use crate::core::text::format::{format_duration_ms, format_value, run_duration_ms};
 use crate::core::tracking::model::Run;
 use crate::core::tracking::rules::TAG_SOURCE_NAME;
+use crate::service::projects::TAG_ENTRY_POINT;
 use crate::ui::widgets::format_time;
 
 /// Height of every row in px; the virtualized body depends on it being fixed.
@@ -28,6 +29,9 @@ pub enum Column {
     User,
     /// The `mlflow.source.name` tag, shortened.
     Source,
+    /// The `mlflow.project.entryPoint` tag: shown by default only in experiments with
+    /// project runs (see [`Column::defaults`]).
+    EntryPoint,
     /// A column the user added, such as `params.lr`.
     Extra(ColumnKey),
 }
@@ -43,6 +47,17 @@ impl Column {
         Column::Source,
     ];
 
+    /// The columns a table starts with: [`Column::FIXED`], and Entry point when some
+    /// run of the experiment ran a project (`project_runs`) and the user has not added
+    /// its tag as a column of their own.
+    pub fn defaults(project_runs: bool, extra: &[ColumnKey]) -> Vec<Column> {
+        let mut cols = Column::FIXED.to_vec();
+        if project_runs && !extra.contains(&Column::EntryPoint.key()) {
+            cols.push(Column::EntryPoint);
+        }
+        cols
+    }
+
     /// The column key, as sort criteria in the URL name it.
     pub fn key(&self) -> ColumnKey {
         match self {
@@ -52,6 +67,7 @@ impl Column {
             Column::Duration => ColumnKey::duration(),
             Column::User => ColumnKey::attribute(RunAttribute::UserId),
             Column::Source => ColumnKey::new(ColumnKind::Tags, TAG_SOURCE_NAME),
+            Column::EntryPoint => ColumnKey::new(ColumnKind::Tags, TAG_ENTRY_POINT),
             Column::Extra(k) => k.clone(),
         }
     }
@@ -65,6 +81,7 @@ impl Column {
             Column::Duration => "Duration".into(),
             Column::User => "User".into(),
             Column::Source => "Source".into(),
+            Column::EntryPoint => "Entry point".into(),
             Column::Extra(k) => k.name().to_owned(),
         }
     }
@@ -86,6 +103,7 @@ impl Column {
             Column::Duration => 96,
             Column::User => 110,
             Column::Source => 170,
+            Column::EntryPoint => 120,
             Column::Extra(_) => 130,
         }
     }
@@ -115,6 +133,7 @@ impl Column {
             }
             Column::User => Some(info.user_id.clone()).filter(|u| !u.is_empty()),
             Column::Source => run.tags.get(TAG_SOURCE_NAME).map(|s| shorten_source(s)),
+            Column::EntryPoint => run.tags.get(TAG_ENTRY_POINT).cloned(),
             Column::Extra(k) => match k.field()? {
                 RunField::Metric(m) => run.metrics.get(&m).map(|p| format_value(p.value)),
                 RunField::Param(p) => run.params.get(&p).cloned(),

@@ -14,8 +14,9 @@ use leptos::prelude::*;
 
 use crate::core::table::rows::{table_rows, TableRows};
 use crate::core::table::state::{OrderBy, RunsTableState};
-use crate::core::tracking::model::RunId;
+use crate::core::tracking::model::{RunId, ViewType};
 use crate::service;
+use crate::service::projects::TAG_ENTRY_POINT;
 use crate::ui::Store;
 
 use super::columns::Column;
@@ -108,10 +109,25 @@ pub fn RunsTable(
                 .update(|s| s.retain(|id| ids.contains(id.as_str())));
         }
     });
+    // Only an experiment with project runs gets the Entry point column by default,
+    // so ordinary experiments' tables do not change.
+    let store = expect_context::<Store>();
+    let project_runs = Memo::new(move |_| {
+        store.revision.track();
+        let ids = [experiment_id.get()];
+        service::ready().is_some_and(|s| {
+            s.read(|t| {
+                t.runs_in(&ids, ViewType::All)
+                    .any(|r| r.tags.contains_key(TAG_ENTRY_POINT))
+            })
+        })
+    });
     let columns = Memo::new(move |_| {
-        let mut cols: Vec<Column> = Column::FIXED.to_vec();
-        state.with(|s| cols.extend(s.columns.iter().cloned().map(Column::Extra)));
-        cols
+        state.with(|s| {
+            let mut cols = Column::defaults(project_runs.get(), &s.columns);
+            cols.extend(s.columns.iter().cloned().map(Column::Extra));
+            cols
+        })
     });
     let sort_by = Callback::new(move |col: Column| {
         let mut s = state.get_untracked();

@@ -49,13 +49,21 @@ fn visible_rows(files: &[(String, u64)], expanded: &BTreeSet<String>) -> Vec<Row
     out
 }
 
+/// The folders `path` sits in (`a/b/c.txt` → `a`, `a/b`), as the tree names them.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(move |(i, _)| &path[..i])
+}
+
 /// The files of `owner` as a tree (labelled `label`) and the preview of the selected
 /// one; `empty` is shown when there are none. Listed again after every commit.
+/// `selected`, when given, is the selection shared with the rest of the page: setting
+/// it from elsewhere opens the file's folders and previews it.
 #[component]
 pub fn FileBrowser(
     owner: FilesOwner,
     #[prop(into)] label: String,
     #[prop(into)] empty: ViewFn,
+    #[prop(optional)] selected: Option<RwSignal<Option<String>>>,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let owner = StoredValue::new(owner);
@@ -65,7 +73,22 @@ pub fn FileBrowser(
         async move { owner.list().await }
     });
     let expanded = RwSignal::new(BTreeSet::<String>::new());
-    let selected = RwSignal::new(None::<String>);
+    let selected = selected.unwrap_or_else(|| RwSignal::new(None));
+    // A file selected from elsewhere shows in its opened folders.
+    Effect::new(move |_| {
+        selected.with(|s| {
+            let Some(path) = s else { return };
+            let closed: Vec<String> = expanded.with_untracked(|e| {
+                ancestors(path)
+                    .filter(|a| !e.contains(*a))
+                    .map(str::to_owned)
+                    .collect()
+            });
+            if !closed.is_empty() {
+                expanded.update(|e| e.extend(closed));
+            }
+        })
+    });
     let urls = BlobUrls::scoped();
     let listing = Memo::new(move |_| match files.get() {
         Some(Ok(f)) => Some(f),
