@@ -1,12 +1,15 @@
 // Browser Projects (mlflow.projects): examples/project served from a second origin is
 // loaded, run in a Web Worker (FINISHED, FAILED, KILLED), refused with bad parameters,
 // run from the site's form, re-run from its stored code once its server is gone, and
-// re-run in a fresh profile from an exported bundle — every file and its hash checked
-// against the bytes on disk.
+// re-run in a fresh profile from an exported bundle, and a zipped project opened from a
+// File (through the API and the form's picker) — every file and its hash checked against
+// the bytes on disk.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
+import { execFileSync } from "node:child_process";
 import { SHOTS, until } from "./browser.mjs";
 import { useSite } from "./site.mjs";
 import { fitLine, minMax, parseCsv } from "../../examples/project/lib/util.js";
@@ -460,4 +463,110 @@ traced("the form's Stop button kills a running entry point", async (t, { open })
   await until(async () => (await page.evaluate((id) => mlflow.getRun(id), runId)).info.status === "KILLED");
   await page.getByText("KILLED", { exact: true }).first().waitFor({ timeout: 10_000 });
   assert.deepEqual(page.errors.map(String), []);
+});
+
+/**
+ * A zipped project in a folder (`demo/MLproject`): a module shared by two entry points,
+ * an import from another origin, and a `path` parameter naming another run's artifact.
+ */
+function zippedProject(externalUrl) {
+  const files = {
+    "demo/MLproject": [
+      "name: zipped",
+      "entry_points:",
+      "  main:",
+      "    module: src/main.js",
+      "    parameters:",
+      "      model: path            # required: a runs:/ artifact here",
+      "      n: {type: int, default: 3}",
+      "  second:",
+      "    module: src/second.js",
+      "    function: run",
+      "",
+    ].join("\n"),
+    "demo/src/main.js": [
+      `import { double } from "./shared/math.js";`,
+      `import { ext } from ${JSON.stringify(externalUrl)};`,
+      `// import { nothing } from "./not-there.js"  (a comment: not an import)`,
+      `export async function main(params, mlflow) {`,
+      `  for (let i = 0; i < params.n; i++) mlflow.logMetric("d", double(i), { step: i });`,
+      `  await mlflow.logText(new TextDecoder().decode(params.model) + "|" + ext, "echo.txt");`,
+      `}`,
+      "",
+    ].join("\n"),
+    "demo/src/second.js": `import { double } from './shared/math.js';\nexport const run = async (p, mlflow) => { mlflow.logMetric("x", double(21)); };\n`,
+    "demo/src/shared/math.js": "export const double = (x) => x * 2;\n",
+    "demo/notes.txt": "not code\n",
+  };
+  const py = "import json, sys, zipfile\nz = zipfile.ZipFile(sys.stdout.buffer, 'w')\nfor k, v in json.load(sys.stdin).items(): z.writestr(k, v)\nz.close()\n";
+  const zip = execFileSync(process.env.ORACLE_PYTHON ?? "python3", ["-c", py], { input: JSON.stringify(files) });
+  const code = ["MLproject", "src/main.js", "src/second.js", "src/shared/math.js"];
+  const manifest = code
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map((p) => `${p}\0${sha256(Buffer.from(files[`demo/${p}`]))}\n`).join("");
+  return { zip, files, code, hash: sha256(manifest) };
+}
+
+traced("a zipped project runs from a File: shared modules, an external import, a runs:/ path parameter", async (t, { open }) => {
+  const extDir = fs.mkdtempSync(`${os.tmpdir()}/ff-ext-`);
+  t.after(() => fs.rmSync(extDir, { recursive: true, force: true }));
+  fs.writeFileSync(`${extDir}/ext.js`, `export const ext = "external";\n`);
+  const ext = await app.serve(extDir);
+  const externalUrl = `${ext.url}ext.js`;
+  const { zip, files, code, hash } = zippedProject(externalUrl);
+  const page = await open();
+  const out = await page.evaluate(async ({ b64 }) => {
+    const zip = new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], "demo.zip");
+    const src = await mlflow.startRun({ runName: "weights" });
+    await mlflow.logText("weights-v1", "model.txt");
+    await mlflow.endRun();
+    const info = await mlflow.projects.load(zip);
+    const missing = await mlflow.projects.run(zip).then(() => null, (e) => ({ code: e.code, message: e.message }));
+    const runsBefore = (await mlflow.searchRuns({ viewType: "ALL" })).length;
+    const main = await mlflow.projects.run(zip, { parameters: { model: `runs:/${src.info.runId}/model.txt` } });
+    const second = await mlflow.projects.run(zip, { entryPoint: "second" });
+    return { info, missing, runsBefore, main: { runId: main.runId, run: await main.done }, second: { runId: second.runId, run: await second.done } };
+  }, { b64: zip.toString("base64") });
+
+  assert.equal(out.info.name, "zipped");
+  assert.equal(out.info.source, "demo.zip");
+  assert.equal(out.info.sha256, hash);
+  assert.deepEqual([...out.info.files].sort(), [...code].sort());
+  assert.deepEqual(out.info.externalImports, [externalUrl]);
+  assert.equal(out.missing.code, "INVALID_PARAMETER_VALUE");
+  assert.match(out.missing.message, /'model'/);
+  assert.equal(out.runsBefore, 1, "the refused run created nothing");
+
+  assert.equal(out.main.run.info.status, "FINISHED");
+  assert.equal((await artifact(page, out.main.runId, "echo.txt")).toString(), "weights-v1|external");
+  assert.deepEqual((await history(page, out.main.runId, "d")).map((p) => [p.step, p.value]), [[0, 0], [1, 2], [2, 4]]);
+  assert.equal(out.main.run.data.params.n, "3");
+  assert.match(out.main.run.data.params.model, /^runs:\/[0-9a-f]+\/model\.txt$/);
+  assert.equal(out.main.run.data.tags["ferroflow.project.sha256"], hash);
+  assert.equal(out.main.run.data.tags["mlflow.source.name"], "demo.zip");
+  const manifest = JSON.parse(await artifact(page, out.main.runId, "ferroflow.project.json"));
+  assert.deepEqual(manifest.external_imports, [externalUrl]);
+  for (const rel of code) {
+    assert.equal((await artifact(page, out.main.runId, `code/${rel}`)).toString(), files[`demo/${rel}`], `code/${rel}`);
+  }
+  assert.equal(out.second.run.info.status, "FINISHED");
+  assert.deepEqual((await history(page, out.second.runId, "x")).map((p) => p.value), [42]);
+  assert.deepEqual(page.errors.map(String), []);
+
+  // the same zip through the form's file picker
+  const zipPath = `${extDir}/demo.zip`;
+  fs.writeFileSync(zipPath, zip);
+  const ui = await open("projects/run");
+  await ui.getByLabel("or open a .zip").setInputFiles(zipPath);
+  const entry = ui.getByLabel("Entry point");
+  await entry.waitFor({ timeout: 30_000 });
+  await ui.getByTestId("project-summary").getByText("zipped").waitFor();
+  await entry.selectOption("second");
+  await ui.getByRole("button", { name: "Run", exact: true }).click();
+  await ui.getByTestId("run-status").getByText("FINISHED", { exact: true }).waitFor({ timeout: 30_000 });
+  const runId = await ui.getByTestId("live-run").getAttribute("data-run-id");
+  const run = await ui.evaluate((id) => mlflow.getRun(id), runId);
+  assert.equal(run.data.tags["mlflow.project.entryPoint"], "second");
+  assert.equal(run.data.tags["ferroflow.project.sha256"], hash);
+  assert.deepEqual(ui.errors.map(String), []);
 });
