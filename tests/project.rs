@@ -651,20 +651,6 @@ fn path_values_are_project_files_or_run_artifacts() {
                 path: "a/b".into(),
             },
         ),
-        (
-            "runs:/r1",
-            PathRef::Artifact {
-                run_id: "r1".into(),
-                path: "".into(),
-            },
-        ),
-        (
-            "runs:/r1/",
-            PathRef::Artifact {
-                run_id: "r1".into(),
-                path: "".into(),
-            },
-        ),
     ] {
         let c = check_one("path", text(t)).unwrap();
         assert_eq!(c.value, Value::Path(want), "{t}");
@@ -676,6 +662,9 @@ fn path_values_are_project_files_or_run_artifacts() {
         ("https://x/y.csv", "is a URL"),
         ("runs://x", "is not a run artifact"),
         ("runs:/", "is not a run artifact"),
+        ("runs:/r1", "names a run but no file of it"),
+        ("runs:/r1/", "names a run but no file of it"),
+        ("runs:/r1/./", "names a run but no file of it"),
         ("runs:/r1/../../x", "its path leaves the project folder"),
         ("", "is empty"),
     ] {

@@ -7,7 +7,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::args::{describe, Opts};
 use super::{errors, runs::run_js, with_service};
-use crate::core::project::{Given, ParamKind, Runnable};
+use crate::core::project::{Given, Runnable};
 use crate::service::projects::{self, LoadedProject, ProjectSource, RunRequest};
 use crate::service::Service;
 
@@ -43,10 +43,6 @@ async fn source_of(v: &JsValue) -> Result<ProjectSource, JsValue> {
     Ok(ProjectSource::Archive { name, bytes })
 }
 
-fn kind_name(k: ParamKind) -> &'static str {
-    k.as_str()
-}
-
 /// `{name, source, sha256, entryPoints: [{name, runnable, module?, function?, command?,
 /// parameters: [{name, type, default}]}], files, externalImports}`.
 fn describe_project(p: &LoadedProject) -> JsValue {
@@ -59,7 +55,7 @@ fn describe_project(p: &LoadedProject) -> JsValue {
                 .parameters
                 .iter()
                 .map(|q| {
-                    serde_json::json!({"name": q.name, "type": kind_name(q.kind), "default": q.default})
+                    serde_json::json!({"name": q.name, "type": q.kind.as_str(), "default": q.default})
                 })
                 .collect();
             match &ep.run {
@@ -165,7 +161,7 @@ fn handle_js(s: std::rc::Rc<Service>, run: projects::ProjectRun) -> JsValue {
     let done = {
         let run = run.clone();
         future_to_promise(async move {
-            run.ended().await;
+            run.ended().await?;
             run_js(&s, &run.run_id)
         })
     };

@@ -35,13 +35,12 @@ use crate::core::tracking::{NewRun, RunSource};
 // module imports it, as a worker may only be started from its page's origin.
 #[wasm_bindgen(inline_js = r#"
 const site = () => new URL("../../", import.meta.url);
-export function site_url() { return site().href; }
 export async function fetch_bytes(url) {
   let r;
   try { r = await fetch(url); } catch (e) {
     throw new Error(`could not fetch ${url}: ${e && e.message ? e.message : e} (a project on another origin must be served with CORS headers, e.g. Access-Control-Allow-Origin: *)`);
   }
-  if (!r.ok) throw new Error(`${url} answered ${r.status} ${r.statusText}`.trim());
+  if (!r.ok) throw Object.assign(new Error(`${url} answered ${r.status} ${r.statusText}`.trim()), { status: r.status });
   return new Uint8Array(await r.arrayBuffer());
 }
 export function resolve_url(spec, base) { return new URL(spec, base || globalThis.location.href).href; }
@@ -53,11 +52,13 @@ export function start_worker(message, name, on_message) {
   const sameOrigin = new URL(boot).origin === globalThis.location.origin;
   const url = sameOrigin ? boot : URL.createObjectURL(new Blob([`import ${JSON.stringify(boot)};`], { type: "text/javascript" }));
   const w = new Worker(url, { type: "module", name });
-  w.onmessage = (e) => on_message(e.data);
-  w.onmessageerror = () => on_message({ kind: "error", message: "a message from the project's worker could not be read", stack: "" });
+  // The boot Blob is needed until the worker has loaded it: its first word says so.
+  const tell = (m) => { if (!sameOrigin) URL.revokeObjectURL(url); on_message(m); };
+  w.onmessage = (e) => tell(e.data);
+  w.onmessageerror = () => tell({ kind: "error", message: "a message from the project's worker could not be read", stack: "" });
   w.onerror = (e) => {
     e.preventDefault();
-    on_message({ kind: "error", message: e.message || `the project's worker could not start (${boot} or the project's module failed to load)`, stack: e.filename ? `${e.filename}:${e.lineno}:${e.colno}` : "" });
+    tell({ kind: "error", message: e.message || `the project's worker could not start (${boot} or the project's module failed to load)`, stack: e.filename ? `${e.filename}:${e.lineno}:${e.colno}` : "" });
   };
   message.mlflow = new URL("mlflow.js", site()).href;
   w.postMessage(message);
@@ -65,7 +66,6 @@ export function start_worker(message, name, on_message) {
 }
 "#)]
 extern "C" {
-    fn site_url() -> String;
     #[wasm_bindgen(catch)]
     async fn fetch_bytes(url: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
@@ -120,8 +120,8 @@ pub struct LoadedProject {
     pub files: BTreeMap<String, Vec<u8>>,
     /// The `MLproject` file's path in [`Self::files`] (its name as found).
     pub mlproject_path: String,
-    /// Each module's in-project imports: literal ranges and the files they name.
-    imports: BTreeMap<String, Vec<(std::ops::Range<usize>, String)>>,
+    /// Each module's imports that are rewritten: literal ranges and what they name.
+    imports: BTreeMap<String, Vec<(std::ops::Range<usize>, Target)>>,
     /// Modules, dependencies before dependents.
     order: Vec<String>,
     /// Imports from outside the project, as written.
@@ -154,11 +154,37 @@ fn js_text(e: &JsValue) -> String {
 }
 
 async fn fetch(url: &str) -> Result<Vec<u8>, ServiceError> {
-    let bytes = fetch_bytes(url).await.map_err(|e| ServiceError::Project {
-        code: ErrorCode::TemporarilyUnavailable,
-        message: format!("The project could not be loaded: {}", js_text(&e)),
+    let bytes = fetch_bytes(url).await.map_err(|e| {
+        let status = Reflect::get(&e, &"status".into())
+            .ok()
+            .and_then(|s| s.as_f64());
+        ServiceError::Project {
+            code: match status {
+                Some(404.0 | 410.0) => ErrorCode::ResourceDoesNotExist,
+                _ => ErrorCode::TemporarilyUnavailable,
+            },
+            message: format!("The project could not be loaded: {}", js_text(&e)),
+        }
     })?;
     Ok(Uint8Array::new(&bytes).to_vec())
+}
+
+/// What a rewritten import specifier points at.
+enum Target {
+    /// A module of the project (its Blob URL).
+    Module(String),
+    /// An absolute URL (an origin-relative `/…` import, resolved against the project).
+    Url(String),
+}
+
+/// Whether `spec` starts with a URL scheme (`https:`, `data:`, `blob:`).
+fn has_scheme(spec: &str) -> bool {
+    spec.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && spec.split_once(':').is_some_and(|(scheme, _)| {
+            scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
 }
 
 /// Where the files of a project are read from while loading.
@@ -320,10 +346,28 @@ pub async fn load(s: &Rc<Service>, source: ProjectSource) -> Result<LoadedProjec
                     if !imports.contains_key(&p) && !todo.contains(&p) && p != path {
                         todo.push(p.clone());
                     }
-                    mine.push((r.range, p));
+                    mine.push((r.range, Target::Module(p)));
+                }
+                // Imports from elsewhere run as URLs: a Blob module has no path to
+                // resolve `/x.js` against, and a worker has no import map for names.
+                Resolved::External(u) if has_scheme(&u) => {
+                    external.insert(u);
+                }
+                Resolved::External(u) if u.starts_with('/') => {
+                    let Some(base) = &base_url else {
+                        return Err(project_error(format!(
+                            "The module '{path}' imports \"{u}\", a path on the project's server, but a project opened from a file has no server: import it by its full URL."
+                        )));
+                    };
+                    let url =
+                        resolve_url(&u, Some(base)).map_err(|e| project_error(js_text(&e)))?;
+                    external.insert(url.clone());
+                    mine.push((r.range, Target::Url(url)));
                 }
                 Resolved::External(u) => {
-                    external.insert(u);
+                    return Err(project_error(format!(
+                        "The module '{path}' imports \"{u}\": a bare module name cannot be resolved in a worker (there is no import map); import it by its URL, or from a file of the project (\"./…\")."
+                    )));
                 }
             }
         }
@@ -382,6 +426,7 @@ enum Arg {
 async fn arguments(
     s: &Rc<Service>,
     p: &LoadedProject,
+    entry_point: &str,
     checked: &[Checked],
 ) -> Result<(Vec<(String, Arg)>, BTreeMap<String, Vec<u8>>), ServiceError> {
     let mut args = Vec::new();
@@ -392,6 +437,13 @@ async fn arguments(
             Value::Float(x) => Arg::Number(*x),
             Value::Int(i) => Arg::Number(*i as f64),
             Value::Text(t) => Arg::Text(t.clone()),
+            Value::Uri(u) if p.base_url.is_none() && !has_scheme(u) => {
+                problems.push(format!(
+                    "'{}': \"{u}\" is relative, and a project opened from a file has no URL to resolve it against: give a full URL",
+                    c.name
+                ));
+                continue;
+            }
             Value::Uri(u) => match resolve_url(u, p.base_url.as_deref()) {
                 Ok(url) => Arg::Text(url),
                 Err(e) => {
@@ -418,6 +470,19 @@ async fn arguments(
                     Ok(b) => {
                         data.insert(path.clone(), b.clone());
                         Arg::Bytes(b)
+                    }
+                    // The network failed: not the parameter's fault, and worth a retry.
+                    Err(ServiceError::Project {
+                        code: ErrorCode::TemporarilyUnavailable,
+                        message,
+                    }) => {
+                        return Err(ServiceError::Project {
+                            code: ErrorCode::TemporarilyUnavailable,
+                            message: format!(
+                                "'{}' names the project file '{path}': {message}",
+                                c.name
+                            ),
+                        })
                     }
                     Err(e) => {
                         problems.push(format!(
@@ -449,7 +514,7 @@ async fn arguments(
     }
     if !problems.is_empty() {
         return Err(project_error(format!(
-            "Invalid parameters: {}.",
+            "Invalid parameters for entry point '{entry_point}': {}.",
             problems.join("; ")
         )));
     }
@@ -465,12 +530,20 @@ pub struct Ended {
     pub error: Option<String>,
 }
 
+/// Where a project run stands in this context.
+enum Stage {
+    Running,
+    /// Its end is being committed (a second stop waits for it).
+    Ending,
+    Ended,
+}
+
 struct Live {
+    stage: Stage,
     worker: Option<web_sys::Worker>,
     urls: Vec<String>,
     on_message: Option<Closure<dyn FnMut(JsValue)>>,
-    tell: Option<oneshot::Sender<Ended>>,
-    ended: Option<Ended>,
+    tell: Option<oneshot::Sender<Result<Ended, ServiceError>>>,
 }
 
 /// A project run this context started: its id, its end, and a way to stop it.
@@ -479,7 +552,7 @@ pub struct ProjectRun {
     /// The run's id.
     pub run_id: String,
     live: Rc<RefCell<Live>>,
-    done: Shared<oneshot::Receiver<Ended>>,
+    done: Shared<oneshot::Receiver<Result<Ended, ServiceError>>>,
     service: Rc<Service>,
 }
 
@@ -494,73 +567,92 @@ pub fn running(run_id: &str) -> Option<ProjectRun> {
 }
 
 impl ProjectRun {
-    /// Resolves when the run has ended (and its end is committed).
-    pub async fn ended(&self) -> Ended {
+    /// Resolves when the run has ended and its end is committed; an error when the
+    /// end could not be stored (the run may then still read RUNNING).
+    pub async fn ended(&self) -> Result<Ended, ServiceError> {
         match self.done.clone().await {
-            Ok(e) => e,
-            Err(_) => self.live.borrow().ended.clone().unwrap_or(Ended {
-                status: RunStatus::Killed,
-                error: None,
+            Ok(r) => r,
+            Err(_) => Err(ServiceError::Project {
+                code: ErrorCode::InternalError,
+                message: format!(
+                    "The project run {} was dropped before it ended.",
+                    self.run_id
+                ),
             }),
         }
     }
 
-    /// Ends the worker now and marks the run KILLED (nothing if it has ended).
+    /// Ends the worker now and marks the run KILLED; when the run is already ending
+    /// (its worker answered a moment ago), waits for that end instead.
     pub async fn stop(&self) -> Result<(), ServiceError> {
-        self.finish(RunStatus::Killed, None).await
+        let running = matches!(self.live.borrow().stage, Stage::Running);
+        if running {
+            self.finish(RunStatus::Killed, None).await
+        } else {
+            self.ended().await.map(drop)
+        }
     }
 
+    /// Ends the run once: the worker goes (its handlers first, so no late event finds
+    /// a dropped closure), `error.txt` is written when there is an error (best
+    /// effort: the status matters more), then the status is committed.
     async fn finish(
         &self,
         status: RunStatus,
         error: Option<(String, String)>,
     ) -> Result<(), ServiceError> {
-        let (tell, urls) = {
+        let urls = {
             let mut live = self.live.borrow_mut();
-            if live.ended.is_some() {
+            if !matches!(live.stage, Stage::Running) {
                 return Ok(());
             }
+            live.stage = Stage::Ending;
             if let Some(w) = live.worker.take() {
+                w.set_onmessage(None);
+                w.set_onmessageerror(None);
+                w.set_onerror(None);
                 w.terminate();
             }
-            live.ended = Some(Ended {
-                status,
-                error: error.as_ref().map(|e| e.0.clone()),
-            });
-            (live.tell.take(), std::mem::take(&mut live.urls))
+            std::mem::take(&mut live.urls)
         };
-        RUNNING.with(|r| r.borrow_mut().remove(&self.run_id));
         for u in urls {
             revoke_url(&u);
         }
         let id = self.run_id.clone();
-        let result = async {
-            if let Some((message, stack)) = &error {
-                let text = if stack.is_empty() || stack.contains(message.as_str()) {
-                    format!("{message}\n{stack}")
-                } else {
-                    format!("{message}\n\n{stack}")
-                };
-                self.service
-                    .write_files(
-                        &[(
-                            id.clone(),
-                            "error.txt".into(),
-                            text.trim_end().as_bytes().to_vec(),
-                        )],
-                        &[],
-                    )
-                    .await?;
+        if let Some((message, stack)) = &error {
+            let text = if stack.is_empty() || stack.contains(message.as_str()) {
+                format!("{message}\n{stack}")
+            } else {
+                format!("{message}\n\n{stack}")
+            };
+            let file = (
+                id.clone(),
+                "error.txt".to_owned(),
+                text.trim_end().as_bytes().to_vec(),
+            );
+            if let Err(e) = self.service.write_files(&[file], &[]).await {
+                web_sys::console::error_1(
+                    &format!("Ferroflow: error.txt of project run {id} could not be stored: {e}")
+                        .into(),
+                );
             }
-            self.service
-                .write_committed(|t| t.set_terminated(&id, status, now_ms()))
-                .await?;
-            Ok::<_, ServiceError>(())
         }
-        .await;
-        let ended = self.live.borrow().ended.clone();
-        if let (Some(tell), Some(ended)) = (tell, ended) {
-            let _ = tell.send(ended);
+        let result = self
+            .service
+            .write_committed(|t| t.set_terminated(&id, status, now_ms()))
+            .await
+            .map(drop);
+        RUNNING.with(|r| r.borrow_mut().remove(&self.run_id));
+        let tell = {
+            let mut live = self.live.borrow_mut();
+            live.stage = Stage::Ended;
+            live.tell.take()
+        };
+        if let Some(tell) = tell {
+            let _ = tell.send(result.clone().map(|()| Ended {
+                status,
+                error: error.map(|e| e.0),
+            }));
         }
         // The closure may be running this very call: drop it after this turn.
         let live = self.live.clone();
@@ -575,29 +667,59 @@ fn set(o: &Object, key: &str, v: &JsValue) {
     let _ = Reflect::set(o, &key.into(), v);
 }
 
+/// The project's tags on its run.
+fn project_tags(p: &LoadedProject, entry_point: &str) -> BTreeMap<String, String> {
+    let mut tags = BTreeMap::new();
+    let mut tag = |k: &str, v: &str| tags.insert(k.to_owned(), v.to_owned());
+    tag(crate::core::tracking::rules::TAG_SOURCE_TYPE, "PROJECT");
+    tag(TAG_ENTRY_POINT, entry_point);
+    tag("mlflow.project.backend", "browser-worker");
+    tag("mlflow.project.env", "browser");
+    tag(TAG_SHA256, &p.sha256);
+    let ua = user_agent();
+    if !ua.is_empty() {
+        tag("ferroflow.user_agent", &ua);
+    }
+    tags
+}
+
 /// Validates the parameters, creates the run with the project's tags and params,
-/// stores the code under `code/`, and starts the worker.
+/// stores the code under `code/`, and starts the worker. Nothing is written when the
+/// parameters, the experiment or the run's name are refused; a failure after the run
+/// exists marks it FAILED (with `error.txt`) and names it in the error.
 pub async fn run(
     s: &Rc<Service>,
     p: &LoadedProject,
     req: RunRequest,
 ) -> Result<ProjectRun, ServiceError> {
+    use crate::core::tracking::rules;
     let ep_name = if req.entry_point.is_empty() {
         "main".to_owned()
     } else {
         req.entry_point.clone()
     };
     let ep = p.entry_point(&ep_name)?;
-    let (module, function) = match &ep.run {
-        Runnable::Browser { module, function } => (module.clone(), function.clone()),
-        Runnable::Command(cmd) => {
-            return Err(project_error(format!(
-                "The entry point '{ep_name}' only has a command (`{cmd}`): it is not runnable in the browser."
-            )))
-        }
-    };
+    let (module, function) = ep.browser().map_err(project_error)?;
+    let (module, function) = (module.to_owned(), function.to_owned());
+    if !p.files.contains_key(&module) {
+        return Err(project_error(format!(
+            "The module '{module}' was not loaded."
+        )));
+    }
     let checked = project::check_parameters(ep, &req.parameters).map_err(project_error)?;
-    let (args, data_files) = arguments(s, p, &checked).await?;
+    let (args, data_files) = arguments(s, p, &ep_name, &checked).await?;
+    let tags = project_tags(p, &ep_name);
+    // What create_run would refuse, refused before anything (an experiment) is written.
+    let invalid = |e: crate::core::tracking::rules::InvalidValue| {
+        ServiceError::from(crate::core::tracking::invalid(e.0))
+    };
+    if let Some(name) = &req.run_name {
+        rules::validate_tag(rules::TAG_RUN_NAME, name).map_err(invalid)?;
+    }
+    rules::validate_tag(rules::TAG_SOURCE_NAME, &p.source_name).map_err(invalid)?;
+    for (k, v) in &tags {
+        rules::validate_tag(k, v).map_err(invalid)?;
+    }
 
     let experiment_id = match (req.experiment_id, req.experiment_name) {
         (Some(id), _) => {
@@ -605,27 +727,12 @@ pub async fn run(
             Some(id)
         }
         (None, Some(name)) => {
+            rules::validate_experiment_name(&name).map_err(invalid)?;
             s.know_experiments().await?;
             Some(s.write(|t| t.set_experiment(&name, now_ms()))?)
         }
         (None, None) => None,
     };
-    let mut tags = BTreeMap::new();
-    tags.insert(
-        crate::core::tracking::rules::TAG_SOURCE_TYPE.to_owned(),
-        "PROJECT".to_owned(),
-    );
-    tags.insert(TAG_ENTRY_POINT.to_owned(), ep_name.clone());
-    tags.insert(
-        "mlflow.project.backend".to_owned(),
-        "browser-worker".to_owned(),
-    );
-    tags.insert("mlflow.project.env".to_owned(), "browser".to_owned());
-    tags.insert(TAG_SHA256.to_owned(), p.sha256.clone());
-    let ua = user_agent();
-    if !ua.is_empty() {
-        tags.insert("ferroflow.user_agent".to_owned(), ua);
-    }
     let params: Vec<(String, String)> = checked
         .iter()
         .map(|c| (c.name.clone(), c.logged.clone()))
@@ -649,7 +756,64 @@ pub async fn run(
         Ok::<_, crate::core::tracking::TrackingError>(id)
     })?;
 
-    // The code as it will run, and the manifest of what was stored.
+    let (tell, done) = oneshot::channel();
+    let live = Rc::new(RefCell::new(Live {
+        stage: Stage::Running,
+        worker: None,
+        urls: Vec::new(),
+        on_message: None,
+        tell: Some(tell),
+    }));
+    let handle = ProjectRun {
+        run_id: run_id.clone(),
+        live: live.clone(),
+        done: done.shared(),
+        service: s.clone(),
+    };
+    let started = async {
+        store_code(s, p, &run_id, &ep_name, &module, &function, &data_files).await?;
+        let entry_url = module_urls(p, &module, &mut live.borrow_mut().urls);
+        let on_message = on_message(&handle);
+        let message = worker_message(&run_id, &entry_url, &module, &function, &args);
+        let name = format!("ferroflow project run {run_id}");
+        let worker = start_worker(&message, &name, &on_message);
+        live.borrow_mut().on_message = Some(on_message);
+        worker
+            .map_err(|e| project_error(format!("The worker could not be started: {}", js_text(&e))))
+    };
+    match started.await {
+        Ok(w) => {
+            live.borrow_mut().worker = Some(w);
+            RUNNING.with(|r| r.borrow_mut().insert(run_id, handle.clone()));
+            Ok(handle)
+        }
+        Err(e) => {
+            let why = e.to_string();
+            // The end is best effort here: the error names the run either way.
+            let _ = handle
+                .finish(RunStatus::Failed, Some((why.clone(), String::new())))
+                .await;
+            Err(ServiceError::Project {
+                code: e.code(),
+                message: format!(
+                    "The project run {run_id} could not start, and is marked FAILED: {why}"
+                ),
+            })
+        }
+    }
+}
+
+/// Stores the code as it will run under `code/` (with the files `path` parameters
+/// named) and the manifest of what was stored.
+async fn store_code(
+    s: &Rc<Service>,
+    p: &LoadedProject,
+    run_id: &str,
+    entry_point: &str,
+    module: &str,
+    function: &str,
+    data_files: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), ServiceError> {
     let mut stored: Vec<(String, String, Vec<u8>)> = Vec::new();
     let mut manifest_files = Vec::new();
     for (path, bytes) in p
@@ -663,11 +827,15 @@ pub async fn run(
             "bytes": bytes.len(),
             "hashed": p.files.contains_key(path),
         }));
-        stored.push((run_id.clone(), format!("{CODE_DIR}{path}"), bytes.clone()));
+        stored.push((
+            run_id.to_owned(),
+            format!("{CODE_DIR}{path}"),
+            bytes.clone(),
+        ));
     }
     let manifest = serde_json::json!({
         "source": p.source_name,
-        "entry_point": ep_name,
+        "entry_point": entry_point,
         "module": module,
         "function": function,
         "sha256": p.sha256,
@@ -675,28 +843,37 @@ pub async fn run(
         "external_imports": p.external_imports,
     });
     stored.push((
-        run_id.clone(),
+        run_id.to_owned(),
         MANIFEST_ARTIFACT.to_owned(),
         serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
     ));
     s.write_files(&stored, &[]).await?;
-    s.flush().await?;
+    s.flush().await
+}
 
-    // Blob URLs, dependencies first, each module's in-project imports pointing at them.
+/// Blob URLs of the modules, dependencies first, each module's rewritten imports
+/// pointing at them (or at the absolute URL of a `/…` import); pushes every URL made
+/// onto `made` and returns the entry module's.
+fn module_urls(p: &LoadedProject, entry: &str, made: &mut Vec<String>) -> String {
     let mut urls: BTreeMap<String, String> = BTreeMap::new();
     for path in &p.order {
         let Some(bytes) = p.files.get(path) else {
             continue;
         };
-        let text = String::from_utf8_lossy(bytes);
         let edits: Vec<(std::ops::Range<usize>, String)> = p
             .imports
             .get(path)
             .map(|list| {
                 list.iter()
-                    .filter_map(|(range, dep)| {
-                        urls.get(dep)
-                            .map(|u| (range.clone(), serde_json::to_string(u).unwrap_or_default()))
+                    .filter_map(|(range, target)| {
+                        let url = match target {
+                            Target::Module(dep) => urls.get(dep)?,
+                            Target::Url(url) => url,
+                        };
+                        Some((
+                            range.clone(),
+                            serde_json::to_string(url).unwrap_or_default(),
+                        ))
                     })
                     .collect()
             })
@@ -704,70 +881,65 @@ pub async fn run(
         let code = if edits.is_empty() {
             bytes.clone()
         } else {
-            project::rewrite(&text, &edits).into_bytes()
+            project::rewrite(&String::from_utf8_lossy(bytes), &edits).into_bytes()
         };
-        urls.insert(path.clone(), module_url(&code));
+        let url = module_url(&code);
+        made.push(url.clone());
+        urls.insert(path.clone(), url);
     }
-    let entry_url = urls
-        .get(&module)
-        .cloned()
-        .ok_or_else(|| project_error(format!("The module '{module}' was not loaded.")))?;
+    urls.remove(entry).unwrap_or_default()
+}
 
-    let (tell, done) = oneshot::channel();
-    let live = Rc::new(RefCell::new(Live {
-        worker: None,
-        urls: urls.into_values().collect(),
-        on_message: None,
-        tell: Some(tell),
-        ended: None,
-    }));
-    let handle = ProjectRun {
-        run_id: run_id.clone(),
-        live: live.clone(),
-        done: done.shared(),
-        service: s.clone(),
-    };
-    let on_message = {
-        let handle = handle.clone();
-        Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| {
-            let kind = Reflect::get(&data, &"kind".into())
+/// Hears the worker's answer (`done`, or `error` with message and stack) and ends the run.
+fn on_message(handle: &ProjectRun) -> Closure<dyn FnMut(JsValue)> {
+    let handle = handle.clone();
+    Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| {
+        let kind = Reflect::get(&data, &"kind".into())
+            .ok()
+            .and_then(|k| k.as_string());
+        let text = |k: &str| {
+            Reflect::get(&data, &k.into())
                 .ok()
-                .and_then(|k| k.as_string());
-            let text = |k: &str| {
-                Reflect::get(&data, &k.into())
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default()
-            };
-            let outcome = match kind.as_deref() {
-                Some("done") => Some((RunStatus::Finished, None)),
-                Some("error") => Some((RunStatus::Failed, Some((text("message"), text("stack"))))),
-                _ => None,
-            };
-            if let Some((status, error)) = outcome {
-                let handle = handle.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = handle.finish(status, error).await {
-                        web_sys::console::error_1(
-                            &format!(
-                                "Ferroflow: ending project run {} failed: {e}",
-                                handle.run_id
-                            )
-                            .into(),
-                        );
-                    }
-                });
-            }
-        })
-    };
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        let outcome = match kind.as_deref() {
+            Some("done") => Some((RunStatus::Finished, None)),
+            Some("error") => Some((RunStatus::Failed, Some((text("message"), text("stack"))))),
+            _ => None,
+        };
+        if let Some((status, error)) = outcome {
+            let handle = handle.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = handle.finish(status, error).await {
+                    web_sys::console::error_1(
+                        &format!(
+                            "Ferroflow: ending project run {} failed: {e}",
+                            handle.run_id
+                        )
+                        .into(),
+                    );
+                }
+            });
+        }
+    })
+}
 
+/// The worker's one message: the run, the entry module's Blob URL and the arguments.
+fn worker_message(
+    run_id: &str,
+    entry_url: &str,
+    module: &str,
+    function: &str,
+    args: &[(String, Arg)],
+) -> Object {
     let message = Object::new();
-    set(&message, "runId", &run_id.clone().into());
+    set(&message, "runId", &run_id.into());
     set(&message, "module", &entry_url.into());
-    set(&message, "path", &module.clone().into());
+    set(&message, "path", &module.into());
     set(&message, "function", &function.into());
     let params = Object::new();
-    for (name, arg) in &args {
+    for (name, arg) in args {
         let v: JsValue = match arg {
             Arg::Number(x) => (*x).into(),
             Arg::Text(t) => t.into(),
@@ -776,30 +948,5 @@ pub async fn run(
         set(&params, name, &v);
     }
     set(&message, "params", &params);
-    match start_worker(
-        &message,
-        &format!("ferroflow project run {run_id}"),
-        &on_message,
-    ) {
-        Ok(w) => {
-            let mut l = live.borrow_mut();
-            l.worker = Some(w);
-            l.on_message = Some(on_message);
-        }
-        Err(e) => {
-            live.borrow_mut().on_message = Some(on_message);
-            handle
-                .finish(
-                    RunStatus::Failed,
-                    Some((
-                        format!("The worker could not be started: {}", js_text(&e)),
-                        String::new(),
-                    )),
-                )
-                .await?;
-            return Ok(handle);
-        }
-    }
-    RUNNING.with(|r| r.borrow_mut().insert(run_id, handle.clone()));
-    Ok(handle)
+    message
 }

@@ -257,13 +257,10 @@ traced("stop() ends an endless entry point: the worker is gone and the run KILLE
   assert.equal(run.info.status, "KILLED");
   assert.ok(run.info.endTime != null);
 
-  // the worker is terminated: nothing more arrives, however often the store is read
-  const after = (await history(page, runId, "heartbeat")).length;
-  assert.ok(after >= 3);
-  await page.evaluate(() => mlflow.flush());
-  await page.evaluate(() => mlflow.flush());
+  // what the worker logged before it went is kept, in order (its close is the proof
+  // that it is gone: `closed` above)
   const beats = await history(page, runId, "heartbeat");
-  assert.equal(beats.length, after);
+  assert.ok(beats.length >= 3);
   assert.deepEqual(beats.map((p) => p.value), beats.map((_, i) => i));
   const stored = await page.evaluate((id) => mlflow.getRun(id), runId);
   assert.equal(stored.info.status, "KILLED");
@@ -482,6 +479,10 @@ function zippedProject(externalUrl) {
       "  second:",
       "    module: src/second.js",
       "    function: run",
+      "  floating:",
+      "    module: src/floating.js",
+      "    parameters:",
+      "      docs: {type: uri, default: ./README.md}",
       "",
     ].join("\n"),
     "demo/src/main.js": [
@@ -496,11 +497,13 @@ function zippedProject(externalUrl) {
     ].join("\n"),
     "demo/src/second.js": `import { double } from './shared/math.js';\nexport const run = async (p, mlflow) => { mlflow.logMetric("x", double(21)); };\n`,
     "demo/src/shared/math.js": "export const double = (x) => x * 2;\n",
+    // A rejection nobody awaits, while the function itself never returns.
+    "demo/src/floating.js": `export function main(params, mlflow) {\n  mlflow.logMetric("before", 1);\n  Promise.reject(new RangeError("floating rejection"));\n  return new Promise(() => {});\n}\n`,
     "demo/notes.txt": "not code\n",
   };
   const py = "import json, sys, zipfile\nz = zipfile.ZipFile(sys.stdout.buffer, 'w')\nfor k, v in json.load(sys.stdin).items(): z.writestr(k, v)\nz.close()\n";
   const zip = execFileSync(process.env.ORACLE_PYTHON ?? "python3", ["-c", py], { input: JSON.stringify(files) });
-  const code = ["MLproject", "src/main.js", "src/second.js", "src/shared/math.js"];
+  const code = ["MLproject", "src/floating.js", "src/main.js", "src/second.js", "src/shared/math.js"];
   const manifest = code
     .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
     .map((p) => `${p}\0${sha256(Buffer.from(files[`demo/${p}`]))}\n`).join("");
@@ -523,9 +526,20 @@ traced("a zipped project runs from a File: shared modules, an external import, a
     const info = await mlflow.projects.load(zip);
     const missing = await mlflow.projects.run(zip).then(() => null, (e) => ({ code: e.code, message: e.message }));
     const runsBefore = (await mlflow.searchRuns({ viewType: "ALL" })).length;
+    // refused before anything is written: no run, and no experiment of that name
+    const longName = await mlflow.projects.run(zip, { entryPoint: "second", experimentName: "never-made", runName: "x".repeat(9000) })
+      .then(() => null, (e) => ({ code: e.code, message: e.message }));
+    const madeExperiment = await mlflow.getExperimentByName("never-made").then((e) => e != null, () => false);
+    const relative = await mlflow.projects.run(zip, { entryPoint: "floating" }).then(() => null, (e) => ({ code: e.code, message: e.message }));
+    const runsAfterRefusals = (await mlflow.searchRuns({ viewType: "ALL" })).length;
     const main = await mlflow.projects.run(zip, { parameters: { model: `runs:/${src.info.runId}/model.txt` } });
     const second = await mlflow.projects.run(zip, { entryPoint: "second" });
-    return { info, missing, runsBefore, main: { runId: main.runId, run: await main.done }, second: { runId: second.runId, run: await second.done } };
+    const floating = await mlflow.projects.run(zip, { entryPoint: "floating", parameters: { docs: "https://example.org/docs" } });
+    return {
+      info, missing, runsBefore, longName, madeExperiment, relative, runsAfterRefusals,
+      main: { runId: main.runId, run: await main.done }, second: { runId: second.runId, run: await second.done },
+      floating: { runId: floating.runId, run: await floating.done },
+    };
   }, { b64: zip.toString("base64") });
 
   assert.equal(out.info.name, "zipped");
@@ -536,6 +550,11 @@ traced("a zipped project runs from a File: shared modules, an external import, a
   assert.equal(out.missing.code, "INVALID_PARAMETER_VALUE");
   assert.match(out.missing.message, /'model'/);
   assert.equal(out.runsBefore, 1, "the refused run created nothing");
+  assert.equal(out.longName.code, "INVALID_PARAMETER_VALUE");
+  assert.equal(out.madeExperiment, false, "a refused run creates no experiment either");
+  assert.equal(out.relative.code, "INVALID_PARAMETER_VALUE");
+  assert.match(out.relative.message, /'docs'.*relative/);
+  assert.equal(out.runsAfterRefusals, 1);
 
   assert.equal(out.main.run.info.status, "FINISHED");
   assert.equal((await artifact(page, out.main.runId, "echo.txt")).toString(), "weights-v1|external");
@@ -551,18 +570,51 @@ traced("a zipped project runs from a File: shared modules, an external import, a
   }
   assert.equal(out.second.run.info.status, "FINISHED");
   assert.deepEqual((await history(page, out.second.runId, "x")).map((p) => p.value), [42]);
+  // an unhandled rejection fails the run, with what was logged before kept
+  assert.equal(out.floating.run.info.status, "FAILED");
+  assert.match((await artifact(page, out.floating.runId, "error.txt")).toString(), /RangeError: floating rejection/);
+  assert.deepEqual((await history(page, out.floating.runId, "before")).map((p) => p.value), [1]);
   assert.deepEqual(page.errors.map(String), []);
+
+  // the same zip served at a URL: relative uris resolve against its folder
+  fs.writeFileSync(`${extDir}/demo.zip`, zip);
+  const byUrl = await page.evaluate(async (url) => {
+    const info = await mlflow.projects.load(url);
+    const h = await mlflow.projects.run(url, { entryPoint: "floating" });
+    const run = await h.done;
+    return { info, run };
+  }, `${ext.url}demo.zip`);
+  assert.equal(byUrl.info.sha256, hash);
+  assert.equal(byUrl.info.source, `${ext.url}demo.zip`);
+  assert.equal(byUrl.run.info.status, "FAILED");
+  assert.equal(byUrl.run.data.params.docs, "./README.md");
 
   // the same zip through the form's file picker
   const zipPath = `${extDir}/demo.zip`;
-  fs.writeFileSync(zipPath, zip);
   const ui = await open("projects/run");
   await ui.getByLabel("or open a .zip").setInputFiles(zipPath);
   const entry = ui.getByLabel("Entry point");
   await entry.waitFor({ timeout: 30_000 });
   await ui.getByTestId("project-summary").getByText("zipped").waitFor();
+  // inline validation: a required path, then a bad int, keep Run disabled and say why
+  const runButton = ui.getByRole("button", { name: "Run", exact: true });
+  await entry.selectOption("main");
+  await ui.locator('.param-field[data-param="model"] .param-error').getByText(/'model'.*required/).waitFor();
+  assert.equal(await runButton.isDisabled(), true);
+  await ui.getByLabel("model", { exact: true }).fill("runs:/abc/model.txt");
+  await ui.getByLabel("n", { exact: true }).fill("1e");
+  await ui.locator('.param-field[data-param="n"] .param-error').getByText(/'n'.*not an int/).waitFor();
+  assert.equal(await runButton.isDisabled(), true);
+  // an entry point that fails: the form shows the failure
+  await entry.selectOption("floating");
+  await ui.getByLabel("docs", { exact: true }).fill("https://example.org/docs");
+  await runButton.click();
+  await ui.getByTestId("run-status").getByText("FAILED", { exact: true }).waitFor({ timeout: 30_000 });
+  await ui.getByTestId("run-failure").getByText(/floating rejection/).waitFor({ timeout: 10_000 });
+  await ui.screenshot({ path: `${SHOTS}projects_failed.png`, fullPage: true });
+
   await entry.selectOption("second");
-  await ui.getByRole("button", { name: "Run", exact: true }).click();
+  await runButton.click();
   await ui.getByTestId("run-status").getByText("FINISHED", { exact: true }).waitFor({ timeout: 30_000 });
   const runId = await ui.getByTestId("live-run").getAttribute("data-run-id");
   const run = await ui.evaluate((id) => mlflow.getRun(id), runId);

@@ -53,8 +53,8 @@ pub enum Value {
 pub enum PathRef {
     /// A file in the project: its normalised project-relative path.
     Project(String),
-    /// A run's artifact, from `runs:/<run_id>/<path>` (`path` normalised; empty for
-    /// the run's artifact root).
+    /// A run's artifact file, from `runs:/<run_id>/<path>` (`path` normalised, never
+    /// empty: a `path` parameter is read as bytes).
     Artifact {
         /// The run's id.
         run_id: String,
@@ -219,11 +219,11 @@ fn path_ref(t: &str) -> std::result::Result<PathRef, String> {
         if run_id.is_empty() || run_id.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err("is not a run artifact: write runs:/<run_id>/<path>".into());
         }
-        let path = if path.split('/').all(|s| s.is_empty() || s == ".") {
-            String::new()
-        } else {
-            normalize(path).map_err(|why| format!("is not a run artifact: its path {why}"))?
-        };
+        if path.split('/').all(|s| s.is_empty() || s == ".") {
+            return Err("names a run but no file of it: write runs:/<run_id>/<path>".into());
+        }
+        let path =
+            normalize(path).map_err(|why| format!("is not a run artifact: its path {why}"))?;
         return Ok(PathRef::Artifact {
             run_id: run_id.to_owned(),
             path,

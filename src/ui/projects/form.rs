@@ -307,9 +307,10 @@ fn EntryPointInfo(ep: EntryPoint) -> impl IntoView {
     }
 }
 
-/// One parameter's labelled input: a number input for `float` (any step) and `int`
-/// (step 1), text otherwise; its type, whether it is required, its default as the
-/// placeholder, and the problems `check_parameters` found with it.
+/// One parameter's labelled input: text for every type (a number input would report
+/// what it cannot parse as empty, which reads as "use the default"), with a numeric
+/// keyboard for `float` and `int`; its type, whether it is required, its default as
+/// the placeholder, and the problems `check_parameters` found with it.
 #[component]
 fn ParamField(
     spec: ParamSpec,
@@ -324,10 +325,10 @@ fn ParamField(
         default,
     } = spec;
     let required = default.is_none();
-    let (input_type, step) = match kind {
-        ParamKind::Float => ("number", Some("any")),
-        ParamKind::Int => ("number", Some("1")),
-        ParamKind::String | ParamKind::Uri | ParamKind::Path => ("text", None),
+    let inputmode = match kind {
+        ParamKind::Float => Some("decimal"),
+        ParamKind::Int => Some("numeric"),
+        ParamKind::String | ParamKind::Uri | ParamKind::Path => None,
     };
     let placeholder = match (&default, kind) {
         (Some(d), _) => format!("default: {d}"),
@@ -353,7 +354,7 @@ fn ParamField(
                 <span class="param-type" title="Parameter type">{kind.as_str()}</span>
                 {required.then(|| view! { <span class="param-required">"required"</span> })}
             </div>
-            <input id=id type=input_type step=step placeholder=placeholder
+            <input id=id type="text" inputmode=inputmode placeholder=placeholder
                 required=required disabled=disabled
                 aria-invalid=move || invalid().then_some("true")
                 aria-describedby=error_id.clone()

@@ -29,8 +29,13 @@ pub fn LiveRun(run: ProjectRun) -> impl IntoView {
     {
         let run = run.clone();
         leptos::task::spawn_local(async move {
-            let e = run.ended().await;
-            let _ = ended.try_set(Some(e));
+            // A failed commit of the end leaves the store's status on show.
+            match run.ended().await {
+                Ok(e) => {
+                    let _ = ended.try_set(Some(e));
+                }
+                Err(e) => web_sys::console::error_1(&format!("Ferroflow: {e}").into()),
+            }
         });
     }
     let handle = StoredValue::new_local(run);

@@ -46,16 +46,26 @@ fn ProjectFacts(h: RunHandle, open_file: RwSignal<Option<String>>) -> impl IntoV
         h.run
             .with(|r| r.as_ref().and_then(|r| r.tags.get(k).cloned()))
     };
+    // `code/` is written once, just after the run: the store's revisions are followed
+    // only until it is there.
     let files = {
         let owner = FilesOwner::Run(id.clone());
+        let listed = StoredValue::new(false);
         LocalResource::new(move || {
-            store.revision.track();
+            if !listed.get_value() {
+                store.revision.track();
+            }
             let owner = owner.clone();
             async move {
                 owner.list().await.map(|all| {
-                    all.into_iter()
+                    let code: Vec<_> = all
+                        .into_iter()
                         .filter(|(p, _)| p.starts_with(CODE_DIR))
-                        .collect::<Vec<_>>()
+                        .collect();
+                    if !code.is_empty() {
+                        listed.set_value(true);
+                    }
+                    code
                 })
             }
         })
