@@ -21,6 +21,8 @@ pub struct CompareRun {
     pub name: String,
     /// Its experiment.
     pub experiment_id: String,
+    /// That experiment's name (empty if it is not known).
+    pub experiment_name: String,
     /// RUNNING, FINISHED, …
     pub status: &'static str,
     /// Start time (ms).
@@ -56,6 +58,10 @@ pub fn compare_runs(t: &Tracker, ids: &[String]) -> CompareData {
                 id: r.info.run_id.clone(),
                 name: r.info.run_name.clone(),
                 experiment_id: r.info.experiment_id.clone(),
+                experiment_name: t
+                    .experiment(&r.info.experiment_id)
+                    .map(|e| e.name.clone())
+                    .unwrap_or_default(),
                 status: r.info.status.as_str(),
                 start: r.info.start_time,
                 end: r.info.end_time,
@@ -83,6 +89,19 @@ impl CompareRun {
             ColumnKind::Metrics => self.metrics.get(key.name()).map(|v| format_value(*v)),
             ColumnKind::Tags | ColumnKind::Attributes => None,
         }
+    }
+}
+
+impl CompareData {
+    /// The experiments of the runs, (id, name), in the order they first appear.
+    pub fn experiments(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for r in &self.runs {
+            if !out.iter().any(|(id, _)| *id == r.experiment_id) {
+                out.push((r.experiment_id.clone(), r.experiment_name.clone()));
+            }
+        }
+        out
     }
 }
 

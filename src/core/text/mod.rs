@@ -1,7 +1,9 @@
 //! Text the UI shows or reads, as pure functions with native tests: numbers, sizes,
 //! durations and times as people read them; user Markdown as HTML safe for
-//! `innerHTML`; CSV/TSV and JSON artifact previews; URL query strings.
+//! `innerHTML`; CSV/TSV and JSON artifact previews; CSV downloads; URL query
+//! strings.
 
+pub mod csv_out;
 pub mod delimited;
 pub mod format;
 pub mod json;

@@ -53,5 +53,5 @@ fn OverlaidChart(data: Memo<Arc<CompareData>>, key: String) -> impl IntoView {
             })
         }
     });
-    view! { <HistoryChart key runs/> }
+    view! { <HistoryChart key runs long_form=true/> }
 }

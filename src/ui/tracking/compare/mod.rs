@@ -16,58 +16,72 @@ use scatter_plot::ScatterPlot;
 use table::CompareTable;
 
 use crate::core::compare::{compare_runs, CompareData};
+use crate::core::compare_url;
 use crate::core::text::format::plural;
-use crate::core::text::url_query;
 use crate::service;
 use crate::ui::{href, Store};
 
-/// The run ids of `?runs=id1,id2,…` (repeated `runs` params are joined).
-fn requested_ids(search: &str) -> Vec<String> {
-    url_query::parse(search)
-        .into_iter()
-        .filter(|(k, _)| k == "runs")
-        .flat_map(|(_, v)| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
-/// `/compare-runs?runs=id1,id2,…`: runs side by side, overlaid metric charts, a
-/// parallel-coordinates plot and a scatter plot.
+/// `/compare-runs?runs=["id1","id2"]&experiments=["1","2"]` (MLflow's form) or
+/// `/compare-runs?runs=id1,id2` (see `core::compare_url`): runs side by side, of one
+/// experiment or several, overlaid metric charts, a parallel-coordinates plot and a
+/// scatter plot.
 #[component]
 pub fn CompareRuns() -> impl IntoView {
     let store = expect_context::<Store>();
     let location = use_location();
-    let ids = Memo::new(move |_| requested_ids(&location.search.get()));
+    let query = Memo::new(move |_| compare_url::parse(&location.search.get()));
     let data = Memo::new(move |_| {
         store.revision.track();
         let data = service::ready()
-            .map(|s| ids.with(|ids| s.read(|t| compare_runs(t, ids))))
+            .map(|s| query.with(|q| s.read(|t| compare_runs(t, &q.run_ids))))
             .unwrap_or_default();
         Arc::new(data)
     });
-    let back = move || {
-        data.with(|d| {
-            d.runs.first().map(|r| {
-                (
-                    href(&format!("/experiments/{}", r.experiment_id)),
-                    "Back to the runs".to_owned(),
-                )
-            })
-        })
-        .unwrap_or_else(|| (href("/"), "Experiments".to_owned()))
+    // One experiment: back to its runs; several: a link to each.
+    let crumbs = move || {
+        let experiments = data.with(|d| d.experiments());
+        match experiments.as_slice() {
+            [] => view! { <a href=href("/")>"Experiments"</a> }.into_any(),
+            [(id, _)] => view! {
+                <a href=href(&format!("/experiments/{id}"))>"Back to the runs"</a>
+            }
+            .into_any(),
+            many => {
+                let n = many.len();
+                let links = many
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (id, name))| {
+                        let label = if name.is_empty() {
+                            id.clone()
+                        } else {
+                            name.clone()
+                        };
+                        view! {
+                            {(i > 0).then_some(" · ")}
+                            <a href=href(&format!("/experiments/{id}"))>{label}</a>
+                        }
+                    })
+                    .collect_view();
+                view! { <span>{format!("Runs from {n} experiments: ")}{links}</span> }.into_any()
+            }
+        }
     };
     view! {
         <section class="compare-page">
-            <p class="crumbs">{move || { let (link, label) = back(); view! { <a href=link>{label}</a> } }}</p>
+            <p class="crumbs">{crumbs}</p>
             <h1>{move || format!("Comparing {}", plural(data.with(|d| d.runs.len()), "run"))}</h1>
+            {move || query.with(|q| q.errors.iter().map(|e| view! {
+                <p class="error compare-url-error" role="alert">{e.clone()}</p>
+            }).collect_view())}
             {move || data.with(|d| (!d.missing.is_empty()).then(|| {
                 let list = d.missing.join(", ");
-                view! { <p class="error" role="alert">"Not found: " <code>{list}</code></p> }
+                let what = if d.missing.len() == 1 { "No run has the id" } else { "No runs have the ids" };
+                view! {
+                    <p class="error compare-missing" role="alert">
+                        {what} " " <code>{list}</code> " in this browser's store: they are not compared."
+                    </p>
+                }
             }))}
             <Show
                 when=move || data.with(|d: &Arc<CompareData>| !d.runs.is_empty())

@@ -54,6 +54,19 @@ fn sections(data: &CompareData) -> Vec<(&'static str, Vec<Row>)> {
                 .collect(),
         },
         Row {
+            key: "Experiment".into(),
+            values: runs
+                .iter()
+                .map(|r| {
+                    Some(if r.experiment_name.is_empty() {
+                        r.experiment_id.clone()
+                    } else {
+                        r.experiment_name.clone()
+                    })
+                })
+                .collect(),
+        },
+        Row {
             key: "Experiment ID".into(),
             values: runs.iter().map(|r| Some(r.experiment_id.clone())).collect(),
         },
@@ -118,15 +131,24 @@ pub fn CompareTable(data: Memo<Arc<CompareData>>) -> impl IntoView {
                 <thead>
                     <tr>
                         <th class="key-col" scope="col"><span class="sr-only">"Field"</span></th>
-                        {move || data.with(|d| d.runs.iter().enumerate().map(|(i, r)| {
-                            let link = href(&format!("/experiments/{}/runs/{}", r.experiment_id, r.id));
-                            view! {
-                                <th scope="col">
-                                    <span class=format!("swatch s{}", i % 10 + 1) aria-hidden="true"></span>
-                                    <a href=link title=r.id.clone()>{r.name.clone()}</a>
-                                </th>
-                            }
-                        }).collect_view())}
+                        {move || data.with(|d| {
+                            // Runs of several experiments say which is which under their names.
+                            let several = d.experiments().len() > 1;
+                            d.runs.iter().enumerate().map(|(i, r)| {
+                                let link = href(&format!("/experiments/{}/runs/{}", r.experiment_id, r.id));
+                                let exp = several.then(|| {
+                                    let name = if r.experiment_name.is_empty() { r.experiment_id.clone() } else { r.experiment_name.clone() };
+                                    view! { <span class="run-experiment muted">{name}</span> }
+                                });
+                                view! {
+                                    <th scope="col">
+                                        <span class=format!("swatch s{}", i % 10 + 1) aria-hidden="true"></span>
+                                        <a href=link title=r.id.clone()>{r.name.clone()}</a>
+                                        {exp}
+                                    </th>
+                                }
+                            }).collect_view()
+                        })}
                     </tr>
                 </thead>
                 {move || {

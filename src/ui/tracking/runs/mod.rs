@@ -2,6 +2,8 @@
 
 mod body;
 mod columns;
+mod compare_with;
+mod csv;
 mod picker;
 mod table;
 mod toolbar;

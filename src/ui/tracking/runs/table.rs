@@ -1,5 +1,6 @@
-//! The runs table of one experiment: filter box, lifecycle view, column picker,
-//! selection actions and a virtualized body that renders only the rows on screen.
+//! The runs table of one experiment: filter box, lifecycle view, column picker, CSV
+//! download, selection actions and a virtualized body that renders only the rows on
+//! screen.
 //!
 //! Data flow: the URL query → [`RunsTableState`] (the page parses it) → one memo
 //! that filters, sorts and nests every run as plain data ([`data::build`], keyed on
@@ -20,7 +21,7 @@ use crate::service::projects::TAG_ENTRY_POINT;
 use crate::ui::Store;
 
 use super::columns::Column;
-use super::{body, picker, toolbar};
+use super::{body, csv, picker, toolbar};
 
 /// The runs ticked in the runs table, for actions on them (compare, delete, restore,
 /// export). The runs page provides it as a context; the table keeps it to runs that
@@ -150,8 +151,10 @@ pub fn RunsTable(
             <toolbar::FilterBox state set_state error/>
             <toolbar::ViewSwitch state set_state/>
             <picker::ColumnPicker experiment_id state set_state/>
+            <csv::RunsCsvButton data columns/>
         </div>
         <toolbar::SelectionBar data/>
+        <super::compare_with::CompareWith experiment_id data/>
         <body::RunsBody data columns state experiment_id sort_by toggle_expanded/>
     }
 }

@@ -8,9 +8,11 @@ use leptos::prelude::*;
 
 use super::{ChartSeries, MetricChart};
 use crate::core::chart::ChartOptions;
+use crate::core::text::csv_out::{csv_file_name, history_csv, long_history_csv, RunHistory};
 use crate::core::tracking::model::MetricPoint;
 use crate::core::tracking::Tracker;
 use crate::service;
+use crate::ui::widgets::blob::download;
 use crate::ui::Store;
 
 /// What changes when a run's history of `key` changes: its latest point and its
@@ -42,6 +44,11 @@ pub fn HistoryChart(
     /// Where the chart's controls start.
     #[prop(optional)]
     options: ChartOptions,
+    /// Whether the CSV download is in long form (`run_id,run_name,key,…`) even for
+    /// one run, as on the compare page. Otherwise one run's chart downloads
+    /// `step,timestamp,value`, and a chart of several runs the long form.
+    #[prop(optional)]
+    long_form: bool,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let ids =
@@ -108,11 +115,47 @@ pub fn HistoryChart(
         }
         _ => None,
     };
+    let csv_error = RwSignal::new(None::<String>);
+    let csv = Callback::new({
+        let key = key.clone();
+        move |()| {
+            csv_error.set(
+                series
+                    .with_untracked(|all| save_csv(&key, all, long_form))
+                    .err(),
+            )
+        }
+    });
     let title = key.clone();
     view! {
         <div class="chart-cell" data-metric=key>
-            <MetricChart series=series title=title loading=loading options/>
+            <MetricChart series=series title=title loading=loading options csv/>
             {error}
+            {move || csv_error.get().map(|e| view! { <p class="error" role="alert">{format!("CSV failed: {e}")}</p> })}
         </div>
     }
+}
+
+/// Downloads the loaded histories (every point, not the drawn ones) as CSV:
+/// `<run name>-<key>.csv` for one run, `<key>-runs.csv` in long form.
+fn save_csv(key: &str, series: &[ChartSeries], long_form: bool) -> Result<(), String> {
+    let (text, stem) = match series {
+        [one] if !long_form => (history_csv(&one.points), format!("{}-{key}", one.label)),
+        all => {
+            let runs: Vec<RunHistory<'_>> = all
+                .iter()
+                .map(|s| RunHistory {
+                    run_id: &s.run_id,
+                    run_name: &s.label,
+                    points: &s.points,
+                })
+                .collect();
+            (long_history_csv(key, &runs), format!("{key}-runs"))
+        }
+    };
+    download(
+        text.as_bytes(),
+        &csv_file_name(&stem),
+        "text/csv;charset=utf-8",
+    )
 }

@@ -138,6 +138,10 @@ pub fn MetricChart(
     /// Where the controls start (the site's defaults unless given).
     #[prop(optional)]
     options: ChartOptions,
+    /// When given, a "CSV" button among the controls runs it (the caller writes the
+    /// file: it knows the full histories and how the page names them).
+    #[prop(optional)]
+    csv: Option<Callback<()>>,
 ) -> impl IntoView {
     let x_mode = RwSignal::new(options.x);
     let y_log = RwSignal::new(options.log_y);
@@ -431,6 +435,11 @@ pub fn MetricChart(
                             on:input=move |ev| smoothing.set(event_target_value(&ev).parse().unwrap_or(0.0))/>
                         <output>{move || format!("{:.2}", smoothing.get())}</output>
                     </label>
+                    {csv.map(|save| view! {
+                        <button type="button" class="chart-csv" title="Download the full history as CSV"
+                            disabled=move || loading.get() || series.with(Vec::is_empty)
+                            on:click=move |_| save.run(())>"CSV"</button>
+                    })}
                 </div>
             </div>
             <div class="chart-plot" node_ref=plot_ref

@@ -1,0 +1,122 @@
+//! The runs table's "CSV" button: what the table shows — the filtered, sorted rows
+//! (expanded child runs where they are shown) and the visible columns — as
+//! `<experiment name>-runs.csv`, with values exact rather than as shown (full source,
+//! metric values in shortest round-trip digits, times in ms since the epoch).
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::columns::Column;
+use super::table::TableData;
+use crate::core::search::{RunAttribute, RunField};
+use crate::core::text::csv_out::{csv_file_name, number, table_csv};
+use crate::core::text::format::run_duration_ms;
+use crate::core::tracking::model::Run;
+use crate::core::tracking::rules::TAG_SOURCE_NAME;
+use crate::service;
+use crate::service::projects::TAG_ENTRY_POINT;
+use crate::ui::widgets::blob::download;
+
+/// The header: the run name, the run id after it, then each column's label (an
+/// added column by its full key, `metrics.loss`; times with their unit).
+fn header(columns: &[Column]) -> Vec<String> {
+    let mut out = Vec::with_capacity(columns.len() + 1);
+    for c in columns {
+        out.push(match c {
+            Column::Start => "Created (ms since epoch)".to_owned(),
+            Column::Duration => "Duration (ms)".to_owned(),
+            Column::Extra(k) => k.to_string(),
+            c => c.label(),
+        });
+        if *c == Column::Name {
+            out.push("Run ID".to_owned());
+        }
+    }
+    out
+}
+
+/// One column's exact value for `run`; empty when the run has none.
+fn cell(c: &Column, run: &Run, now: i64) -> String {
+    let info = &run.info;
+    let text = match c {
+        Column::Name => Some(info.run_name.clone()),
+        Column::Status => Some(info.status.as_str().to_owned()),
+        Column::Start => Some(info.start_time.to_string()),
+        Column::Duration => Some(run_duration_ms(info.start_time, info.end_time, now).to_string()),
+        Column::User => Some(info.user_id.clone()),
+        Column::Source => run.tags.get(TAG_SOURCE_NAME).cloned(),
+        Column::EntryPoint => run.tags.get(TAG_ENTRY_POINT).cloned(),
+        Column::Extra(k) => match k.field() {
+            Some(RunField::Metric(m)) => run.metrics.get(&m).map(|p| number(p.value)),
+            Some(RunField::Param(p)) => run.params.get(&p).cloned(),
+            Some(RunField::Tag(t)) => run.tags.get(&t).cloned(),
+            Some(RunField::Attribute(a)) => match a {
+                RunAttribute::RunId => Some(info.run_id.clone()),
+                RunAttribute::RunName => Some(info.run_name.clone()),
+                RunAttribute::Status => Some(info.status.as_str().into()),
+                RunAttribute::StartTime => Some(info.start_time.to_string()),
+                RunAttribute::EndTime => info.end_time.map(|t| t.to_string()),
+                RunAttribute::UserId => Some(info.user_id.clone()),
+                RunAttribute::ArtifactUri => Some(info.artifact_uri.clone()),
+                RunAttribute::LifecycleStage => Some(info.lifecycle_stage.as_str().into()),
+            },
+            // `attributes.duration`, or a name search does not know: as the table shows it.
+            None => c.text(run, now),
+        },
+    };
+    text.unwrap_or_default()
+}
+
+/// The CSV of the shown rows and `columns`.
+fn runs_csv(data: &TableData, columns: &[Column]) -> Result<String, String> {
+    let s = service::ready().ok_or("The store is not open.")?;
+    let now = service::now_ms();
+    let rows = s.read(|t| {
+        data.rows
+            .display
+            .iter()
+            .filter_map(|row| {
+                let id = &data.rows.ids[row.index as usize];
+                let run = t.run(id).ok()?;
+                let mut out = Vec::with_capacity(columns.len() + 1);
+                for c in columns {
+                    out.push(cell(c, run, now));
+                    if *c == Column::Name {
+                        out.push(id.clone());
+                    }
+                }
+                Some(out)
+            })
+            .collect::<Vec<_>>()
+    });
+    Ok(table_csv(&header(columns), &rows))
+}
+
+/// Downloads what the table shows as CSV.
+#[component]
+pub fn RunsCsvButton(data: Memo<Arc<TableData>>, columns: Memo<Vec<Column>>) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let save = move |_| {
+        let d = data.get_untracked();
+        let result = columns
+            .with_untracked(|c| runs_csv(&d, c))
+            .and_then(|text| {
+                let experiment = d.rows.experiment_name.as_deref().unwrap_or_default();
+                let name = csv_file_name(&format!("{experiment}-runs"));
+                download(text.as_bytes(), &name, "text/csv;charset=utf-8")
+            });
+        error.set(result.err());
+    };
+    let disabled = move || data.with(|d| d.rows.error.is_some() || d.rows.display.is_empty());
+    view! {
+        <button
+            type="button"
+            class="csv"
+            title="Download the shown runs and columns as CSV"
+            disabled=disabled
+            on:click=save
+        >"CSV"</button>
+        {move || error.get().map(|e| view! { <span class="error" role="alert">{format!("CSV failed: {e}")}</span> })}
+    }
+}
