@@ -103,6 +103,9 @@ test("two tabs and a module worker write one run at once: after a reload the uni
   assert.equal(ea, eb, "one experiment named 'shared'");
   // Tab A starts the run; B and the worker write to it by id at once (no announcement waited for).
   const runId = await a.evaluate(() => mlflow.startRun({ runName: "together" }).then((r) => r.info.runId));
+  // startRun resolves before its run is committed (a sweep's startRun + endRun is one
+  // transaction); another context can name the run once it is stored, not before.
+  await a.evaluate(() => mlflow.flush());
   const write = async ({ runId, tag, parity }) => {
     const refused = [];
     for (let i = 0; i < 40; i++) await mlflow.logParam(`${tag}${i}`, i, { runId });
