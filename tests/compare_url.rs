@@ -187,3 +187,21 @@ fn runs_of_two_experiments_compare_with_their_experiments_and_unknown_ids_are_li
         [(vision, "vision".to_owned()), (nlp, "nlp".to_owned())]
     );
 }
+
+#[test]
+fn mlflow_hash_links_name_the_sites_path() {
+    use ferroflow::core::text::url_query::mlflow_hash_route;
+    // as a browser keeps MLflow's link in location.hash: quotes percent-encoded
+    let hash = "#/compare-runs?runs=[%22a1b2%22,%22c3d4%22]&experiments=[%221%22]";
+    let route = mlflow_hash_route(hash).unwrap();
+    assert_eq!(route, "/compare-runs?runs=[%22a1b2%22,%22c3d4%22]&experiments=[%221%22]");
+    let q = parse(route.split_once('?').unwrap().1);
+    assert_eq!(q.run_ids, strings(&["a1b2", "c3d4"]));
+    assert_eq!(q.experiment_ids, strings(&["1"]));
+    assert_eq!(mlflow_hash_route("#/experiments/3/runs/abc").as_deref(), Some("/experiments/3/runs/abc"));
+    assert_eq!(mlflow_hash_route("#/").as_deref(), Some("/"));
+    // not a route: no fragment, an anchor
+    assert_eq!(mlflow_hash_route(""), None);
+    assert_eq!(mlflow_hash_route("#"), None);
+    assert_eq!(mlflow_hash_route("#section"), None);
+}

@@ -96,7 +96,24 @@ pub fn mount(root: web_sys::Element) {
     let Ok(root) = root.dyn_into::<web_sys::HtmlElement>() else {
         return;
     };
+    open_mlflow_hash_link();
     leptos::mount::mount_to(root, App).forget();
+}
+
+/// A link copied from MLflow's UI with its host swapped for the site's
+/// (`…/ferroflow/#/compare-runs?runs=[…]`) opens the page it names: the address
+/// becomes that path before the router reads it (replaced, so Back does not return
+/// to the hash form).
+fn open_mlflow_hash_link() {
+    let Some(w) = web_sys::window() else { return };
+    let hash = w.location().hash().unwrap_or_default();
+    let Some(route) = crate::core::text::url_query::mlflow_hash_route(&hash) else {
+        return;
+    };
+    if let Ok(history) = w.history() {
+        let url = format!("{}{route}", base_path());
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
 }
 
 #[component]

@@ -55,3 +55,22 @@ export async function until(check, { timeout = 10_000 } = {}) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Defines `window.startRunLater(options)` in the page: `mlflow.startRun`, each run
+ * started in a later millisecond than the one before (waiting for the clock to pass
+ * it). Tables list newest first and break start-time ties on the random run id, as
+ * MLflow does, so only distinct start times give the order a test expects. Again
+ * after a reload.
+ */
+export async function defineStartRunLater(page) {
+  await page.evaluate(() => {
+    let last = -Infinity;
+    window.startRunLater = async (options) => {
+      while (Date.now() <= last) await new Promise((r) => setTimeout(r, 1));
+      const run = await mlflow.startRun(options);
+      last = run.info.startTime;
+      return run;
+    };
+  });
+}

@@ -90,6 +90,15 @@ test("MLflow's compare address opens runs of two experiments, each with its expe
   await page.getByRole("heading", { name: "Comparing 2 runs" }).waitFor();
   await expectRow(page, "Experiment", ["vision", "nlp"]);
 
+  // an MLflow UI link as copied, its host swapped for the site's: MLflow routes by hash
+  await page.goto(`${app.site.url}#/compare-runs?runs=${runs}&experiments=${exps}`);
+  await page.getByRole("heading", { name: "Comparing 2 runs" }).waitFor();
+  await expectRow(page, "Experiment", ["vision", "nlp"]);
+  assert.equal(new URL(page.url()).pathname, "/compare-runs");
+  assert.equal(new URL(page.url()).hash, "");
+  await page.goto(`${app.site.url}#/experiments/${ids.nlp}`);
+  await page.getByRole("heading", { name: "nlp", exact: true }).waitFor();
+
   // Ferroflow's own form keeps working
   await page.goto(`${app.site.url}compare-runs?runs=${ids.c},${ids.b}`);
   await page.getByRole("heading", { name: "Comparing 2 runs" }).waitFor();

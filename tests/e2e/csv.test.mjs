@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import { defineStartRunLater } from "./browser.mjs";
 import { useSite } from "./site.mjs";
 
 const app = useSite();
@@ -96,15 +97,10 @@ test("CSV: the runs table as shown, a run's full history, the compare page in lo
     { step: 0, timestamp: 1_700_000_000_000, value: -0 },
     { step: 1, timestamp: 1_700_000_000_001, value: 0.1 + 0.2 },
   ];
+  await defineStartRunLater(page);
   const logged = await page.evaluate(async ({ PARENT, CHILD, NOTE, EXPERIMENT, long, short }) => {
-    let last = -Infinity;
-    // Distinct start times give a stable newest-first order.
-    const startRun = async (options) => {
-      while (Date.now() <= last) await new Promise((r) => setTimeout(r, 1));
-      const run = await mlflow.startRun(options);
-      last = run.info.startTime;
-      return run;
-    };
+    // Distinct start times give a stable newest-first order (browser.mjs).
+    const startRun = window.startRunLater;
     const exp = await mlflow.setExperiment(EXPERIMENT);
     const info = {};
     const parent = await startRun({ runName: PARENT });

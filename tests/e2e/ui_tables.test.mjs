@@ -2,7 +2,7 @@
 // data logged through window.mlflow, then everything asserted on screen.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SHOTS, waitForMlflow } from "./browser.mjs";
+import { SHOTS, defineStartRunLater, waitForMlflow } from "./browser.mjs";
 import { useSite } from "./site.mjs";
 import { logSweep } from "./sweep.mjs";
 
@@ -39,14 +39,10 @@ async function waitForRows(page, expected) {
  * only distinct start times give the order the tests expect.
  */
 async function logVision(page) {
+  await defineStartRunLater(page);
   return page.evaluate(async () => {
-    let last = -Infinity;
-    const startRun = async (options) => {
-      while (Date.now() <= last) await new Promise((r) => setTimeout(r, 1));
-      const run = await mlflow.startRun(options);
-      last = run.info.startTime;
-      return run;
-    };
+    // Distinct start times give a stable newest-first order (browser.mjs).
+    const startRun = window.startRunLater;
     const exp = await mlflow.setExperiment("vision");
     const ids = {};
     const sweep = await startRun({ runName: "sweep" });
@@ -287,7 +283,9 @@ test("runs table: nesting, filter, errors, columns, sort, views, URL state, comp
   await page.getByRole("heading", { name: "Comparing 2 runs" }).waitFor();
   const url = new URL(page.url());
   assert.equal(url.pathname, "/compare-runs");
-  assert.equal(url.searchParams.get("runs"), `${ids.big},${ids.baseline}`);
+  // in MLflow's address form, so the link also opens in MLflow (after its #/)
+  assert.equal(url.searchParams.get("runs"), JSON.stringify([ids.big, ids.baseline]));
+  assert.equal(url.searchParams.get("experiments"), JSON.stringify([expId]));
   await compareChecks(page);
   // a compare link survives a reload
   await page.reload();
@@ -443,5 +441,100 @@ test("under a sub-path: links, URL state and compare keep the prefix", { skip: !
   assert.equal(new URL(page.url()).pathname, `${prefix}compare-runs`);
   await page.getByRole("link", { name: "Back to the runs" }).click();
   await waitForRows(page, ["big", "baseline", "sweep"]);
+  assert.deepEqual(page.errors.map(String), []);
+});
+
+test("saved views: save the table as shown, open it from the list, rename, delete; kept through reloads and two tabs saving at once", async () => {
+  const page = await app.open("", { viewport: { width: 1280, height: 900 } });
+  const { expId } = await logVision(page);
+  const filter = "params.layers = '4'";
+  const query = `filter=${encodeURIComponent(filter)}&orderBy=${encodeURIComponent("metrics.acc ASC")}&columns=params.lr`;
+  await page.goto(`${app.site.url}experiments/${expId}?${query}`);
+  await waitForRows(page, ["baseline", "sweep"]);
+  const views = page.getByRole("group", { name: "Saved views" });
+  await views.getByText("none saved").waitFor();
+
+  // save it under a name (Enter saves)
+  await views.getByRole("button", { name: "Save view" }).click();
+  await views.getByRole("textbox", { name: "View name" }).fill("  layers 4, by acc ");
+  await views.getByRole("textbox", { name: "View name" }).press("Enter");
+  const saved = views.getByRole("link", { name: "layers 4, by acc", exact: true });
+  await saved.waitFor();
+  assert.equal(await saved.getAttribute("aria-current"), "page");
+  assert.equal(await saved.getAttribute("href"), `/experiments/${expId}?${query}`);
+
+  // an empty name and a name taken (in another case) are refused, saying why
+  await views.getByRole("button", { name: "Save view" }).click();
+  await views.getByRole("button", { name: "Save", exact: true }).click();
+  assert.equal(await views.getByRole("alert").textContent(), "Give the view a name.");
+  await views.getByRole("textbox", { name: "View name" }).fill("LAYERS 4, BY ACC");
+  await views.getByRole("button", { name: "Save", exact: true }).click();
+  await views.getByRole("alert", { hasText: "already has a view named 'layers 4, by acc'" }).waitFor();
+  await views.getByRole("button", { name: "Cancel" }).click();
+  assert.equal(await views.getByRole("alert").count(), 0);
+
+  // the plain table is not that view; the link opens it, filter, sort and columns
+  await page.goto(`${app.site.url}experiments/${expId}`);
+  await waitForRows(page, ["big", "baseline", "sweep"]);
+  assert.equal(await saved.getAttribute("aria-current"), null);
+  await saved.click();
+  await waitForRows(page, ["baseline", "sweep"]);
+  assert.equal(new URL(page.url()).search, `?${query}`);
+  assert.equal(await page.getByRole("textbox", { name: "Filter runs" }).inputValue(), filter);
+  await page.locator(".runs-head", { hasText: "lr" }).first().waitFor();
+  assert.equal(await saved.getAttribute("aria-current"), "page");
+
+  // a second tab on the same store; both save a view at the same moment (this tab
+  // the plain table, that one every lifecycle stage)
+  await page.goto(`${app.site.url}experiments/${expId}`);
+  await waitForRows(page, ["big", "baseline", "sweep"]);
+  const other = await page.context().newPage();
+  await other.goto(`${app.site.url}experiments/${expId}?view=ALL`);
+  await waitForMlflow(other);
+  const otherViews = other.getByRole("group", { name: "Saved views" });
+  await otherViews.getByRole("link", { name: "layers 4, by acc" }).waitFor();
+  const saveAs = async (p, group, name) => {
+    await group.getByRole("button", { name: "Save view" }).click();
+    await group.getByRole("textbox", { name: "View name" }).fill(name);
+  };
+  await saveAs(page, views, "from A");
+  await saveAs(other, otherViews, "from B");
+  await Promise.all([
+    views.getByRole("button", { name: "Save", exact: true }).click(),
+    otherViews.getByRole("button", { name: "Save", exact: true }).click(),
+  ]);
+  for (const group of [views, otherViews]) {
+    await group.getByRole("link", { name: "from A" }).waitFor();
+    await group.getByRole("link", { name: "from B" }).waitFor();
+  }
+  assert.equal(await otherViews.getByRole("link", { name: "from B" }).getAttribute("href"), `/experiments/${expId}?view=ALL`);
+
+  // rename one, delete the other; the other tab follows
+  await views.getByRole("button", { name: "Rename view from A" }).click();
+  const rename = views.getByRole("textbox", { name: "New name for view from A" });
+  assert.equal(await rename.inputValue(), "from A");
+  await rename.fill("the default");
+  await rename.press("Enter");
+  await views.getByRole("link", { name: "the default" }).waitFor();
+  await views.getByRole("button", { name: "Delete view from B" }).click();
+  await otherViews.getByRole("link", { name: "from B" }).waitFor({ state: "detached" });
+  await otherViews.getByRole("link", { name: "the default" }).waitFor();
+  await page.screenshot({ path: `${SHOTS}ui_saved_views.png` });
+  await other.close();
+
+  // after a reload: listed by name, stored as experiment tags (JSON name + query)
+  await page.reload();
+  await waitForRows(page, ["big", "baseline", "sweep"]);
+  await views.getByRole("link", { name: "the default" }).waitFor();
+  assert.deepEqual(await views.getByRole("link").allTextContents(), ["layers 4, by acc", "the default"]);
+  assert.equal(await views.getByRole("link", { name: "the default" }).getAttribute("href"), `/experiments/${expId}`);
+  assert.equal(await views.getByRole("link", { name: "the default" }).getAttribute("aria-current"), "page");
+  assert.equal(await saved.getAttribute("aria-current"), null);
+  const tags = await page.evaluate(async (id) => (await mlflow.getExperiment(id)).tags, expId);
+  const stored = Object.entries(tags).filter(([k]) => k.startsWith("ferroflow.view."));
+  assert.deepEqual(stored.map(([, v]) => JSON.parse(v)).sort((a, b) => a.name.localeCompare(b.name)), [
+    { name: "layers 4, by acc", query },
+    { name: "the default", query: "" },
+  ]);
   assert.deepEqual(page.errors.map(String), []);
 });

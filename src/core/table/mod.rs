@@ -4,11 +4,13 @@
 //! API runs ([`rows`]). The experiments list: run counts and the rows a name search
 //! shows ([`experiments`]). The Model Registry: the registered-models list and a
 //! model's versions ([`registry`]), logged models of an experiment or a run and the
-//! run-artifact models of a run's history tag ([`logged_models`]).
+//! run-artifact models of a run's history tag ([`logged_models`]). Saved views of the
+//! runs table, kept as experiment tags ([`saved_views`]).
 
 pub mod column_key;
 pub mod experiments;
 pub mod logged_models;
 pub mod registry;
 pub mod rows;
+pub mod saved_views;
 pub mod state;

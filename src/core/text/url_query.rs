@@ -61,6 +61,16 @@ pub fn encode(pairs: &[(String, String)]) -> String {
     out
 }
 
+/// The site path an MLflow UI link's hash route names: MLflow routes by hash
+/// (`http://host/#/compare-runs?runs=[…]`), Ferroflow by path, with the same route
+/// names (`/experiments/1/runs/<id>`, `/compare-runs?…`, `/models/<name>`), so the
+/// part after `#` is the path, query included, kept byte for byte. `None` for any
+/// other fragment (none, an anchor such as `#section`).
+pub fn mlflow_hash_route(hash: &str) -> Option<String> {
+    let rest = hash.strip_prefix("#/")?;
+    Some(format!("/{rest}"))
+}
+
 /// One query value percent-encoded (for links built by hand).
 pub fn encode_component(s: &str) -> String {
     let mut out = String::new();

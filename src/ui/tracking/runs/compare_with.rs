@@ -37,18 +37,17 @@ pub fn CompareWith(experiment_id: Signal<String>, data: Memo<Arc<TableData>>) ->
     let other = RwSignal::new(String::new());
     let ticked = RwSignal::new(BTreeSet::<String>::new());
     // Ticked here, in table order.
-    let here = Memo::new(move |_| {
-        data.with(|d| {
-            selected.0.with(|s| {
-                d.rows
-                    .ids
-                    .iter()
-                    .filter(|id| s.contains(*id))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-        })
-    });
+    let here = selected.in_table_order(data);
+    // Another experiment's page starts closed, with nothing chosen there.
+    Effect::watch(
+        move || experiment_id.get(),
+        move |_, _, _| {
+            open.set(false);
+            other.set(String::new());
+            ticked.update(|t| t.clear());
+        },
+        false,
+    );
     // Other active experiments with active runs, by name; read only while open.
     let experiments = Memo::new(move |_| {
         store.revision.track();
@@ -78,11 +77,12 @@ pub fn CompareWith(experiment_id: Signal<String>, data: Memo<Arc<TableData>>) ->
             })
             .unwrap_or_default()
     });
-    // The chosen experiment's active runs, newest first, and how many it has.
+    // The chosen experiment's active runs, newest first, and how many it has; read
+    // only while open.
     let candidates = Memo::new(move |_| {
         store.revision.track();
         let id = other.get();
-        if id.is_empty() {
+        if id.is_empty() || !open.get() {
             return (Vec::new(), 0);
         }
         service::ready()
@@ -178,7 +178,7 @@ pub fn CompareWith(experiment_id: Signal<String>, data: Memo<Arc<TableData>>) ->
                         <ul class="compare-with-runs" aria-label=move || format!("Runs of {}", other_name())>
                             <For
                                 each=move || candidates.get().0
-                                key=|c| c.id.clone()
+                                key=|c| (c.id.clone(), c.name.clone(), c.status)
                                 let(c)
                             >
                                 {

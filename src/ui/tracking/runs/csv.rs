@@ -61,8 +61,12 @@ fn cell(c: &Column, run: &Run, now: i64) -> String {
                 RunAttribute::ArtifactUri => Some(info.artifact_uri.clone()),
                 RunAttribute::LifecycleStage => Some(info.lifecycle_stage.as_str().into()),
             },
-            // `attributes.duration`, or a name search does not know: as the table shows it.
-            None => c.text(run, now),
+            // `attributes.duration` in ms, as the Duration column; a name search does
+            // not know (a hand-edited URL) has no value.
+            None if k.is_duration() => {
+                Some(run_duration_ms(info.start_time, info.end_time, now).to_string())
+            }
+            None => None,
         },
     };
     text.unwrap_or_default()

@@ -7,6 +7,7 @@ mod csv;
 mod picker;
 mod table;
 mod toolbar;
+mod views;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
@@ -112,7 +113,10 @@ pub fn RunsOfExperiment(
             {tabs.then(|| view! { <ExperimentTabs experiment_id current=Tab::Runs/> })}
             <Show
                 when=empty
-                fallback=move || view! { <RunsTable experiment_id data state set_state/> }
+                fallback=move || view! {
+                    {tabs.then(|| view! { <views::SavedViews experiment_id state/> })}
+                    <RunsTable experiment_id data state set_state/>
+                }
             >
                 <FirstRun title="No runs yet" experiment_id=experiment_id.get_untracked()/>
             </Show>

@@ -36,6 +36,24 @@ impl SelectedRuns {
     }
 }
 
+impl SelectedRuns {
+    /// The ticked runs still in `data`, in table order.
+    pub fn in_table_order(self, data: Memo<Arc<TableData>>) -> Memo<Vec<RunId>> {
+        Memo::new(move |_| {
+            data.with(|d| {
+                self.0.with(|s| {
+                    d.rows
+                        .ids
+                        .iter()
+                        .filter(|id| s.contains(*id))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    }
+}
+
 impl Default for SelectedRuns {
     fn default() -> Self {
         Self::new()
@@ -153,7 +171,7 @@ pub fn RunsTable(
             <picker::ColumnPicker experiment_id state set_state/>
             <csv::RunsCsvButton data columns/>
         </div>
-        <toolbar::SelectionBar data/>
+        <toolbar::SelectionBar experiment_id data/>
         <super::compare_with::CompareWith experiment_id data/>
         <body::RunsBody data columns state experiment_id sort_by toggle_expanded/>
     }

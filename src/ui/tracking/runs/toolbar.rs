@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::table::{SelectedRuns, TableData};
 use crate::core::table::state::RunsTableState;
 use crate::core::text::format::plural;
-use crate::core::text::url_query::encode_component;
+use crate::core::compare_url;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::core::tracking::queries::QueryError;
 use crate::service;
@@ -72,23 +72,12 @@ pub fn ViewSwitch(
 /// Counts and actions for the ticked runs, including the mlruns export of the
 /// selection.
 #[component]
-pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
+pub fn SelectionBar(experiment_id: Signal<String>, data: Memo<Arc<TableData>>) -> impl IntoView {
     let selected = expect_context::<SelectedRuns>();
     let go_to = crate::ui::use_go_to();
     let error = RwSignal::new(None::<String>);
     // Selected ids in table order, split by lifecycle stage.
-    let picked = Memo::new(move |_| {
-        data.with(|d| {
-            selected.0.with(|s| {
-                d.rows
-                    .ids
-                    .iter()
-                    .filter(|id| s.contains(*id))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-        })
-    });
+    let picked = selected.in_table_order(data);
     let stages = Memo::new(move |_| {
         let ids = picked.get();
         service::ready()
@@ -128,12 +117,8 @@ pub fn SelectionBar(data: Memo<Arc<TableData>>) -> impl IntoView {
     };
     let compare = move |_| {
         let ids = picked.get_untracked();
-        let list = ids
-            .iter()
-            .map(|i| encode_component(i))
-            .collect::<Vec<_>>()
-            .join(",");
-        go_to(&format!("/compare-runs?runs={list}"));
+        let experiments = [experiment_id.get_untracked()];
+        go_to(&format!("/compare-runs{}", compare_url::to_query(&ids, &experiments)));
     };
     let count = move || picked.with(Vec::len);
     view! {
