@@ -448,7 +448,9 @@ test("saved views: save the table as shown, open it from the list, rename, delet
   const page = await app.open("", { viewport: { width: 1280, height: 900 } });
   const { expId } = await logVision(page);
   const filter = "params.layers = '4'";
-  const query = `filter=${encodeURIComponent(filter)}&orderBy=${encodeURIComponent("metrics.acc ASC")}&columns=params.lr`;
+  // percent-encoded as the site writes addresses: all but A-Z a-z 0-9 - _ . ~
+  const enc = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const query = `filter=${enc(filter)}&orderBy=${enc("metrics.acc ASC")}&columns=params.lr`;
   await page.goto(`${app.site.url}experiments/${expId}?${query}`);
   await waitForRows(page, ["baseline", "sweep"]);
   const views = page.getByRole("group", { name: "Saved views" });

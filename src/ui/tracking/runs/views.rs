@@ -105,7 +105,7 @@ pub fn SavedViews(experiment_id: Signal<String>, state: Memo<RunsTableState>) ->
                     on:input=move |ev| draft.set(event_target_value(&ev))
                 />
                 <button type="submit" class="primary">"Save"</button>
-                <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
+                <button type="button" on:click=move |_| { editing.set(None); error.set(None); }>"Cancel"</button>
             </form>
         }
     };
