@@ -1,14 +1,20 @@
-//! Chart maths and runs-table URL state, as the UI uses them: downsampling, ticks, smoothing, round trips.
+//! Chart maths and runs-table URL state, as the UI uses them: downsampling, ticks, smoothing, outlier clipping, round trips.
 
+mod support;
+
+use std::sync::Arc;
 use std::time::Instant;
 
 use ferroflow::core::chart::{
-    downsample_min_max, ema_smooth, format_tick, log_ticks, nice_domain, nice_ticks,
-    visible_y_range, zoom_to_pixels, LinearScale, Scale, ScaleKind,
+    clipped_range, downsample_min_max, ema_smooth, format_tick, geometry, log_ticks, nice_domain,
+    nice_ticks, prepare, visible_y_range, zoom_to_pixels, ChartView, LinearScale, Scale, ScaleKind,
+    XMode, CLIP_FRACTION,
 };
 use ferroflow::core::table::column_key::ColumnKey;
 use ferroflow::core::table::state::{OrderBy, RunsTableState};
+use ferroflow::core::tracking::model::MetricPoint;
 use ferroflow::core::tracking::model::ViewType;
+use support::{same_f64, Rng};
 
 /// Deterministic noise (64-bit LCG), so failures reproduce.
 struct Lcg(u64);
@@ -213,6 +219,163 @@ fn table_state_round_trips_awkward_keys_through_the_url() {
     let mut with_others = vec![("experiment".to_string(), "3".to_string())];
     with_others.extend(query);
     assert_eq!(RunsTableState::from_query(&with_others), state);
+}
+
+/// The clipped range as a reader would compute it: sort the finite values, drop
+/// ⌊n·fraction⌋ at each end (but never all of them), take the ends of the rest.
+fn naive_clipped_range(values: &[f64], fraction: f64) -> Option<(f64, f64)> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        return None;
+    }
+    let mut k = (n as f64 * fraction).floor() as usize;
+    while 2 * k >= n {
+        k -= 1;
+    }
+    Some((v[k], v[n - 1 - k]))
+}
+
+#[test]
+fn clipped_range_matches_a_sort_on_random_values() {
+    let mut rng = Rng::new(13);
+    for round in 0..2000 {
+        let n = match round % 4 {
+            0 => rng.below(8) as usize,
+            1 => rng.below(150) as usize,
+            2 => 90 + rng.below(30) as usize,
+            _ => rng.below(5000) as usize,
+        };
+        let values: Vec<f64> = (0..n)
+            .map(|_| {
+                if rng.chance(30) {
+                    // repeats, so ties at the cut are common
+                    (rng.below(5) as f64) - 2.0
+                } else {
+                    rng.f64()
+                }
+            })
+            .collect();
+        let fraction = match rng.below(4) {
+            0 => CLIP_FRACTION,
+            1 => 0.0,
+            2 => rng.below(60) as f64 / 100.0,
+            _ => 0.05,
+        };
+        let got = clipped_range(values.clone(), fraction);
+        let want = naive_clipped_range(&values, fraction);
+        let same = match (got, want) {
+            (Some(a), Some(b)) => same_f64(a.0, b.0) && same_f64(a.1, b.1),
+            (a, b) => a == b,
+        };
+        assert!(
+            same,
+            "round {round}, n {n}, fraction {fraction}: {got:?} vs {want:?}"
+        );
+    }
+}
+
+fn history(values: impl IntoIterator<Item = f64>) -> Arc<Vec<MetricPoint>> {
+    Arc::new(
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| MetricPoint {
+                timestamp: 1_700_000_000_000 + i as i64,
+                value,
+                step: i as i64,
+            })
+            .collect(),
+    )
+}
+
+fn chart_view(x_range: (f64, f64), y_scale: ScaleKind) -> ChartView {
+    ChartView {
+        mode: XMode::Step,
+        x_range,
+        y_scale,
+        clip_outliers: true,
+        y_fixed: None,
+        width: 800.0,
+        height: 400.0,
+    }
+}
+
+#[test]
+fn clipping_spans_every_series_and_the_smoothed_lines() {
+    // Two runs of ordinary values in 0..1 with a few huge spikes each, one lightly
+    // smoothed (each spike then lifts a dozen smoothed values too: still under 1 %).
+    let mut rng = Rng::new(5);
+    let mut run = |spikes: &[usize], spike: f64| {
+        let values: Vec<f64> = (0..2000)
+            .map(|i| {
+                if spikes.contains(&i) {
+                    spike
+                } else {
+                    (rng.below(1000) as f64) / 1000.0
+                }
+            })
+            .collect();
+        prepare("run", &history(values), XMode::Step)
+    };
+    let series = [run(&[3, 800, 1500], 1e9), run(&[10, 11], -1e9)];
+    let smoothed = vec![Some(Arc::new(ema_smooth(&series[0].ys, 0.2))), None];
+    let g = geometry(
+        &series,
+        &smoothed,
+        &chart_view((0.0, 1999.0), ScaleKind::Linear),
+        |_| 0.0,
+    );
+    let (lo, hi) = g.y.domain();
+    assert!(
+        (-1.0..=0.0).contains(&lo) && (1.0..=2.0).contains(&hi),
+        "{lo}..{hi}"
+    );
+    // What the axis fits is the naive quantile range of every visible value.
+    let all: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.ys.iter().copied())
+        .chain(smoothed[0].as_ref().unwrap().iter().copied())
+        .collect();
+    let (q_lo, q_hi) = naive_clipped_range(&all, CLIP_FRACTION).unwrap();
+    assert!(
+        lo <= q_lo && hi >= q_hi && hi < q_hi + 1.0,
+        "{lo}..{hi} for {q_lo}..{q_hi}"
+    );
+    // On a log scale the non-positive values (and the negative spikes) drop out first.
+    let g = geometry(
+        &series,
+        &smoothed,
+        &chart_view((0.0, 1999.0), ScaleKind::Log),
+        |_| 0.0,
+    );
+    let (lo, hi) = g.y.domain();
+    assert!(lo > 0.0 && hi < 10.0, "{lo}..{hi}");
+    assert!(g.hides_non_positive);
+}
+
+/// Prints how long clipping the y range of a million visible points takes (best of
+/// 5), beside the plain auto range; it asserts nothing about time. Run:
+/// `cargo test --release --test chart_math -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_clipped_y_range_million_points() {
+    let n = 1_000_000;
+    let mut rng = Lcg(3);
+    let s = prepare("big", &history((0..n).map(|_| rng.next_f64())), XMode::Step);
+    for clip in [false, true] {
+        let mut view = chart_view((0.0, n as f64), ScaleKind::Linear);
+        view.clip_outliers = clip;
+        let mut best = std::time::Duration::MAX;
+        for _ in 0..5 {
+            let start = Instant::now();
+            let g = geometry(std::slice::from_ref(&s), &[], &view, |_| 0.0);
+            assert!(g.has_data);
+            best = best.min(start.elapsed());
+        }
+        println!("1M points, geometry with clip_outliers {clip}: {best:?}");
+    }
 }
 
 /// Prints how long downsampling a million points takes (best of 5); it asserts

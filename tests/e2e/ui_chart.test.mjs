@@ -1,6 +1,7 @@
 // MetricChart on a 1,000,000-point history: it draws (times are printed as JSON
 // lines, never asserted), drag-zoom narrows the x range, double-click resets it,
-// the log scale and the smoothing slider redraw, the tooltip follows the mouse.
+// the log scale and the smoothing slider redraw, the tooltip follows the mouse; a
+// spiky metric: "Clip outliers" fits the ordinary values, "Lock y" holds the axis.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SHOTS } from "./browser.mjs";
@@ -124,5 +125,66 @@ test("a million-point metric: draw, zoom, reset, log scale, smoothing, theme", a
   assert.notEqual(await canvas.evaluate((c) => getComputedStyle(c).getPropertyValue("--muted")), lightAxis);
   await page.mouse.move(at(0.7), y);
   await page.screenshot({ path: `${SHOTS}chart_dark.png`, clip });
+  assert.deepEqual(page.errors.map(String), []);
+});
+
+/** The chart's y domain as drawn last. */
+async function yRange(canvas) {
+  return (await canvas.getAttribute("data-y-range")).split(" ").map(Number);
+}
+
+test("clip outliers fits the ordinary values; lock y holds the axis while a live run logs", async () => {
+  const page = await app.open("", { colorScheme: "light", viewport: { width: 1280, height: 900 } });
+  const ids = await page.evaluate(async () => {
+    const exp = await mlflow.setExperiment("spiky metric");
+    const run = await mlflow.startRun({ runName: "spiky" });
+    for (let step = 0; step < 1000; step++) {
+      // ordinary values in 0.2..0.8, and five spikes a million times larger
+      const v = step % 200 === 17 ? 1e6 : 0.5 + 0.3 * Math.sin(step / 40);
+      mlflow.logMetric("spiky", v, { step });
+    }
+    await mlflow.flush();
+    return { expId: exp.experimentId, runId: run.info.runId };
+  });
+  await page.goto(`${app.site.url}experiments/${ids.expId}/runs/${ids.runId}`);
+  const canvas = page.locator(".chart-cell[data-metric='spiky'] canvas");
+  const chart = page.locator(".chart-cell[data-metric='spiky'] .metric-chart");
+  await canvas.and(page.locator("[data-points='1000']")).waitFor();
+  assert.equal(await canvas.getAttribute("data-y-clip"), "off");
+  assert.equal(await canvas.getAttribute("data-y-lock"), "off");
+  const full = await yRange(canvas);
+  assert.ok(full[1] >= 1e6, `the spikes set the scale: ${full}`);
+
+  // clipping the top and bottom 1 % leaves the ordinary values' scale
+  await repaint(page, canvas, () => chart.getByLabel("Clip outliers").check());
+  assert.equal(await canvas.getAttribute("data-y-clip"), "on");
+  const [lo, hi] = await yRange(canvas);
+  assert.ok(lo >= 0 && lo <= 0.2 && hi >= 0.8 && hi <= 1, `clipped to ${lo}–${hi}`);
+  await canvas.evaluate((c) => c.scrollIntoView({ block: "center" }));
+  const box = await canvas.boundingBox();
+  // (the title and both rows of controls above the plot, the x labels below)
+  await page.screenshot({ path: `${SHOTS}chart_clip_outliers.png`, clip: { x: box.x - 20, y: box.y - 100, width: box.width + 40, height: box.height + 140 } });
+  await repaint(page, canvas, () => chart.getByLabel("Clip outliers").uncheck());
+  assert.equal(await canvas.getAttribute("data-y-clip"), "off");
+  assert.deepEqual(await yRange(canvas), full);
+
+  // lock y: a much larger value arrives (and smoothing changes), the axis stays
+  await repaint(page, canvas, () => chart.getByLabel("Lock y").check());
+  assert.equal(await canvas.getAttribute("data-y-lock"), "on");
+  assert.deepEqual(await yRange(canvas), full);
+  await page.evaluate(async (runId) => {
+    for (let step = 1000; step < 1010; step++) mlflow.logMetric("spiky", step === 1005 ? 1e9 : 0.5, { step, runId });
+    await mlflow.flush();
+  }, ids.runId);
+  await canvas.and(page.locator("[data-points='1010']")).waitFor();
+  assert.deepEqual(await yRange(canvas), full);
+  await repaint(page, canvas, () => chart.getByRole("slider").fill("0.5"));
+  assert.deepEqual(await yRange(canvas), full);
+
+  // unlock: the axis takes in the new value
+  await repaint(page, canvas, () => chart.getByLabel("Lock y").uncheck());
+  assert.equal(await canvas.getAttribute("data-y-lock"), "off");
+  const [, grown] = await yRange(canvas);
+  assert.ok(grown >= 1e9, `unlocked range reaches the new value: ${grown}`);
   assert.deepEqual(page.errors.map(String), []);
 });

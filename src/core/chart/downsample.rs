@@ -200,7 +200,7 @@ fn sorted_copy(xs: &[f64], ys: &[f64]) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// Index range of the points of sorted `xs` inside `[lo, hi]`.
-fn visible_slice(xs: &[f64], lo: f64, hi: f64) -> (usize, usize) {
+pub(crate) fn visible_slice(xs: &[f64], lo: f64, hi: f64) -> (usize, usize) {
     let start = xs.partition_point(|&x| x < lo);
     let end = start + xs[start..].partition_point(|&x| x <= hi);
     (start, end)

@@ -97,6 +97,8 @@ mod tests {
             mode: XMode::Step,
             x_range: (0.0, 10.0),
             y_scale,
+            clip_outliers: false,
+            y_fixed: None,
             width: 600.0,
             height: 300.0,
         };

@@ -1,7 +1,7 @@
 //! Chart maths for the metric charts and the parallel-coordinates/scatter views:
 //! series put in x order, downsampling, scales, the plot's geometry, ticks and
-//! their labels, smoothing, zoom, hover hit-testing, what the painter strokes, and
-//! per-axis normalisation.
+//! their labels, smoothing, zoom, hover hit-testing, what the painter strokes, the y range
+//! with outliers clipped, and per-axis normalisation.
 //!
 //! Everything here is plain `f64` arithmetic with unit tests, in the manner of
 //! leptos-chartistry: the UI wraps these functions in memos and only renders what
@@ -25,6 +25,7 @@ pub mod smooth;
 pub mod ticks;
 pub mod time;
 pub mod trace;
+pub mod yrange;
 pub mod zoom;
 
 pub use downsample::{
@@ -41,4 +42,5 @@ pub use smooth::{ema_smooth, MAX_SMOOTHING_WEIGHT};
 pub use ticks::{format_tick, log_ticks, nice_domain, nice_step, nice_ticks};
 pub use time::{time_ticks, TimeTicks};
 pub use trace::{fitting_x_labels, infinity_markers, trace, Trace};
+pub use yrange::{clipped_count, clipped_range, push_visible_values, CLIP_FRACTION};
 pub use zoom::{extent, merge_extents, zoom_to_pixels, MIN_ZOOM_DRAG_PX};

@@ -9,6 +9,7 @@ use super::scale::{LinearScale, LogScale, Scale, ScaleKind};
 use super::series::{PreparedSeries, XMode};
 use super::ticks::{format_tick, log_ticks, nice_domain, nice_step, nice_ticks};
 use super::time::time_ticks;
+use super::yrange::{clipped_range, push_visible_values, CLIP_FRACTION};
 use super::zoom::merge_extents;
 use crate::core::text::format::{format_clock, format_duration_ms, format_timestamp, UtcOffset};
 
@@ -53,6 +54,14 @@ pub enum YScale {
 }
 
 impl YScale {
+    /// The data range the axis spans, `(low, high)`.
+    pub fn domain(&self) -> (f64, f64) {
+        match self {
+            YScale::Linear(s) => s.domain(),
+            YScale::Log(s) => s.domain(),
+        }
+    }
+
     /// Pixel of `v`; `None` where the point cannot be drawn (non-finite, or not
     /// positive on a log scale — the line breaks there).
     pub fn px(&self, v: f64) -> Option<f64> {
@@ -84,6 +93,13 @@ pub struct ChartView {
     pub x_range: (f64, f64),
     /// Linear or log y.
     pub y_scale: ScaleKind,
+    /// Fit the y axis to the visible values without the top and bottom
+    /// [`CLIP_FRACTION`] of them (lines beyond run off the plot's edge).
+    pub clip_outliers: bool,
+    /// A y domain the user locked (as last drawn): used as it is, whatever is
+    /// visible, unless it cannot be (not finite, empty, or not positive on a log
+    /// scale), when the axis fits the data as usual.
+    pub y_fixed: Option<(f64, f64)>,
     /// Canvas width in CSS px.
     pub width: f64,
     /// Canvas height in CSS px.
@@ -123,7 +139,8 @@ fn widen((lo, hi): (f64, f64), by: f64) -> (f64, f64) {
 }
 
 /// Scales and ticks for `view` of `series` (raw values, and smoothed ones where
-/// smoothing is on): the y axis fits what is visible in the x range. Wall-clock
+/// smoothing is on): the y axis fits what is visible in the x range (less the
+/// outliers when `view.clip_outliers`), or is the domain the user locked. Wall-clock
 /// ticks are on the local clock of `zone`.
 pub fn geometry(
     series: &[PreparedSeries],
@@ -143,37 +160,65 @@ pub fn geometry(
     let x = LinearScale::new(x_domain, (plot.left, plot.left + plot.width));
 
     let log = view.y_scale == ScaleKind::Log;
+    let columns = || {
+        series.iter().enumerate().flat_map(move |(i, s)| {
+            std::iter::once(&s.ys)
+                .chain(smoothed.get(i).and_then(|o| o.as_deref()))
+                .map(move |ys| (s, ys))
+        })
+    };
     let mut y_range: Option<(f64, f64)> = None;
     let mut hides_non_positive = false;
-    for (i, s) in series.iter().enumerate() {
-        let columns = std::iter::once(&s.ys).chain(smoothed.get(i).and_then(|o| o.as_deref()));
-        for ys in columns {
-            let visible = visible_y_range_sorted(&s.xs, ys, x_domain, view.y_scale);
-            hides_non_positive |= visible.hides_non_positive;
-            y_range = merge_extents(y_range, visible.range);
-        }
+    for (s, ys) in columns() {
+        let visible = visible_y_range_sorted(&s.xs, ys, x_domain, view.y_scale);
+        hides_non_positive |= visible.hides_non_positive;
+        y_range = merge_extents(y_range, visible.range);
     }
     let has_data = y_range.is_some();
+    let fixed = view
+        .y_fixed
+        .filter(|&(lo, hi)| lo.is_finite() && hi.is_finite() && lo < hi && !(log && lo <= 0.0));
+    if has_data && view.clip_outliers && fixed.is_none() {
+        let mut values = Vec::new();
+        for (s, ys) in columns() {
+            push_visible_values(&s.xs, ys, x_domain, view.y_scale, &mut values);
+        }
+        y_range = clipped_range(values, CLIP_FRACTION).or(y_range);
+    }
     let (y_lo, y_hi) = y_range.unwrap_or(if log { (1.0, 10.0) } else { (0.0, 1.0) });
     let y_target = ((plot.height / 45.0).round() as usize).clamp(2, 8);
-    let (y, y_values, y_step) = if log {
-        // A little headroom, in log space, so the extremes do not touch the frame.
-        let (lo, hi) = if y_hi > y_lo {
-            let pad = (y_hi / y_lo).log10() * 0.05;
-            (y_lo / 10f64.powf(pad), y_hi * 10f64.powf(pad))
-        } else {
-            (y_lo / 2.0, y_hi * 2.0)
-        };
-        let scale = LogScale::new((lo, hi), (plot.top + plot.height, plot.top));
-        (YScale::Log(scale), log_ticks(lo, hi, y_target), f64::NAN)
-    } else {
-        let (lo, hi) = nice_domain(y_lo, y_hi, y_target);
-        let scale = LinearScale::new((lo, hi), (plot.top + plot.height, plot.top));
-        (
-            YScale::Linear(scale),
+    let y_px = (plot.top + plot.height, plot.top);
+    let (y, y_values, y_step) = match (fixed, log) {
+        (Some((lo, hi)), true) => (
+            YScale::Log(LogScale::new((lo, hi), y_px)),
+            log_ticks(lo, hi, y_target),
+            f64::NAN,
+        ),
+        (Some((lo, hi)), false) => (
+            YScale::Linear(LinearScale::new((lo, hi), y_px)),
             nice_ticks(lo, hi, y_target),
             nice_step(hi - lo, y_target),
-        )
+        ),
+        (None, true) => {
+            // A little headroom, in log space, so the extremes do not touch the frame.
+            let (lo, hi) = if y_hi > y_lo {
+                let pad = (y_hi / y_lo).log10() * 0.05;
+                (y_lo / 10f64.powf(pad), y_hi * 10f64.powf(pad))
+            } else {
+                (y_lo / 2.0, y_hi * 2.0)
+            };
+            let scale = LogScale::new((lo, hi), y_px);
+            (YScale::Log(scale), log_ticks(lo, hi, y_target), f64::NAN)
+        }
+        (None, false) => {
+            let (lo, hi) = nice_domain(y_lo, y_hi, y_target);
+            let scale = LinearScale::new((lo, hi), y_px);
+            (
+                YScale::Linear(scale),
+                nice_ticks(lo, hi, y_target),
+                nice_step(hi - lo, y_target),
+            )
+        }
     };
     let y_ticks = y_values
         .iter()
@@ -277,6 +322,8 @@ mod tests {
             mode: XMode::Step,
             x_range,
             y_scale,
+            clip_outliers: false,
+            y_fixed: None,
             width: 600.0,
             height: 300.0,
         }
@@ -362,6 +409,94 @@ mod tests {
         );
         let g = geometry(&[s], &[], &view((1.0, 2.0), ScaleKind::Log), UTC);
         assert!(!g.hides_non_positive, "the negative value is out of view");
+    }
+
+    fn spiky(n: i64) -> PreparedSeries {
+        let points: Vec<(i64, f64)> = (0..n)
+            .map(|i| {
+                (
+                    i,
+                    if i % 200 == 7 {
+                        1e9
+                    } else {
+                        1.0 + (i % 10) as f64
+                    },
+                )
+            })
+            .collect();
+        series(&points)
+    }
+
+    #[test]
+    fn clipping_outliers_fits_the_ordinary_values() {
+        let s = spiky(1000);
+        let mut v = view((0.0, 999.0), ScaleKind::Linear);
+        let all = geometry(std::slice::from_ref(&s), &[], &v, UTC);
+        assert!(all.y.domain().1 >= 1e9);
+        v.clip_outliers = true;
+        let clipped = geometry(std::slice::from_ref(&s), &[], &v, UTC);
+        let (lo, hi) = clipped.y.domain();
+        assert!(lo <= 1.0 && (10.0..20.0).contains(&hi), "{lo}..{hi}");
+        assert!(clipped.has_data);
+        // The spike is off the top of the plot: the painter clips it.
+        assert!(clipped.y.px(1e9).unwrap() < clipped.plot.top);
+        v.y_scale = ScaleKind::Log;
+        let log = geometry(std::slice::from_ref(&s), &[], &v, UTC);
+        let (lo, hi) = log.y.domain();
+        assert!(
+            lo > 0.0 && lo <= 1.0 && (10.0..20.0).contains(&hi),
+            "{lo}..{hi}"
+        );
+        // Fewer than a hundred visible values: nothing is clipped.
+        v.x_range = (0.0, 50.0);
+        v.y_scale = ScaleKind::Linear;
+        let few = geometry(std::slice::from_ref(&s), &[], &v, UTC);
+        assert!(few.y.domain().1 >= 1e9);
+    }
+
+    #[test]
+    fn a_locked_y_range_is_used_as_it_is() {
+        let s = spiky(1000);
+        let mut v = view((0.0, 999.0), ScaleKind::Linear);
+        v.y_fixed = Some((-3.0, 7.5));
+        let g = geometry(std::slice::from_ref(&s), &[], &v, UTC);
+        assert_eq!(g.y.domain(), (-3.0, 7.5));
+        assert!(g.has_data && !g.y_ticks.is_empty());
+        for t in &g.y_ticks {
+            assert!(t.px >= g.plot.top - 1e-9 && t.px <= g.plot.top + g.plot.height + 1e-9);
+        }
+        // Zooming, clipping and smoothing leave it be.
+        v.x_range = (10.0, 20.0);
+        v.clip_outliers = true;
+        let smooth = vec![Some(Arc::new(vec![1e12; 1000]))];
+        let g = geometry(std::slice::from_ref(&s), &smooth, &v, UTC);
+        assert_eq!(g.y.domain(), (-3.0, 7.5));
+        // On a log scale a range reaching 0 cannot be drawn: the axis fits the data.
+        v.y_scale = ScaleKind::Log;
+        v.clip_outliers = false;
+        let g = geometry(std::slice::from_ref(&s), &[], &v, UTC);
+        assert!(matches!(g.y, YScale::Log(_)));
+        let (lo, hi) = g.y.domain();
+        assert!(lo > 0.0 && hi > 7.5, "{lo}..{hi}");
+        v.y_fixed = Some((0.5, 50.0));
+        let g = geometry(std::slice::from_ref(&s), &[], &v, UTC);
+        let (lo, hi) = g.y.domain();
+        assert!(
+            (lo - 0.5).abs() < 1e-12 && (hi - 50.0).abs() < 1e-9,
+            "{lo}..{hi}"
+        );
+        // Nonsense ranges are ignored too.
+        v.x_range = (0.0, 999.0);
+        for bad in [
+            (5.0, 5.0),
+            (7.0, 1.0),
+            (f64::NAN, 1.0),
+            (0.0, f64::INFINITY),
+        ] {
+            v.y_fixed = Some(bad);
+            let g = geometry(std::slice::from_ref(&s), &[], &v, UTC);
+            assert!(g.y.domain().1 >= 1e9, "{bad:?}");
+        }
     }
 
     #[test]

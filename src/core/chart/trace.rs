@@ -20,9 +20,21 @@ pub struct Trace {
 /// dot.
 const SPARSE_COLUMNS_PER_POINT: usize = 6;
 
+/// How far beyond the plot's top and bottom edges (CSS px) a point's y may lie; the
+/// painter clips at the edges, and a line to a spike that clipped outliers or a
+/// locked y range leave far off the plot (1e12 px away, say) is brought in to here, so
+/// the canvas, which rasterizes in single precision, never sees such coordinates. The
+/// visible part of the line barely moves: its slope changes by under a pixel per
+/// thousand pixels of run.
+pub const EDGE_BAND_PX: f64 = 1e6;
+
 /// Where the pen goes for downsampled `points` on a plot `columns` device pixels
 /// wide.
 pub fn trace(geo: &Geometry, points: &[(f64, f64)], columns: usize) -> Trace {
+    let (top, bottom) = (
+        geo.plot.top - EDGE_BAND_PX,
+        geo.plot.top + geo.plot.height + EDGE_BAND_PX,
+    );
     let sparse = points.len() * SPARSE_COLUMNS_PER_POINT < columns;
     let mut out = Trace::default();
     let mut line: Vec<(f64, f64)> = Vec::new();
@@ -37,7 +49,7 @@ pub fn trace(geo: &Geometry, points: &[(f64, f64)], columns: usize) -> Trace {
     for &(x, y) in points {
         match geo.y.px(y) {
             Some(py) => {
-                let p = (geo.x.to_px(x), py);
+                let p = (geo.x.to_px(x), py.clamp(top, bottom));
                 line.push(p);
                 if sparse {
                     out.dots.push(p);
@@ -108,6 +120,8 @@ mod tests {
             mode: XMode::RelativeTime,
             x_range: (0.0, 10.0),
             y_scale,
+            clip_outliers: false,
+            y_fixed: None,
             width: 600.0,
             height: 300.0,
         };
@@ -150,6 +164,16 @@ mod tests {
         let t = trace(&g, &[(0.0, 1.0), (1.0, 0.0), (2.0, 2.0), (3.0, 3.0)], 4);
         let lens: Vec<usize> = t.lines.iter().map(Vec::len).collect();
         assert_eq!(lens, [1, 2]);
+    }
+
+    #[test]
+    fn far_off_spikes_are_brought_in_to_the_edge_band() {
+        let g = geo(ScaleKind::Linear);
+        let t = trace(&g, &[(0.0, 0.5), (1.0, 1e15), (2.0, -1e15), (3.0, 0.5)], 4);
+        let ys: Vec<f64> = t.lines[0].iter().map(|p| p.1).collect();
+        assert_eq!(ys[0], g.y.px(0.5).unwrap());
+        assert_eq!(ys[1], g.plot.top - EDGE_BAND_PX);
+        assert_eq!(ys[2], g.plot.top + g.plot.height + EDGE_BAND_PX);
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //!
 //! One or more series (one per run, for the compare page) are overlaid. The user picks
 //! the x axis (step, wall time, time since the first point), a linear or log y axis
-//! and EMA smoothing; drags across the plot to zoom into an x range and
+//! and EMA smoothing; can fit the y axis without the top and bottom 1 % of the
+//! visible values ("Clip outliers") or freeze it as drawn ("Lock y", so live points,
+//! zoom and smoothing leave it be); drags across the plot to zoom into an x range and
 //! double-clicks to reset; hovering lists each series' nearest point.
 //!
 //! Why canvas: a history may hold a million points. Series are put in x order once
@@ -26,7 +28,9 @@
 //! The canvas carries `data-draw-ms` (the last redraw, from inputs to pixels, incl.
 //! any layout and downsampling it needed), `data-prepare-ms` (the last time series
 //! were put in x order and into columns), `data-points`, `data-drawn-points`,
-//! `data-x-range`, `data-y-scale` and `data-smoothing` (what the last paint showed),
+//! `data-x-range`, `data-y-scale`, `data-y-range` (the y domain, "low high"),
+//! `data-y-clip` and `data-y-lock` ("on"/"off") and `data-smoothing` (what the last
+//! paint showed),
 //! for benchmarks and tests.
 
 mod draw;
@@ -146,6 +150,9 @@ pub fn MetricChart(
     let x_mode = RwSignal::new(options.x);
     let y_log = RwSignal::new(options.log_y);
     let smoothing = RwSignal::new(options.smoothing);
+    let clip_outliers = RwSignal::new(false);
+    // The y domain "Lock y" froze, as it was drawn when checked.
+    let y_lock = RwSignal::new(None::<(f64, f64)>);
     let zoom = RwSignal::new(None::<(f64, f64)>);
     // CSS width, height and device pixel ratio of the plot area.
     let size = RwSignal::new((0.0f64, 0.0f64, 1.0f64));
@@ -193,6 +200,8 @@ pub fn MetricChart(
             } else {
                 ScaleKind::Linear
             },
+            clip_outliers: clip_outliers.get(),
+            y_fixed: y_lock.get(),
             width: w,
             height: h,
         };
@@ -220,6 +229,8 @@ pub fn MetricChart(
                 prepared.with(|p| smoothed.with(|sm| draw(&canvas, &g, &p.0, &sm.0, &colors, dpr)));
             let ms = now_ms() - t0;
             let (lo, hi) = g.x.domain();
+            let (y_lo, y_hi) = g.y.domain();
+            let on_off = |on: bool| if on { "on" } else { "off" }.to_owned();
             let prep = f64::from_bits(prepare_ms.load(Ordering::Relaxed));
             for (k, v) in [
                 ("data-draw-ms", format!("{ms:.2}")),
@@ -227,6 +238,11 @@ pub fn MetricChart(
                 ("data-points", total_points.get_untracked().to_string()),
                 ("data-drawn-points", drawn.to_string()),
                 ("data-x-range", format!("{lo} {hi}")),
+                ("data-y-range", format!("{y_lo} {y_hi}")),
+                // Tracked: locking (or clipping nothing) leaves the geometry as it
+                // was, yet the canvas says what is on.
+                ("data-y-clip", on_off(clip_outliers.get())),
+                ("data-y-lock", on_off(y_lock.with(Option::is_some))),
                 (
                     "data-y-scale",
                     if y_log.get_untracked() {
@@ -429,6 +445,16 @@ pub fn MetricChart(
                     </select>
                     <label class="check"><input type="checkbox" prop:checked=move || y_log.get()
                         on:change=move |ev| y_log.set(event_target_checked(&ev))/>"Log scale"</label>
+                    <label class="check" title="Fit the y axis without the top and bottom 1 % of the visible values">
+                        <input type="checkbox" prop:checked=move || clip_outliers.get()
+                            on:change=move |ev| clip_outliers.set(event_target_checked(&ev))/>"Clip outliers"</label>
+                    <label class="check" title="Keep the y axis as it is now while points arrive, zoom or smoothing change">
+                        <input type="checkbox" prop:checked=move || y_lock.get().is_some()
+                            on:change=move |ev| y_lock.set(
+                                event_target_checked(&ev)
+                                    .then(|| geo.get_untracked().map(|g| g.y.domain()))
+                                    .flatten(),
+                            )/>"Lock y"</label>
                     <label class="smoothing">"Smoothing"
                         <input type="range" min="0" max=MAX_SMOOTHING_WEIGHT.min(0.99).to_string() step="0.01"
                             prop:value=move || smoothing.get().to_string()
