@@ -194,11 +194,17 @@ fn mlflow_hash_links_name_the_sites_path() {
     // as a browser keeps MLflow's link in location.hash: quotes percent-encoded
     let hash = "#/compare-runs?runs=[%22a1b2%22,%22c3d4%22]&experiments=[%221%22]";
     let route = mlflow_hash_route(hash).unwrap();
-    assert_eq!(route, "/compare-runs?runs=[%22a1b2%22,%22c3d4%22]&experiments=[%221%22]");
+    assert_eq!(
+        route,
+        "/compare-runs?runs=[%22a1b2%22,%22c3d4%22]&experiments=[%221%22]"
+    );
     let q = parse(route.split_once('?').unwrap().1);
     assert_eq!(q.run_ids, strings(&["a1b2", "c3d4"]));
     assert_eq!(q.experiment_ids, strings(&["1"]));
-    assert_eq!(mlflow_hash_route("#/experiments/3/runs/abc").as_deref(), Some("/experiments/3/runs/abc"));
+    assert_eq!(
+        mlflow_hash_route("#/experiments/3/runs/abc").as_deref(),
+        Some("/experiments/3/runs/abc")
+    );
     assert_eq!(mlflow_hash_route("#/").as_deref(), Some("/"));
     // not a route: no fragment, an anchor
     assert_eq!(mlflow_hash_route(""), None);

@@ -82,7 +82,11 @@ fn random_states_and_names_come_back_exactly_from_their_tags() {
             made.push((view, state));
         }
         let read = saved_views(&tags);
-        assert_eq!(read.len(), made.len(), "round {round}: the broken tag is left out");
+        assert_eq!(
+            read.len(),
+            made.len(),
+            "round {round}: the broken tag is left out"
+        );
         for (view, state) in &made {
             let back = read.iter().find(|v| v.id == view.id).expect("listed");
             assert_eq!(back, view);
@@ -107,8 +111,14 @@ fn the_default_state_is_a_view_with_an_empty_query_and_links_to_the_plain_page()
     let mut state = RunsTableState::default();
     state.filter = "params.lr = '0.1'".into();
     let view = SavedView::new(new_id(1), "lr".into(), &state);
-    assert_eq!(view.path("12"), format!("/experiments/12?{}", query_of(&state)));
-    assert_eq!(view.path("12"), "/experiments/12?filter=params.lr%20%3D%20%270.1%27");
+    assert_eq!(
+        view.path("12"),
+        format!("/experiments/12?{}", query_of(&state))
+    );
+    assert_eq!(
+        view.path("12"),
+        "/experiments/12?filter=params.lr%20%3D%20%270.1%27"
+    );
 }
 
 #[test]
@@ -119,18 +129,27 @@ fn names_are_trimmed_unique_case_insensitively_and_bounded() {
         query: String::new(),
     }];
     assert_eq!(check_name("  mine ", &views, None), Ok("mine".to_owned()));
-    assert_eq!(check_name(" \t", &views, None), Err("Give the view a name.".to_owned()));
+    assert_eq!(
+        check_name(" \t", &views, None),
+        Err("Give the view a name.".to_owned())
+    );
     let taken = check_name("best lr", &views, None).unwrap_err();
     assert_eq!(
         taken,
         "This experiment already has a view named 'Best LR': choose another name, or delete that view first."
     );
     // renaming a view to its own name (another case) is fine
-    assert_eq!(check_name("best lr", &views, Some("a")), Ok("best lr".to_owned()));
+    assert_eq!(
+        check_name("best lr", &views, Some("a")),
+        Ok("best lr".to_owned())
+    );
     let long = "x".repeat(MAX_NAME_CHARS + 1);
     assert_eq!(
         check_name(&long, &views, None).unwrap_err(),
-        format!("A view name has at most {MAX_NAME_CHARS} characters; this one has {}.", MAX_NAME_CHARS + 1)
+        format!(
+            "A view name has at most {MAX_NAME_CHARS} characters; this one has {}.",
+            MAX_NAME_CHARS + 1
+        )
     );
     assert!(check_name(&"é".repeat(MAX_NAME_CHARS), &views, None).is_ok());
 }
@@ -187,7 +206,11 @@ fn two_writers_saving_views_at_once_both_keep_theirs_and_an_export_carries_them(
         let want: Vec<SavedView> = {
             let mut v: Vec<_> = want.into_values().collect();
             v.sort_by(|x, y| {
-                (x.name.to_lowercase(), &x.name, &x.id).cmp(&(y.name.to_lowercase(), &y.name, &y.id))
+                (x.name.to_lowercase(), &x.name, &x.id).cmp(&(
+                    y.name.to_lowercase(),
+                    &y.name,
+                    &y.id,
+                ))
             });
             v
         };
@@ -198,13 +221,20 @@ fn two_writers_saving_views_at_once_both_keep_theirs_and_an_export_carries_them(
             experiments: experiments.clone(),
             ..Default::default()
         };
-        let back = import_archive(&export_zip(&snap, &Selection::All), &ArchiveLimits::default())
-            .unwrap();
+        let back = import_archive(
+            &export_zip(&snap, &Selection::All),
+            &ArchiveLimits::default(),
+        )
+        .unwrap();
         let exp_back = back
             .experiments
             .iter()
             .find(|e| e.experiment_id == exp)
             .unwrap();
-        assert_eq!(saved_views(&exp_back.tags), want, "seed {seed}: export → import");
+        assert_eq!(
+            saved_views(&exp_back.tags),
+            want,
+            "seed {seed}: export → import"
+        );
     }
 }

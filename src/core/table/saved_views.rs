@@ -112,7 +112,11 @@ pub fn saved_views(tags: &BTreeMap<String, String>) -> Vec<SavedView> {
 /// A view's name as stored (trimmed), or why it cannot be: empty, longer than
 /// [`MAX_NAME_CHARS`], or the name of another of `views` (case-insensitively;
 /// `renaming` is the id of the view being renamed, whose own name does not count).
-pub fn check_name(name: &str, views: &[SavedView], renaming: Option<&str>) -> Result<String, String> {
+pub fn check_name(
+    name: &str,
+    views: &[SavedView],
+    renaming: Option<&str>,
+) -> Result<String, String> {
     let name = name.trim();
     if name.is_empty() {
         return Err("Give the view a name.".to_owned());

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::table::{SelectedRuns, TableData};
+use crate::core::compare_url;
 use crate::core::table::state::RunsTableState;
 use crate::core::text::format::plural;
-use crate::core::compare_url;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::core::tracking::queries::QueryError;
 use crate::service;
@@ -118,7 +118,10 @@ pub fn SelectionBar(experiment_id: Signal<String>, data: Memo<Arc<TableData>>) -
     let compare = move |_| {
         let ids = picked.get_untracked();
         let experiments = [experiment_id.get_untracked()];
-        go_to(&format!("/compare-runs{}", compare_url::to_query(&ids, &experiments)));
+        go_to(&format!(
+            "/compare-runs{}",
+            compare_url::to_query(&ids, &experiments)
+        ));
     };
     let count = move || picked.with(Vec::len);
     view! {

@@ -35,9 +35,8 @@ pub fn SavedViews(experiment_id: Signal<String>, state: Memo<RunsTableState>) ->
             .and_then(|s| s.read(|t| t.experiment(&id).ok().map(|e| saved_views(&e.tags))))
             .unwrap_or_default()
     });
-    let current_id = Memo::new(move |_| {
-        views.with(|v| state.with(|s| current(v, s).map(|v| v.id.clone())))
-    });
+    let current_id =
+        Memo::new(move |_| views.with(|v| state.with(|s| current(v, s).map(|v| v.id.clone()))));
     let editing = RwSignal::new(None::<Editing>);
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -57,7 +56,9 @@ pub fn SavedViews(experiment_id: Signal<String>, state: Memo<RunsTableState>) ->
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(what) = editing.get_untracked() else { return };
+        let Some(what) = editing.get_untracked() else {
+            return;
+        };
         let Some(s) = service::ready() else { return };
         let list = views.get_untracked();
         let renaming = match &what {
