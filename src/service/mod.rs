@@ -121,7 +121,9 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
-fn seed() -> u64 {
+/// 64 random bits (the platform's randomness mixed with the clock): the id
+/// generator's seed, and the id of a new saved view.
+pub fn seed() -> u64 {
     let hi = (js_sys::Math::random() * 4_294_967_296.0) as u64;
     let lo = (js_sys::Math::random() * 4_294_967_296.0) as u64;
     (hi << 32 | lo) ^ (js_sys::Date::now() as u64).rotate_left(17)

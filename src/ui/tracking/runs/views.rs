@@ -18,12 +18,6 @@ enum Editing {
     Rename(String),
 }
 
-/// 64 random bits for a new view's id.
-fn random_u64() -> u64 {
-    let half = || (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    (half() << 32) | half()
-}
-
 /// The saved views of `experiment_id` and the button saving `state` as one.
 #[component]
 pub fn SavedViews(experiment_id: Signal<String>, state: Memo<RunsTableState>) -> impl IntoView {
@@ -70,7 +64,7 @@ pub fn SavedViews(experiment_id: Signal<String>, state: Memo<RunsTableState>) ->
             Err(e) => return error.set(Some(e)),
         };
         let view = match &what {
-            Editing::New => SavedView::new(new_id(random_u64()), name, &state.get_untracked()),
+            Editing::New => SavedView::new(new_id(service::seed()), name, &state.get_untracked()),
             Editing::Rename(id) => match list.into_iter().find(|v| v.id == *id) {
                 Some(v) => SavedView { name, ..v },
                 None => return error.set(Some("That view was deleted meanwhile.".to_owned())),
