@@ -5,10 +5,12 @@
 //! shows ([`experiments`]). The Model Registry: the registered-models list and a
 //! model's versions ([`registry`]), logged models of an experiment or a run and the
 //! run-artifact models of a run's history tag ([`logged_models`]). Saved views of the
-//! runs table, kept as experiment tags ([`saved_views`]).
+//! runs table, kept as experiment tags ([`saved_views`]). Runs grouped by a param or
+//! tag value, with their metric means ([`groups`]).
 
 pub mod column_key;
 pub mod experiments;
+pub mod groups;
 pub mod logged_models;
 pub mod registry;
 pub mod rows;
