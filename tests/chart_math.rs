@@ -212,6 +212,8 @@ fn table_state_round_trips_awkward_keys_through_the_url() {
         expanded: vec!["0123456789abcdef0123456789abcdef".into()],
         pinned: vec!["run,with,commas".into()],
         hidden: vec![],
+        group_by: Some(key("tags.`team, a&b`")),
+        open_groups: vec!["v:x=1&y=2".into(), "none".into()],
     };
     let query = state.to_query();
     assert_eq!(RunsTableState::from_query(&query), state);

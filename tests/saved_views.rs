@@ -38,7 +38,21 @@ fn random_state(rng: &mut Rng) -> RunsTableState {
         ColumnKey::new(kinds[rng.below(3) as usize], name)
     };
     let id = |rng: &mut Rng| format!("{:032x}", rng.u64());
+    let group_by = rng.chance(50).then(|| {
+        ColumnKey::new(
+            [ColumnKind::Params, ColumnKind::Tags][rng.below(2) as usize],
+            format!("g{}", text(rng, 8)),
+        )
+    });
+    let open_groups = match group_by {
+        Some(_) => (0..rng.below(3))
+            .map(|_| format!("v:{}", text(rng, 10)))
+            .collect(),
+        None => Vec::new(),
+    };
     RunsTableState {
+        group_by,
+        open_groups,
         filter: text(rng, 40),
         order_by: (0..rng.below(3))
             .map(|_| OrderBy {

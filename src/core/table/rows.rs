@@ -1,11 +1,13 @@
 //! The rows of one experiment's runs table: the runs the table's state asks for,
 //! filtered and sorted by the search the API runs
 //! ([`crate::core::tracking::queries::search_runs_by`]), then nested under their
-//! parents. Rows hold ids and tree positions only; the UI reads the cells of the few
-//! rows on screen from the tracker.
+//! parents — or, when the state groups by a param or tag, collected into one row per
+//! group ([`super::groups`]) that opens to its runs. Rows hold ids and tree
+//! positions only; the UI reads the cells of the few rows on screen from the tracker.
 
 use std::collections::{HashMap, HashSet};
 
+use super::groups::{group_runs, RunGroup};
 use super::state::RunsTableState;
 use crate::core::tracking::model::{Run, RunId, ViewType};
 use crate::core::tracking::queries::{search_runs_by, QueryError};
@@ -22,6 +24,19 @@ pub struct DisplayRow {
     pub children: u32,
     /// Whether the children are shown.
     pub expanded: bool,
+    /// `Some(g)` for the row of group `g` of [`TableRows::groups`] (then `index` is
+    /// its first run and `children` its run count), `None` for a run's row.
+    pub group: Option<u32>,
+}
+
+/// A group of a grouped table: the group and its runs as indices into
+/// [`TableRows::ids`], in table order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableGroup {
+    /// The shared value and the run ids.
+    pub group: RunGroup,
+    /// The runs, as indices into [`TableRows::ids`].
+    pub indices: Vec<u32>,
 }
 
 /// What the runs table shows for one experiment and table state.
@@ -41,6 +56,8 @@ pub struct TableRows {
     pub in_experiment: usize,
     /// Whether any shown run has children (the name column then has expanders).
     pub nested: bool,
+    /// The groups, in the order of their first run, when the state groups runs.
+    pub groups: Vec<TableGroup>,
 }
 
 /// Filters, sorts and nests the runs of `experiment_id` as `state` asks.
@@ -69,10 +86,60 @@ pub fn table_rows(t: &Tracker, experiment_id: &str, state: &RunsTableState) -> T
             return rows;
         }
     };
-    rows.display = nest(&runs, &state.expanded);
-    rows.nested = rows.display.iter().any(|r| r.children > 0);
+    match &state.group_by {
+        Some(key) => {
+            (rows.groups, rows.display) = grouped(key, &runs, &state.open_groups);
+        }
+        None => {
+            rows.display = nest(&runs, &state.expanded);
+            rows.nested = rows.display.iter().any(|r| r.children > 0);
+        }
+    }
     rows.ids = runs.into_iter().map(|r| r.info.run_id.clone()).collect();
     rows
+}
+
+/// One row per group (in the order of its first run), each open group followed by
+/// its runs in sort order, one level in (runs are not nested under parents here).
+fn grouped(
+    key: &super::column_key::ColumnKey,
+    runs: &[&Run],
+    open: &[String],
+) -> (Vec<TableGroup>, Vec<DisplayRow>) {
+    let index: HashMap<&str, u32> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.info.run_id.as_str(), i as u32))
+        .collect();
+    let open: HashSet<&str> = open.iter().map(String::as_str).collect();
+    let groups: Vec<TableGroup> = group_runs(key, runs.iter().copied())
+        .into_iter()
+        .map(|group| TableGroup {
+            indices: group.run_ids.iter().map(|id| index[id.as_str()]).collect(),
+            group,
+        })
+        .collect();
+    let mut display = Vec::with_capacity(groups.len());
+    for (g, group) in groups.iter().enumerate() {
+        let expanded = open.contains(group.group.id().as_str());
+        display.push(DisplayRow {
+            index: group.indices[0],
+            depth: 0,
+            children: group.indices.len() as u32,
+            expanded,
+            group: Some(g as u32),
+        });
+        if expanded {
+            display.extend(group.indices.iter().map(|&index| DisplayRow {
+                index,
+                depth: 1,
+                children: 0,
+                expanded: false,
+                group: None,
+            }));
+        }
+    }
+    (groups, display)
 }
 
 /// Parents before their children, children in sort order under them. A run whose
@@ -108,6 +175,7 @@ fn nest(runs: &[&Run], expanded: &[RunId]) -> Vec<DisplayRow> {
                 depth,
                 children: kids.len() as u32,
                 expanded: open,
+                group: None,
             });
             if open {
                 stack.extend(kids.iter().rev().map(|&k| (k, depth.saturating_add(1))));
@@ -322,5 +390,50 @@ mod tests {
             "{:?}",
             rows.error
         );
+    }
+
+    #[test]
+    fn grouped_tables_show_one_row_per_group_that_opens_to_its_runs() {
+        let mut f = Fixture::new();
+        for (name, start, lr) in [
+            ("a", 1, Some("0.1")),
+            ("b", 2, Some("0.01")),
+            ("c", 3, Some("0.1")),
+            ("d", 4, None),
+        ] {
+            let id = f.run(name, start, None);
+            if let Some(lr) = lr {
+                f.t.log_params(&id, &[("lr".into(), lr.into())]).unwrap();
+            }
+        }
+        let mut state = RunsTableState::default();
+        state.set_group_by(ColumnKey::parse("params.lr"));
+        let rows = f.rows(&state);
+        // Newest first: d (no lr), c (0.1), b (0.01); a joins c's group.
+        let labels: Vec<String> = rows
+            .groups
+            .iter()
+            .map(|g| g.group.legend(state.group_by.as_ref().unwrap()))
+            .collect();
+        assert_eq!(
+            labels,
+            ["lr (not set) · 1 run", "lr=0.1 · 2 runs", "lr=0.01 · 1 run"]
+        );
+        assert!(rows
+            .display
+            .iter()
+            .all(|r| r.group.is_some() && !r.expanded));
+        assert_eq!(rows.display.len(), 3);
+        assert!(!rows.nested);
+        state.toggle_group("v:0.1".into());
+        assert_eq!(f.shown(&state), ["d@0+1", "c@0-2", "c@1", "a@1", "b@0+1"]);
+        let rows = f.rows(&state);
+        assert_eq!(rows.display[1].group, Some(1));
+        assert_eq!(rows.display[2].group, None);
+        // A new grouping starts collapsed.
+        state.set_group_by(ColumnKey::parse("tags.team"));
+        assert!(state.open_groups.is_empty());
+        state.set_group_by(ColumnKey::parse("metrics.loss"));
+        assert_eq!(state.group_by, None, "metrics do not group");
     }
 }

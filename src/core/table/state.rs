@@ -18,6 +18,8 @@
 //! | `expanded` | a parent run id whose children show     | yes     | none         |
 //! | `pinned`   | a run id pinned to the top              | yes     | none         |
 //! | `hidden`   | a run id hidden from charts             | yes     | none         |
+//! | `groupBy`  | a param or tag column key runs group by | no      | none         |
+//! | `group`    | the id of a group shown expanded        | yes     | none         |
 //!
 //! `orderBy` is split at its *last* space, and a direction never contains one, so a
 //! key with spaces (or ending in ` DESC`) still reads back exactly. Defaults are
@@ -46,6 +48,8 @@ const VIEW: &str = "view";
 const EXPANDED: &str = "expanded";
 const PINNED: &str = "pinned";
 const HIDDEN: &str = "hidden";
+const GROUP_BY: &str = "groupBy";
+const GROUP: &str = "group";
 
 /// One sort criterion of the runs table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +80,12 @@ pub struct RunsTableState {
     pub pinned: Vec<RunId>,
     /// Runs left out of the charts (still listed in the table).
     pub hidden: Vec<RunId>,
+    /// The param or tag runs are grouped by (see [`super::groups`]); `None` lists
+    /// runs one by one.
+    pub group_by: Option<ColumnKey>,
+    /// Groups whose runs are shown, by [`super::groups::RunGroup::id`] (collapsed by
+    /// default).
+    pub open_groups: Vec<String>,
 }
 
 fn view_as_str(view: ViewType) -> &'static str {
@@ -144,6 +154,21 @@ impl RunsTableState {
         toggle(&mut self.columns, key);
     }
 
+    /// Shows the runs of the group `id`, or hides them if shown.
+    pub fn toggle_group(&mut self, id: String) {
+        toggle(&mut self.open_groups, id);
+    }
+
+    /// Groups runs by `key` (a param or tag; anything else, or `None`, ungroups);
+    /// groups start collapsed.
+    pub fn set_group_by(&mut self, key: Option<ColumnKey>) {
+        let key = key.filter(super::groups::can_group_by);
+        if key != self.group_by {
+            self.group_by = key;
+            self.open_groups.clear();
+        }
+    }
+
     /// Shows the child runs of `parent`, or hides them if shown.
     pub fn toggle_expanded(&mut self, parent: RunId) {
         toggle(&mut self.expanded, parent);
@@ -185,6 +210,12 @@ impl RunsTableState {
                 push(name, id.clone());
             }
         }
+        if let Some(key) = &self.group_by {
+            push(GROUP_BY, key.to_string());
+            for id in &self.open_groups {
+                push(GROUP, id.clone());
+            }
+        }
         q
     }
 
@@ -195,6 +226,7 @@ impl RunsTableState {
     pub fn from_query(pairs: &[(String, String)]) -> Self {
         let mut s = RunsTableState::default();
         let (mut have_filter, mut have_view) = (false, false);
+        let mut open_groups = Vec::new();
         for (k, v) in pairs {
             match k.as_str() {
                 FILTER if !have_filter => {
@@ -212,8 +244,15 @@ impl RunsTableState {
                 EXPANDED if !v.is_empty() => s.expanded.push(v.clone()),
                 PINNED if !v.is_empty() => s.pinned.push(v.clone()),
                 HIDDEN if !v.is_empty() => s.hidden.push(v.clone()),
+                GROUP_BY if s.group_by.is_none() => {
+                    s.group_by = ColumnKey::parse(v).filter(super::groups::can_group_by)
+                }
+                GROUP if !v.is_empty() => open_groups.push(v.clone()),
                 _ => {}
             }
+        }
+        if s.group_by.is_some() {
+            s.open_groups = open_groups;
         }
         s
     }
@@ -260,6 +299,8 @@ mod tests {
             expanded: vec!["abc".into()],
             pinned: vec!["p1".into(), "p2".into()],
             hidden: vec!["h".into()],
+            group_by: Some(col("params.learning rate")),
+            open_groups: vec!["v:0.1".into(), "none".into()],
         };
         let q = s.to_query();
         assert!(q.contains(&("orderBy".into(), "metrics.val loss DESC ASC".into())));
@@ -285,6 +326,11 @@ mod tests {
             ("pinned", ""),
             ("filter", "a"),
             ("filter", "b"),
+            ("groupBy", "metrics.loss"),
+            ("groupBy", "tags.team"),
+            ("groupBy", "params.lr"),
+            ("group", ""),
+            ("group", "v:x"),
         ]);
         let s = RunsTableState::from_query(&q);
         assert_eq!(
@@ -295,6 +341,11 @@ mod tests {
         assert_eq!(s.view, ViewType::DeletedOnly);
         assert!(s.pinned.is_empty());
         assert_eq!(s.filter, "a");
+        assert_eq!(s.group_by, Some(col("tags.team")), "metrics do not group");
+        assert_eq!(s.open_groups, ["v:x"]);
+        // Open groups without a grouping mean nothing.
+        let s = RunsTableState::from_query(&pairs(&[("group", "v:x")]));
+        assert!(s.open_groups.is_empty());
     }
 
     #[test]

@@ -11,8 +11,11 @@ use crate::ui::widgets::scroll::ScrollViewport;
 
 use super::columns::{grid_template, total_width, Column, ROW_HEIGHT};
 use super::table::{SelectedRuns, TableData};
+use crate::core::table::column_key::ColumnKey;
+use crate::core::table::groups::RunGroup;
 use crate::core::table::rows::DisplayRow;
 use crate::core::table::state::RunsTableState;
+use crate::core::text::format::plural;
 use crate::core::tracking::model::{LifecycleStage, RunId};
 use crate::service;
 use crate::ui::href;
@@ -30,6 +33,15 @@ struct RowItem {
     row: DisplayRow,
     id: RunId,
     nested: bool,
+    /// The group, for a group's row.
+    group: Option<Arc<GroupItem>>,
+}
+
+/// A group's row: the group, the key runs are grouped by, and its run ids.
+#[derive(PartialEq)]
+struct GroupItem {
+    group: RunGroup,
+    key: ColumnKey,
 }
 
 #[component]
@@ -40,6 +52,7 @@ pub fn RunsBody(
     experiment_id: Signal<String>,
     sort_by: Callback<Column>,
     toggle_expanded: Callback<RunId>,
+    toggle_group: Callback<String>,
 ) -> impl IntoView {
     let selected = expect_context::<SelectedRuns>();
     let scroller = NodeRef::<leptos::html::Div>::new();
@@ -76,12 +89,20 @@ pub fn RunsBody(
             (start..end)
                 .map(|pos| {
                     let row = d.rows.display[pos];
+                    let group = row.group.and_then(|g| {
+                        let key = state.with_untracked(|s| s.group_by.clone())?;
+                        Some(Arc::new(GroupItem {
+                            group: d.rows.groups[g as usize].group.clone(),
+                            key,
+                        }))
+                    });
                     RowItem {
                         generation: d.generation,
                         pos,
                         row,
                         id: d.rows.ids[row.index as usize].clone(),
                         nested: d.rows.nested,
+                        group,
                     }
                 })
                 .collect::<Vec<_>>()
@@ -123,7 +144,11 @@ pub fn RunsBody(
                         key=|item| (item.generation, item.pos, item.id.clone())
                         let:item
                     >
-                        <Row item columns experiment_id selected toggle_expanded/>
+                        {if item.group.is_some() {
+                            view! { <GroupRow item columns selected toggle_group/> }.into_any()
+                        } else {
+                            view! { <Row item columns experiment_id selected toggle_expanded/> }.into_any()
+                        }}
                     </For>
                 </div>
             </div>
@@ -156,6 +181,11 @@ fn Header(
     let coverage = Memo::new(move |_| {
         data.with(|d| {
             selected.0.with(|s| {
+                // A grouped table shows every run through its group's row.
+                if !d.rows.groups.is_empty() {
+                    let k = d.rows.ids.iter().filter(|id| s.contains(*id)).count();
+                    return (d.rows.ids.len(), k);
+                }
                 let n = d.rows.display.len();
                 let k = d
                     .rows
@@ -173,6 +203,9 @@ fn Header(
             selected.0.update(BTreeSet::clear);
         } else {
             let all: BTreeSet<RunId> = data.with_untracked(|d| {
+                if !d.rows.groups.is_empty() {
+                    return d.rows.ids.iter().cloned().collect();
+                }
                 d.rows
                     .display
                     .iter()
@@ -230,6 +263,113 @@ fn Header(
             </For>
         </div>
     }
+}
+
+/// A group's row: ▸/▾ and the group's label with its run count, the mean of each
+/// metric column, shared param and tag values; its checkbox ticks all its runs.
+#[component]
+fn GroupRow(
+    item: RowItem,
+    columns: Memo<Vec<Column>>,
+    selected: SelectedRuns,
+    toggle_group: Callback<String>,
+) -> impl IntoView {
+    let RowItem {
+        pos, row, group, ..
+    } = item;
+    let Some(group) = group else {
+        return ().into_any();
+    };
+    let Some(svc) = service::ready() else {
+        return ().into_any();
+    };
+    let top = format!("{}px", pos as f64 * ROW_HEIGHT);
+    let cols = columns.get_untracked();
+    let GroupItem { group, key } = group.as_ref();
+    let label = group.label(key);
+    let cells = svc.read(|t| {
+        let runs: Vec<_> = group
+            .run_ids
+            .iter()
+            .filter_map(|id| t.run(id).ok())
+            .collect();
+        cols.iter()
+            .map(|c| (c.clone(), c.group_text(group, key, &runs)))
+            .collect::<Vec<_>>()
+    });
+    let ids: Arc<Vec<RunId>> = Arc::new(group.run_ids.clone());
+    let ticked = {
+        let ids = ids.clone();
+        Memo::new(move |_| {
+            selected
+                .0
+                .with(|s| ids.iter().filter(|id| s.contains(*id)).count())
+        })
+    };
+    let n = ids.len();
+    let group_id = group.id();
+    let toggle_label = if row.expanded {
+        format!("Hide the {} runs of {label}", n)
+    } else {
+        format!("Show the {} runs of {label}", n)
+    };
+    let cells = cells
+        .into_iter()
+        .map(|(c, text)| match c {
+            Column::Name => {
+                let id = group_id.clone();
+                view! {
+                    <div class="cell name sticky-1" role="cell">
+                        <button
+                            type="button"
+                            class="expander"
+                            aria-expanded=if row.expanded { "true" } else { "false" }
+                            aria-label=toggle_label.clone()
+                            title=toggle_label.clone()
+                            on:click=move |_| toggle_group.run(id.clone())
+                        >
+                            {if row.expanded { "▾" } else { "▸" }}
+                        </button>
+                        <span class="group-label" title=text.clone().unwrap_or_default()>{text.clone()}</span>
+                        <span class="muted group-count">{plural(n, "run")}</span>
+                    </div>
+                }
+                .into_any()
+            }
+            c => {
+                let class = if c.is_numeric() { "cell num" } else { "cell" };
+                let title = text.clone().unwrap_or_default();
+                view! { <div class=class role="cell" title=title>{text}</div> }.into_any()
+            }
+        })
+        .collect_view();
+    let aria = format!("Select the {} runs of {label}", n);
+    view! {
+        <div class="runs-row group-row" class:selected=move || ticked.get() == n role="row" data-group=group_id style:top=top>
+            <div class="cell check sticky-0" role="cell">
+                <input
+                    type="checkbox"
+                    aria-label=aria
+                    prop:checked=move || ticked.get() == n
+                    prop:indeterminate=move || { let k = ticked.get(); k > 0 && k < n }
+                    on:change=move |_| {
+                        let all = ticked.get_untracked() == n;
+                        selected.0.update(|s| {
+                            for id in ids.iter() {
+                                if all {
+                                    s.remove(id);
+                                } else {
+                                    s.insert(id.clone());
+                                }
+                            }
+                        });
+                    }
+                />
+            </div>
+            {cells}
+        </div>
+    }
+    .into_any()
 }
 
 /// One run's row, its cells read from the tracker.

@@ -2,7 +2,10 @@
 //! or attribute the user adds by its column key (`metrics.acc`).
 
 use crate::core::search::{RunAttribute, RunField};
+use std::collections::BTreeSet;
+
 use crate::core::table::column_key::{ColumnKey, ColumnKind};
+use crate::core::table::groups::{group_value, metric_mean, RunGroup};
 use crate::core::text::format::{format_duration_ms, format_value, run_duration_ms};
 use crate::core::tracking::model::Run;
 use crate::core::tracking::rules::TAG_SOURCE_NAME;
@@ -140,6 +143,31 @@ impl Column {
                 RunField::Tag(t) => run.tags.get(&t).cloned(),
                 RunField::Attribute(a) => attribute_text(run, a),
             },
+        }
+    }
+
+    /// The text of this column in the row of a group of `runs` grouped by `key`: the
+    /// group's label in the name column, the mean of a metric (with `(n of m)` when
+    /// not every run counts), the value of a param or tag when every run shares it,
+    /// else how many values they have; `None` for the rest.
+    pub fn group_text(&self, group: &RunGroup, key: &ColumnKey, runs: &[&Run]) -> Option<String> {
+        match self {
+            Column::Name => Some(group.label(key)),
+            Column::Extra(k) => match k.field()? {
+                RunField::Metric(m) => {
+                    metric_mean(&m, runs.iter().copied()).map(|g| g.cell(runs.len()))
+                }
+                RunField::Param(_) | RunField::Tag(_) => {
+                    let values: BTreeSet<Option<&str>> =
+                        runs.iter().map(|r| group_value(r, k)).collect();
+                    match values.len() {
+                        1 => values.into_iter().next().flatten().map(str::to_owned),
+                        n => Some(format!("{n} values")),
+                    }
+                }
+                RunField::Attribute(_) => None,
+            },
+            _ => None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The runs table's "CSV" button: what the table shows — the filtered, sorted rows
-//! (expanded child runs where they are shown) and the visible columns — as
+//! (expanded child runs where they are shown, groups and their open runs when
+//! grouped) and the visible columns — as
 //! `<experiment name>-runs.csv`, with values exact rather than as shown (full source,
 //! metric values in shortest round-trip digits, times in ms since the epoch).
 
@@ -10,6 +11,9 @@ use leptos::prelude::*;
 use super::columns::Column;
 use super::table::TableData;
 use crate::core::search::{RunAttribute, RunField};
+use crate::core::table::column_key::ColumnKey;
+use crate::core::table::groups::{group_value, metric_mean};
+use crate::core::table::state::RunsTableState;
 use crate::core::text::csv_out::{csv_file_name, number, table_csv};
 use crate::core::text::format::run_duration_ms;
 use crate::core::tracking::model::Run;
@@ -72,18 +76,49 @@ fn cell(c: &Column, run: &Run, now: i64) -> String {
     text.unwrap_or_default()
 }
 
-/// The CSV of the shown rows and `columns`.
-fn runs_csv(data: &TableData, columns: &[Column]) -> Result<String, String> {
+/// The CSV of the shown rows and `columns`. A grouped table starts with the columns
+/// `Group` and `Runs`: a group's row has its label, run count and, in metric columns,
+/// the exact mean of the runs' finite latest values (params and tags when all runs
+/// share one value); a run's row of an open group has its group's label.
+fn runs_csv(
+    data: &TableData,
+    columns: &[Column],
+    group_by: Option<&ColumnKey>,
+) -> Result<String, String> {
     let s = service::ready().ok_or("The store is not open.")?;
     let now = service::now_ms();
+    let grouped = group_by.filter(|_| !data.rows.groups.is_empty());
     let rows = s.read(|t| {
+        let mut group_label = String::new();
         data.rows
             .display
             .iter()
             .filter_map(|row| {
+                let mut out = Vec::with_capacity(columns.len() + 3);
+                if let (Some(key), Some(g)) = (grouped, row.group) {
+                    let group = &data.rows.groups[g as usize].group;
+                    let runs: Vec<&Run> = group
+                        .run_ids
+                        .iter()
+                        .filter_map(|id| t.run(id).ok())
+                        .collect();
+                    group_label = group.label(key);
+                    out.push(group_label.clone());
+                    out.push(group.run_ids.len().to_string());
+                    for c in columns {
+                        out.push(group_cell(c, &runs));
+                        if *c == Column::Name {
+                            out.push(String::new());
+                        }
+                    }
+                    return Some(out);
+                }
                 let id = &data.rows.ids[row.index as usize];
                 let run = t.run(id).ok()?;
-                let mut out = Vec::with_capacity(columns.len() + 1);
+                if grouped.is_some() {
+                    out.push(group_label.clone());
+                    out.push(String::new());
+                }
                 for c in columns {
                     out.push(cell(c, run, now));
                     if *c == Column::Name {
@@ -94,17 +129,49 @@ fn runs_csv(data: &TableData, columns: &[Column]) -> Result<String, String> {
             })
             .collect::<Vec<_>>()
     });
-    Ok(table_csv(&header(columns), &rows))
+    let mut head = header(columns);
+    if grouped.is_some() {
+        head.splice(0..0, ["Group".to_owned(), "Runs".to_owned()]);
+    }
+    Ok(table_csv(&head, &rows))
+}
+
+/// One column of a group's row, exact: a metric's mean (empty if no run has a finite
+/// value), a param's or tag's value when every run has the same; else empty.
+fn group_cell(c: &Column, runs: &[&Run]) -> String {
+    let Column::Extra(k) = c else {
+        return String::new();
+    };
+    match k.field() {
+        Some(RunField::Metric(m)) => metric_mean(&m, runs.iter().copied())
+            .filter(|g| g.finite > 0)
+            .map(|g| number(g.mean))
+            .unwrap_or_default(),
+        Some(RunField::Param(_) | RunField::Tag(_)) => {
+            let mut values = runs.iter().map(|r| group_value(r, k));
+            let first = values.next().flatten();
+            if values.all(|v| v == first) {
+                first.unwrap_or_default().to_owned()
+            } else {
+                String::new()
+            }
+        }
+        _ => String::new(),
+    }
 }
 
 /// Downloads what the table shows as CSV.
 #[component]
-pub fn RunsCsvButton(data: Memo<Arc<TableData>>, columns: Memo<Vec<Column>>) -> impl IntoView {
+pub fn RunsCsvButton(
+    data: Memo<Arc<TableData>>,
+    columns: Memo<Vec<Column>>,
+    state: Memo<RunsTableState>,
+) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let save = move |_| {
         let d = data.get_untracked();
         let result = columns
-            .with_untracked(|c| runs_csv(&d, c))
+            .with_untracked(|c| state.with_untracked(|s| runs_csv(&d, c, s.group_by.as_ref())))
             .and_then(|text| {
                 let experiment = d.rows.experiment_name.as_deref().unwrap_or_default();
                 let name = csv_file_name(&format!("{experiment}-runs"));

@@ -163,16 +163,22 @@ pub fn RunsTable(
         s.toggle_expanded(id);
         set_state.run(s);
     });
+    let toggle_group = Callback::new(move |id: String| {
+        let mut s = state.get_untracked();
+        s.toggle_group(id);
+        set_state.run(s);
+    });
     let error = Signal::derive(move || data.with(|d| d.rows.error.clone()));
     view! {
         <div class="runs-toolbar">
             <toolbar::FilterBox state set_state error/>
             <toolbar::ViewSwitch state set_state/>
             <picker::ColumnPicker experiment_id state set_state/>
-            <csv::RunsCsvButton data columns/>
+            <toolbar::GroupBy experiment_id state set_state/>
+            <csv::RunsCsvButton data columns state/>
         </div>
         <toolbar::SelectionBar experiment_id data/>
         <super::compare_with::CompareWith experiment_id data/>
-        <body::RunsBody data columns state experiment_id sort_by toggle_expanded/>
+        <body::RunsBody data columns state experiment_id sort_by toggle_expanded toggle_group/>
     }
 }
