@@ -337,8 +337,11 @@ async fn model_args(
     ))
 }
 
+/// Files to write under a model's folder: `(relative path, bytes)`.
+type NamedFiles = Vec<(String, Vec<u8>)>;
+
 /// The input example's files and its `(type, path)` for `MLmodel`.
-fn input_example(example: Option<Json>) -> (Vec<(String, Vec<u8>)>, Option<(String, String)>) {
+fn input_example(example: Option<Json>) -> (NamedFiles, Option<(String, String)>) {
     let Some(ex) = example else {
         return (Vec::new(), None);
     };
@@ -453,7 +456,7 @@ pub(super) async fn log_tfjs_model(
         None => infer_signature(&get("inputs"), &get("outputs"))?,
     };
     let (example_files, example) = input_example(json_option(&o, "inputExample")?);
-    let (run, args) = model_args(&s, &name, &o, Some("tfjs".into())).await?;
+    let (run, args) = model_args(s, name, &o, Some("tfjs".into())).await?;
     let model_id = s.begin_logged_model(args).await?;
     let location = s.read(|t| {
         t.logged_model(&model_id)
@@ -492,7 +495,7 @@ pub(super) async fn log_tfjs_model(
     files.extend(example_files);
     let register = o.string("registeredModelName")?;
     finish(
-        &s, model_id, run, &name, files, mlmodel, &flavors, register, &utc,
+        s, model_id, run, name, files, mlmodel, &flavors, register, &utc,
     )
     .await
 }
