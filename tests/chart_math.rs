@@ -214,6 +214,7 @@ fn table_state_round_trips_awkward_keys_through_the_url() {
         hidden: vec![],
         group_by: Some(key("tags.`team, a&b`")),
         open_groups: vec!["v:x=1&y=2".into(), "none".into()],
+        charts: true,
     };
     let query = state.to_query();
     assert_eq!(RunsTableState::from_query(&query), state);

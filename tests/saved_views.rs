@@ -53,6 +53,7 @@ fn random_state(rng: &mut Rng) -> RunsTableState {
     RunsTableState {
         group_by,
         open_groups,
+        charts: rng.chance(50),
         filter: text(rng, 40),
         order_by: (0..rng.below(3))
             .map(|_| OrderBy {

@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { logSweep } from "./sweep.mjs";
 import { fillRegistry } from "./registry_fill.mjs";
 import { openLab } from "./bench_lab.mjs";
+import { benchChartGrid } from "./bench_grid.mjs";
 import { benchAutolog } from "./bench_autolog.mjs";
 
 const dist = process.env.DIST;
@@ -260,6 +261,9 @@ try {
   await cold.locator(".models-row").first().waitFor({ timeout: 60_000 });
   emit("models_list_1k_x10_new_tab_to_rows_shown", Date.now() - cold0, "ms", { includes: "app start, store load" });
   await reg.context().close();
+
+  // UI: the runs page's chart grid, 100 runs x 8 metrics x 10,000 steps
+  await benchChartGrid(browser, site, emit);
 
   // a 10 MB TF.js model: logModel to committed, loadModel, and both with TF.js's own work
   const lab = await openLab(site, browser);

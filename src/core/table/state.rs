@@ -20,6 +20,7 @@
 //! | `hidden`   | a run id hidden from charts             | yes     | none         |
 //! | `groupBy`  | a param or tag column key runs group by | no      | none         |
 //! | `group`    | the id of a group shown expanded        | yes     | none         |
+//! | `charts`   | `on`: the chart grid above the table    | no      | off          |
 //!
 //! `orderBy` is split at its *last* space, and a direction never contains one, so a
 //! key with spaces (or ending in ` DESC`) still reads back exactly. Defaults are
@@ -50,6 +51,7 @@ const PINNED: &str = "pinned";
 const HIDDEN: &str = "hidden";
 const GROUP_BY: &str = "groupBy";
 const GROUP: &str = "group";
+const CHARTS: &str = "charts";
 
 /// One sort criterion of the runs table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +88,9 @@ pub struct RunsTableState {
     /// Groups whose runs are shown, by [`super::groups::RunGroup::id`] (collapsed by
     /// default).
     pub open_groups: Vec<String>,
+    /// Whether the chart grid (one chart per chosen metric for the shown runs) is
+    /// open above the table.
+    pub charts: bool,
 }
 
 fn view_as_str(view: ViewType) -> &'static str {
@@ -210,6 +215,9 @@ impl RunsTableState {
                 push(name, id.clone());
             }
         }
+        if self.charts {
+            push(CHARTS, "on".to_owned());
+        }
         if let Some(key) = &self.group_by {
             push(GROUP_BY, key.to_string());
             for id in &self.open_groups {
@@ -248,6 +256,7 @@ impl RunsTableState {
                     s.group_by = ColumnKey::parse(v).filter(super::groups::can_group_by)
                 }
                 GROUP if !v.is_empty() => open_groups.push(v.clone()),
+                CHARTS => s.charts |= v == "on",
                 _ => {}
             }
         }
@@ -301,6 +310,7 @@ mod tests {
             hidden: vec!["h".into()],
             group_by: Some(col("params.learning rate")),
             open_groups: vec!["v:0.1".into(), "none".into()],
+            charts: true,
         };
         let q = s.to_query();
         assert!(q.contains(&("orderBy".into(), "metrics.val loss DESC ASC".into())));

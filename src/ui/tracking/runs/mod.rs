@@ -1,6 +1,7 @@
 //! One experiment's runs: the route, and the runs table it shows.
 
 mod body;
+mod charts;
 mod columns;
 mod compare_with;
 mod csv;

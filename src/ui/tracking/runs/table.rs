@@ -21,7 +21,7 @@ use crate::service::projects::TAG_ENTRY_POINT;
 use crate::ui::Store;
 
 use super::columns::Column;
-use super::{body, csv, picker, toolbar};
+use super::{body, charts, csv, picker, toolbar};
 
 /// The runs ticked in the runs table, for actions on them (compare, delete, restore,
 /// export). The runs page provides it as a context; the table keeps it to runs that
@@ -176,9 +176,11 @@ pub fn RunsTable(
             <picker::ColumnPicker experiment_id state set_state/>
             <toolbar::GroupBy experiment_id state set_state/>
             <csv::RunsCsvButton data columns state/>
+            <charts::ChartsToggle state set_state/>
         </div>
         <toolbar::SelectionBar experiment_id data/>
         <super::compare_with::CompareWith experiment_id data/>
+        <charts::RunsCharts data state/>
         <body::RunsBody data columns state experiment_id sort_by toggle_expanded toggle_group/>
     }
 }

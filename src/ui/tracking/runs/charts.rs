@@ -1,0 +1,170 @@
+//! The runs page's chart grid, as MLflow's chart view: one chart per chosen metric
+//! (the table's metric columns, or every metric the shown runs logged), one line per
+//! run the table shows, in table order, the first [`MAX_RUNS`] of them. Opened with
+//! "Charts" (`charts=on` in the URL, so saved views and links keep it).
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::table::TableData;
+use crate::core::table::column_key::ColumnKind;
+use crate::core::table::state::RunsTableState;
+use crate::core::text::format::plural;
+use crate::service;
+use crate::ui::widgets::chart::HistoryChart;
+
+/// Most runs drawn per chart (the first in table order).
+pub const MAX_RUNS: usize = 100;
+/// Most charts in the grid when no metric column is chosen (the rest by adding
+/// columns).
+pub const MAX_CHARTS: usize = 24;
+
+/// What the grid draws: the runs (id, name) and the metric keys.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Grid {
+    /// (id, name, the metric keys it logged) in table order.
+    runs: Vec<(String, String, Vec<String>)>,
+    keys: Vec<String>,
+    /// Runs the table shows beyond [`MAX_RUNS`].
+    runs_left_out: usize,
+    /// Metric keys beyond [`MAX_CHARTS`].
+    keys_left_out: usize,
+}
+
+fn grid(data: &TableData, state: &RunsTableState) -> Grid {
+    let Some(s) = service::ready() else {
+        return Grid::default();
+    };
+    let shown: Vec<&String> = data
+        .rows
+        .ids
+        .iter()
+        .filter(|id| !state.hidden.contains(id))
+        .collect();
+    s.read(|t| {
+        let runs: Vec<_> = shown
+            .iter()
+            .take(MAX_RUNS)
+            .filter_map(|id| t.run(id).ok())
+            .collect();
+        let chosen: Vec<String> = state
+            .columns
+            .iter()
+            .filter(|c| c.kind() == ColumnKind::Metrics)
+            .map(|c| c.name().to_owned())
+            .collect();
+        let (keys, keys_left_out) = if chosen.is_empty() {
+            let mut all: Vec<String> = runs
+                .iter()
+                .flat_map(|r| r.metrics.keys().cloned())
+                .collect();
+            all.sort();
+            all.dedup();
+            let over = all.len().saturating_sub(MAX_CHARTS);
+            all.truncate(MAX_CHARTS);
+            (all, over)
+        } else {
+            (chosen, 0)
+        };
+        Grid {
+            runs: runs
+                .iter()
+                .map(|r| {
+                    let keys = r.metrics.keys().cloned().collect();
+                    (r.info.run_id.clone(), r.info.run_name.clone(), keys)
+                })
+                .collect(),
+            keys,
+            runs_left_out: shown.len().saturating_sub(MAX_RUNS),
+            keys_left_out,
+        }
+    })
+}
+
+/// The grid, when `state.charts` is on.
+#[component]
+pub fn RunsCharts(data: Memo<Arc<TableData>>, state: Memo<RunsTableState>) -> impl IntoView {
+    let open = Memo::new(move |_| state.with(|s| s.charts));
+    let grid = Memo::new(move |_| {
+        if !open.get() {
+            return Grid::default();
+        }
+        data.with(|d| state.with(|s| grid(d, s)))
+    });
+    let keys = Memo::new(move |_| grid.with(|g| g.keys.clone()));
+    let note = move || {
+        grid.with(|g| {
+            let mut parts = Vec::new();
+            if g.runs_left_out > 0 {
+                parts.push(format!(
+                    "Charts draw the first {MAX_RUNS} runs of the table; {} more are not drawn.",
+                    plural(g.runs_left_out, "run")
+                ));
+            }
+            if g.keys_left_out > 0 {
+                parts.push(format!(
+                    "{} more are not charted: add them as columns to choose which.",
+                    plural(g.keys_left_out, "metric")
+                ));
+            }
+            (!parts.is_empty())
+                .then(|| view! { <p class="muted charts-note">{parts.join(" ")}</p> })
+        })
+    };
+    view! {
+        <Show when=move || open.get()>
+            <section class="runs-charts" aria-label="Run charts">
+                {note}
+                <Show when=move || !keys.read().is_empty()
+                    fallback=|| view! { <p class="muted">"The shown runs logged no metrics, so nothing to chart."</p> }>
+                    <div class="chart-grid">
+                        <For each=move || keys.get() key=|k| k.clone() let:key>
+                            <GridChart key grid/>
+                        </For>
+                    </div>
+                </Show>
+            </section>
+        </Show>
+    }
+}
+
+/// One metric for the grid's runs that logged it, in table order.
+#[component]
+fn GridChart(key: String, grid: Memo<Grid>) -> impl IntoView {
+    let runs = Memo::new({
+        let key = key.clone();
+        move |_| {
+            grid.with(|g| {
+                g.runs
+                    .iter()
+                    .filter(|(_, _, keys)| keys.binary_search(&key).is_ok())
+                    .map(|(id, name, _)| (id.clone(), name.clone()))
+                    .collect::<Vec<_>>()
+            })
+        }
+    });
+    view! { <HistoryChart key runs long_form=true/> }
+}
+
+/// "Charts": opens or closes the grid.
+#[component]
+pub fn ChartsToggle(
+    state: Memo<RunsTableState>,
+    set_state: Callback<RunsTableState>,
+) -> impl IntoView {
+    let on = move || state.with(|s| s.charts);
+    view! {
+        <button
+            type="button"
+            class="charts-toggle"
+            aria-pressed=move || if on() { "true" } else { "false" }
+            title="One chart per metric column (or every metric) for the runs the table shows"
+            on:click=move |_| {
+                let mut s = state.get_untracked();
+                s.charts = !s.charts;
+                set_state.run(s);
+            }
+        >"Charts"</button>
+    }
+}

@@ -1,0 +1,66 @@
+// The runs page's chart grid ("Charts"), as MLflow's chart view: one chart per metric
+// column (or every metric), one line per run the table shows, following the filter;
+// kept in the URL.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SHOTS, defineStartRunLater } from "./browser.mjs";
+import { useSite } from "./site.mjs";
+
+const app = useSite();
+
+test("runs page charts: one chart per metric for the shown runs, following filter and columns, kept through a reload", async () => {
+  const page = await app.open("", { viewport: { width: 1400, height: 1000 } });
+  await defineStartRunLater(page);
+  const expId = await page.evaluate(async () => {
+    const exp = await mlflow.setExperiment("grid");
+    for (const [name, lr, steps, acc] of [["slow", "0.01", 50, true], ["fast", "0.1", 40, true], ["no-acc", "0.1", 30, false]]) {
+      await window.startRunLater({ runName: name });
+      await mlflow.logParam("lr", lr);
+      for (let step = 0; step < steps; step++) {
+        mlflow.logMetric("loss", 1 / (1 + step * Number(lr)), { step });
+        if (acc) mlflow.logMetric("acc", step / steps, { step });
+      }
+      await mlflow.endRun();
+    }
+    await mlflow.flush();
+    return exp.experimentId;
+  });
+  await page.goto(`${app.site.url}experiments/${expId}`);
+  await page.locator(".runs-row").first().waitFor();
+  assert.equal(await page.locator(".runs-charts").count(), 0, "closed until asked for");
+
+  const toggle = page.getByRole("button", { name: "Charts", exact: true });
+  await toggle.click();
+  assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+  assert.equal(new URL(page.url()).searchParams.get("charts"), "on");
+  const grid = page.getByRole("region", { name: "Run charts" });
+  const canvas = (key) => grid.locator(`.chart-cell[data-metric='${key}'] canvas`);
+  // every metric of the shown runs, each with every point of every run that logged it
+  await canvas("loss").and(page.locator("[data-points='120']")).waitFor();
+  await canvas("acc").and(page.locator("[data-points='90']")).waitFor();
+  assert.deepEqual(await grid.locator(".chart-cell").evaluateAll((cells) => cells.map((c) => c.dataset.metric)), ["acc", "loss"]);
+  assert.deepEqual(await grid.locator(".chart-cell[data-metric='loss'] .chart-legend li").allTextContents(), ["no-acc", "fast", "slow"]);
+  assert.deepEqual(await grid.locator(".chart-cell[data-metric='acc'] .chart-legend li").allTextContents(), ["fast", "slow"], "only the runs that logged it");
+  assert.ok(Number(await canvas("loss").getAttribute("data-drawn-points")) > 0);
+  await page.screenshot({ path: `${SHOTS}ui_runs_charts.png` });
+
+  // the filter narrows the charts with the table
+  await page.getByRole("textbox", { name: "Filter runs" }).fill("params.lr = '0.1'");
+  await page.getByRole("textbox", { name: "Filter runs" }).press("Enter");
+  await canvas("loss").and(page.locator("[data-points='70']")).waitFor();
+  await canvas("acc").and(page.locator("[data-points='40']")).waitFor();
+
+  // a metric column chooses the charts; a reload keeps grid, filter and column
+  const url = new URL(page.url());
+  url.searchParams.append("columns", "metrics.loss");
+  await page.goto(url.href);
+  await canvas("loss").and(page.locator("[data-points='70']")).waitFor();
+  assert.deepEqual(await grid.locator(".chart-cell").evaluateAll((cells) => cells.map((c) => c.dataset.metric)), ["loss"]);
+  await page.reload();
+  await canvas("loss").and(page.locator("[data-points='70']")).waitFor();
+
+  await toggle.click();
+  await grid.waitFor({ state: "detached" });
+  assert.equal(new URL(page.url()).searchParams.get("charts"), null);
+  assert.deepEqual(page.errors.map(String), []);
+});
