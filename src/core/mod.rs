@@ -6,6 +6,7 @@
 
 pub mod chart;
 pub mod compare;
+pub mod compare_artifacts;
 pub mod compare_url;
 pub mod error;
 pub mod float_serde;

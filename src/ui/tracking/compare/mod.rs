@@ -1,5 +1,7 @@
-//! Runs compared: the route, the side-by-side table, overlaid charts and plots.
+//! Runs compared: the route, the side-by-side table, overlaid charts, plots and
+//! artifacts side by side.
 
+mod artifacts;
 mod charts;
 mod parallel_coordinates;
 mod scatter_plot;
@@ -10,6 +12,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use artifacts::CompareArtifacts;
 use charts::CompareCharts;
 use parallel_coordinates::ParallelCoordinates;
 use scatter_plot::ScatterPlot;
@@ -24,7 +27,7 @@ use crate::ui::{href, Store};
 /// `/compare-runs?runs=["id1","id2"]&experiments=["1","2"]` (MLflow's form) or
 /// `/compare-runs?runs=id1,id2` (see `core::compare_url`): runs side by side, of one
 /// experiment or several, overlaid metric charts, a parallel-coordinates plot and a
-/// scatter plot.
+/// scatter plot, and artifacts the runs share side by side.
 #[component]
 pub fn CompareRuns() -> impl IntoView {
     let store = expect_context::<Store>();
@@ -103,6 +106,7 @@ pub fn CompareRuns() -> impl IntoView {
                         <ScatterPlot data/>
                     </div>
                 </section>
+                <CompareArtifacts data/>
             </Show>
         </section>
     }
