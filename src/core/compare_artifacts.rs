@@ -50,7 +50,10 @@ pub struct StepImage {
 
 /// Parses MLflow 3's per-step image name,
 /// `images/<key>+step+<n>+timestamp+<ms>+<uuid>.png` (`/` in the key written `~`),
-/// or its compressed copy `…+<uuid>+compressed.webp`. Other paths give `None`.
+/// or its compressed copy `…+<uuid>+compressed.webp`, as mlflow 3.17.2's
+/// `log_image(image, key="conf/mat", step=3)` writes them (checked:
+/// `images/conf~mat+step+3+timestamp+1796225919899+2429fd83-…-e2c672783f48.png` and
+/// its `…+compressed.webp`). Other paths give `None`.
 pub fn parse_step_image(path: &str) -> Option<StepImage> {
     let name = path.strip_prefix("images/")?;
     if name.contains('/') {
