@@ -171,8 +171,8 @@ pub fn HistoryChart(
         })
     };
     let loading = Signal::derive(move || histories.read().is_none());
-    let error = move || match histories.get().or_else(|| x_histories.get()) {
-        Some(Err(e)) => {
+    let error = move || match (histories.get(), x_histories.get()) {
+        (Some(Err(e)), _) | (_, Some(Err(e))) => {
             let what = if ids.with(Vec::len) == 1 {
                 "history"
             } else {
