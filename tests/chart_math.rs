@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use ferroflow::core::chart::{
     clipped_range, downsample_min_max, ema_smooth, format_tick, geometry, log_ticks, nice_domain,
-    nice_ticks, prepare, visible_y_range, zoom_to_pixels, ChartView, LinearScale, Scale, ScaleKind,
-    XMode, CLIP_FRACTION,
+    nice_ticks, prepare, prepare_against, visible_y_range, zoom_to_pixels, ChartView, LinearScale,
+    Scale, ScaleKind, XMode, CLIP_FRACTION,
 };
 use ferroflow::core::table::column_key::ColumnKey;
 use ferroflow::core::table::state::{OrderBy, RunsTableState};
@@ -403,5 +403,78 @@ fn bench_downsample_million_points() {
             best = best.min(start.elapsed());
         }
         println!("1M points, {name}: {kept} kept in {best:?}");
+    }
+}
+
+/// The join rule spelled out as slowly as possible: for each y point, scan every x
+/// point for the last one at its step (latest timestamp, then logged last).
+fn naive_against(y: &[MetricPoint], x: &[MetricPoint]) -> (Vec<(f64, f64, i64)>, usize) {
+    let mut kept = Vec::new();
+    let mut dropped = 0;
+    for p in y {
+        let mut best: Option<&MetricPoint> = None;
+        for q in x.iter().filter(|q| q.step == p.step) {
+            if best.is_none_or(|b| q.timestamp >= b.timestamp) {
+                best = Some(q);
+            }
+        }
+        match best {
+            Some(q) if q.value.is_finite() => kept.push((q.value, p.value, p.step)),
+            _ => dropped += 1,
+        }
+    }
+    // Insertion sort: stable by construction, and obviously so.
+    let mut sorted: Vec<(f64, f64, i64)> = Vec::new();
+    for k in kept {
+        let at = sorted
+            .iter()
+            .position(|s| s.0 > k.0)
+            .unwrap_or(sorted.len());
+        sorted.insert(at, k);
+    }
+    (sorted, dropped)
+}
+
+#[test]
+fn x_from_another_metric_matches_a_naive_join_on_random_histories() {
+    let mut rng = Rng::new(29);
+    for round in 0..400 {
+        let steps = 1 + rng.below(12) as i64;
+        let point = |rng: &mut Rng, value: f64| MetricPoint {
+            step: rng.below(steps as u64) as i64 - 1,
+            // Few distinct timestamps, so equal ones (logging order decides) are common.
+            timestamp: rng.below(4) as i64,
+            value,
+        };
+        let y: Vec<MetricPoint> = (0..rng.below(30))
+            .map(|_| {
+                let v = rng.below(100) as f64;
+                point(&mut rng, v)
+            })
+            .collect();
+        let x: Vec<MetricPoint> = (0..rng.below(30))
+            .map(|_| {
+                let v = match rng.below(10) {
+                    0 => f64::NAN,
+                    1 => f64::INFINITY,
+                    2 => f64::NEG_INFINITY,
+                    // Few distinct x values, so equal x (y's order decides) are common.
+                    _ => rng.below(6) as f64 - 2.0,
+                };
+                point(&mut rng, v)
+            })
+            .collect();
+        let got = prepare_against("run", &Arc::new(y.clone()), &x);
+        let (want, dropped) = naive_against(&y, &x);
+        assert_eq!(got.dropped, dropped, "round {round}");
+        let s = &got.series;
+        assert_eq!(s.points.len(), s.xs.len(), "round {round}");
+        let got: Vec<(f64, f64, i64)> =
+            s.xs.iter()
+                .zip(s.points.iter())
+                .map(|(&x, p)| (x, p.value, p.step))
+                .collect();
+        assert_eq!(got, want, "round {round}: y {y:?} x {x:?}");
+        assert_eq!(s.ys, want.iter().map(|w| w.1).collect::<Vec<_>>());
     }
 }

@@ -188,3 +188,63 @@ test("clip outliers fits the ordinary values; lock y holds the axis while a live
   assert.ok(grown >= 1e9, `unlocked range reaches the new value: ${grown}`);
   assert.deepEqual(page.errors.map(String), []);
 });
+
+test("x axis = another metric: loss against epoch, and a run without epoch says so", async () => {
+  const page = await app.open("", { colorScheme: "light", viewport: { width: 1280, height: 900 } });
+  const ids = await page.evaluate(async () => {
+    const exp = await mlflow.setExperiment("loss by epoch");
+    const t0 = 1_700_000_000_000;
+    const a = await mlflow.startRun({ runName: "with-epoch" });
+    for (let step = 0; step < 20; step++) {
+      mlflow.logMetric("loss", 1 / (step + 1), { step, timestamp: t0 + step * 1000 });
+      // epoch advances every 5 steps
+      mlflow.logMetric("epoch", Math.floor(step / 5), { step, timestamp: t0 + step * 1000 });
+    }
+    // step 19 logged twice: the later point (epoch 4) is the one loss is drawn at
+    mlflow.logMetric("epoch", 4, { step: 19, timestamp: t0 + 19_500 });
+    await mlflow.endRun();
+    const b = await mlflow.startRun({ runName: "no-epoch" });
+    for (let step = 0; step < 20; step++) mlflow.logMetric("loss", 2 / (step + 1), { step, timestamp: t0 + step * 1000 });
+    await mlflow.endRun();
+    return { expId: exp.experimentId, a: a.info.runId, b: b.info.runId };
+  });
+
+  // the run page: loss against epoch spans epoch's range
+  await page.goto(`${app.site.url}experiments/${ids.expId}/runs/${ids.a}`);
+  const canvas = page.locator(".chart-cell[data-metric='loss'] canvas");
+  const chart = page.locator(".chart-cell[data-metric='loss'] .metric-chart");
+  await canvas.and(page.locator("[data-points='20']")).waitFor();
+  assert.equal(await canvas.getAttribute("data-x-mode"), "step");
+  const select = chart.getByLabel("X axis");
+  // the chart's own key is not offered
+  assert.deepEqual(await select.locator("optgroup[label='Metric'] option").allTextContents(), ["epoch"]);
+  await select.selectOption("metric:epoch");
+  await canvas.and(page.locator("[data-x-mode='metric:epoch']")).waitFor();
+  await canvas.and(page.locator("[data-x-range='0 4']")).waitFor();
+  assert.ok(Number(await canvas.getAttribute("data-drawn-points")) > 0);
+  // the tooltip names the x metric, each row its step
+  await canvas.evaluate((c) => c.scrollIntoView({ block: "center" }));
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + box.width - 20, box.y + box.height / 2);
+  const tip = chart.locator(".chart-tip");
+  assert.equal(await tip.locator(".chart-tip-head").innerText(), "epoch 4");
+  assert.match(await tip.innerText(), /step 19/);
+  await page.screenshot({ path: `${SHOTS}chart_x_metric.png`, clip: { x: box.x - 20, y: box.y - 100, width: box.width + 40, height: box.height + 140 } });
+
+  // the compare page: the run without epoch draws nothing and the note says why
+  await page.goto(`${app.site.url}compare-runs?runs=${ids.a},${ids.b}`);
+  const cChart = page.locator(".chart-cell[data-metric='loss']");
+  const cCanvas = cChart.locator("canvas");
+  await cCanvas.and(page.locator("[data-points='40']")).waitFor();
+  await cChart.getByLabel("X axis").selectOption("metric:epoch");
+  await cCanvas.and(page.locator("[data-x-range='0 4']")).waitFor();
+  await cChart.getByText("No values of epoch for no-epoch").waitFor();
+  await cChart.evaluate((c) => c.scrollIntoView({ block: "center" }));
+  const cBox = await cChart.boundingBox();
+  await page.screenshot({ path: `${SHOTS}chart_x_metric_compare.png`, clip: { x: cBox.x - 10, y: cBox.y - 10, width: cBox.width + 20, height: cBox.height + 20 } });
+  // back to step: the note goes, the range is the steps again
+  await cChart.getByLabel("X axis").selectOption("step");
+  await cCanvas.and(page.locator("[data-x-range='0 19']")).waitFor();
+  assert.equal(await cChart.getByText("No values of epoch").count(), 0);
+  assert.deepEqual(page.errors.map(String), []);
+});

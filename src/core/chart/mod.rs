@@ -37,7 +37,10 @@ pub use normalize::{categorical_positions, normalize, numeric_values, Categorica
 pub use options::ChartOptions;
 pub use plot::{format_x, geometry, ChartView, Geometry, Plot, Tick, YScale};
 pub use scale::{LinearScale, LogScale, Scale, ScaleKind};
-pub use series::{full_x_range, nearest, prepare, PreparedSeries, XMode};
+pub use series::{
+    full_x_range, nearest, parse_x_choice, prepare, prepare_against, x_by_step, x_choice_value,
+    AgainstMetric, PreparedSeries, XMode,
+};
 pub use smooth::{ema_smooth, MAX_SMOOTHING_WEIGHT};
 pub use ticks::{format_tick, log_ticks, nice_domain, nice_step, nice_ticks};
 pub use time::{time_ticks, TimeTicks};

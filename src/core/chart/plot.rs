@@ -11,7 +11,9 @@ use super::ticks::{format_tick, log_ticks, nice_domain, nice_step, nice_ticks};
 use super::time::time_ticks;
 use super::yrange::{clipped_range, push_visible_values, CLIP_FRACTION};
 use super::zoom::merge_extents;
-use crate::core::text::format::{format_clock, format_duration_ms, format_timestamp, UtcOffset};
+use crate::core::text::format::{
+    format_clock, format_duration_ms, format_timestamp, format_value, UtcOffset,
+};
 
 /// The plot area inside the canvas, in CSS pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -155,7 +157,16 @@ pub fn geometry(
         width: (width - MARGIN_LEFT - MARGIN_RIGHT).max(MIN_PLOT),
         height: (height - MARGIN_TOP - MARGIN_BOTTOM).max(MIN_PLOT),
     };
-    let x_pad = if view.mode == XMode::Step { 0.5 } else { 500.0 };
+    let x_pad = match view.mode {
+        XMode::Step => 0.5,
+        XMode::WallTime | XMode::RelativeTime => 500.0,
+        // A metric's values may be 1e-6 or 1e9: a tenth of the value (one either
+        // side of zero) keeps a lone point in the middle at any magnitude.
+        XMode::Metric => match view.x_range.0.abs() {
+            m if m > 0.0 && m.is_finite() => m * 0.1,
+            _ => 1.0,
+        },
+    };
     let x_domain = widen(view.x_range, x_pad);
     let x = LinearScale::new(x_domain, (plot.left, plot.left + plot.width));
 
@@ -265,6 +276,13 @@ fn x_ticks(
                 .map(|v| tick(v, format_tick(v, step)))
                 .collect()
         }
+        XMode::Metric => {
+            let step = nice_step(hi - lo, target);
+            nice_ticks(lo, hi, target)
+                .into_iter()
+                .map(|v| tick(v, format_tick(v, step)))
+                .collect()
+        }
         XMode::RelativeTime => {
             let t = time_ticks(lo, hi, target);
             t.ticks
@@ -293,6 +311,7 @@ pub fn format_x(v: f64, mode: XMode, zone: UtcOffset) -> String {
         XMode::Step => format!("{}", v.round() as i64),
         XMode::RelativeTime => format_duration_ms(v),
         XMode::WallTime => format_timestamp(v.round() as i64, zone),
+        XMode::Metric => format_value(v),
     }
 }
 
@@ -510,6 +529,26 @@ mod tests {
     }
 
     #[test]
+    fn a_single_metric_value_gets_room_in_its_own_units() {
+        let s = series(&[(0, 1.0)]);
+        for (x, want) in [
+            (0.002, (0.0018, 0.0022)),
+            (0.0, (-1.0, 1.0)),
+            (-50.0, (-55.0, -45.0)),
+        ] {
+            let v = ChartView {
+                mode: XMode::Metric,
+                ..view((x, x), ScaleKind::Linear)
+            };
+            let (lo, hi) = geometry(std::slice::from_ref(&s), &[], &v, UTC).x.domain();
+            assert!(
+                (lo - want.0).abs() < 1e-12 && (hi - want.1).abs() < 1e-12,
+                "{x}: {lo}..{hi}"
+            );
+        }
+    }
+
+    #[test]
     fn wall_clock_ticks_are_on_the_local_clock() {
         let t0 = 1_700_000_000_000.0;
         let wall = |zone| {
@@ -527,5 +566,6 @@ mod tests {
         assert_eq!(format_x(t0, XMode::WallTime, INDIA), "2023-11-15 03:43:20");
         assert_eq!(format_x(90_000.0, XMode::RelativeTime, UTC), "1 min 30 s");
         assert_eq!(format_x(41.6, XMode::Step, UTC), "42");
+        assert_eq!(format_x(0.25, XMode::Metric, UTC), format_value(0.25));
     }
 }

@@ -1,6 +1,7 @@
 //! A metric history put in x order for the chart: the x axis it is drawn against,
 //! and its x and y as `f64` columns for the maths.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::downsample::SortedXs;
@@ -16,10 +17,13 @@ pub enum XMode {
     WallTime,
     /// Time since the series' first point.
     RelativeTime,
+    /// Another metric of the same run, joined on step (see [`prepare_against`]).
+    /// Which metric is kept beside the mode, so the mode stays `Copy`.
+    Metric,
 }
 
 impl XMode {
-    /// Every mode, in menu order.
+    /// Every mode that needs no metric key, in menu order.
     pub const ALL: [XMode; 3] = [XMode::Step, XMode::WallTime, XMode::RelativeTime];
 
     /// The `<option>` value.
@@ -28,6 +32,7 @@ impl XMode {
             XMode::Step => "step",
             XMode::WallTime => "wall",
             XMode::RelativeTime => "relative",
+            XMode::Metric => "metric",
         }
     }
 
@@ -37,15 +42,35 @@ impl XMode {
             XMode::Step => "Step",
             XMode::WallTime => "Wall time",
             XMode::RelativeTime => "Relative time",
+            XMode::Metric => "Metric",
         }
     }
 
-    /// Parses [`XMode::as_str`]; anything else is the default, step.
+    /// Parses [`XMode::as_str`]; anything else is the default, step. (The metric
+    /// mode's menu values are `metric:<key>`: see [`parse_x_choice`].)
     pub fn parse(s: &str) -> Self {
         XMode::ALL
             .into_iter()
             .find(|m| m.as_str() == s)
             .unwrap_or_default()
+    }
+}
+
+/// Parses an x menu value: `metric:<key>` is [`XMode::Metric`] with that key (a key
+/// may itself hold `:`), anything else [`XMode::parse`] without a key. An empty key
+/// is step.
+pub fn parse_x_choice(s: &str) -> (XMode, Option<String>) {
+    match s.strip_prefix("metric:") {
+        Some(key) if !key.is_empty() => (XMode::Metric, Some(key.to_owned())),
+        _ => (XMode::parse(s), None),
+    }
+}
+
+/// The x menu value of a mode and, for [`XMode::Metric`], its key.
+pub fn x_choice_value(mode: XMode, key: Option<&str>) -> String {
+    match (mode, key) {
+        (XMode::Metric, Some(key)) => format!("metric:{key}"),
+        (mode, _) => mode.as_str().to_owned(),
     }
 }
 
@@ -67,6 +92,8 @@ fn x_of(p: &MetricPoint, mode: XMode, t0: i64) -> f64 {
         XMode::Step => p.step as f64,
         XMode::WallTime => p.timestamp as f64,
         XMode::RelativeTime => (p.timestamp - t0) as f64,
+        // Never reached: a metric x comes from `prepare_against`.
+        XMode::Metric => p.step as f64,
     }
 }
 
@@ -97,6 +124,65 @@ pub fn prepare(label: &str, points: &Arc<Vec<MetricPoint>>, mode: XMode) -> Prep
         ys: points.iter().map(|p| p.value).collect(),
         xs,
         points,
+    }
+}
+
+/// A y history put against another metric of the same run, and how many of its
+/// points had no x.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgainstMetric {
+    /// The y points kept, in x order, with their x.
+    pub series: PreparedSeries,
+    /// y points dropped: no x point at their step, or a non-finite x there.
+    pub dropped: usize,
+}
+
+/// Each step's x: the x metric's last logged point at that step — the latest
+/// timestamp, and of equal timestamps the one logged last — so a step logged twice
+/// always gives the same x, whatever order a store hands the points back in.
+pub fn x_by_step(x: &[MetricPoint]) -> HashMap<i64, f64> {
+    let mut last: HashMap<i64, (i64, f64)> = HashMap::with_capacity(x.len());
+    for p in x {
+        // `>=`: a later point with the same timestamp wins.
+        last.entry(p.step)
+            .and_modify(|e| {
+                if p.timestamp >= e.0 {
+                    *e = (p.timestamp, p.value);
+                }
+            })
+            .or_insert((p.timestamp, p.value));
+    }
+    last.into_iter().map(|(step, (_, v))| (step, v)).collect()
+}
+
+/// Puts the history `y` against the history `x` of another metric of the same run:
+/// each y point's x is [`x_by_step`] at its step. y points whose step has no x
+/// point, or whose x is not finite, are dropped (and counted); the rest are sorted
+/// stably by x (equal x keep y's logging order). The result has the shape
+/// [`prepare`] gives, so downsampling, geometry and hover work unchanged.
+pub fn prepare_against(label: &str, y: &Arc<Vec<MetricPoint>>, x: &[MetricPoint]) -> AgainstMetric {
+    let by_step = x_by_step(x);
+    let mut kept: Vec<(f64, MetricPoint)> = y
+        .iter()
+        .filter_map(|p| {
+            let xv = *by_step.get(&p.step)?;
+            xv.is_finite().then_some((xv, *p))
+        })
+        .collect();
+    let dropped = y.len() - kept.len();
+    // Finite, so `total_cmp` is the usual order (and -0 sorts before +0, which the
+    // ascending check accepts either way). `sort_by` is stable.
+    kept.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let xs = SortedXs::new(kept.iter().map(|k| k.0).collect()).unwrap_or_default();
+    let points: Vec<MetricPoint> = kept.iter().map(|k| k.1).collect();
+    AgainstMetric {
+        series: PreparedSeries {
+            label: label.to_owned(),
+            ys: points.iter().map(|p| p.value).collect(),
+            xs,
+            points: Arc::new(points),
+        },
+        dropped,
     }
 }
 
@@ -191,5 +277,42 @@ mod tests {
             assert_eq!(XMode::parse(m.as_str()), m);
         }
         assert_eq!(XMode::parse("sideways"), XMode::Step);
+        assert_eq!(
+            parse_x_choice("metric:a:b"),
+            (XMode::Metric, Some("a:b".to_owned()))
+        );
+        assert_eq!(parse_x_choice("metric:"), (XMode::Step, None));
+        assert_eq!(parse_x_choice("wall"), (XMode::WallTime, None));
+        assert_eq!(x_choice_value(XMode::Metric, Some("epoch")), "metric:epoch");
+        assert_eq!(x_choice_value(XMode::RelativeTime, None), "relative");
+    }
+
+    #[test]
+    fn against_a_metric_joins_on_step_and_sorts_by_its_value() {
+        let y = Arc::new(vec![
+            pt(0, 10, 1.0),
+            pt(1, 11, 2.0),
+            pt(2, 12, 3.0),
+            pt(3, 13, 4.0),
+            pt(4, 14, 5.0),
+        ]);
+        let x = [
+            pt(0, 10, 5.0),
+            // Step 1 twice: the later timestamp wins though logged first.
+            pt(1, 20, 3.0),
+            pt(1, 15, 9.0),
+            // Step 2 twice at one timestamp: the one logged last wins.
+            pt(2, 12, 7.0),
+            pt(2, 12, 3.0),
+            pt(3, 13, f64::NAN),
+        ];
+        let a = prepare_against("run", &y, &x);
+        assert_eq!(a.dropped, 2, "step 3 has a NaN x, step 4 none");
+        assert_eq!(a.series.xs.as_slice(), [3.0, 3.0, 5.0]);
+        assert_eq!(a.series.ys, [2.0, 3.0, 1.0], "equal x keep y's order");
+        assert_eq!(
+            a.series.points.iter().map(|p| p.step).collect::<Vec<_>>(),
+            [1, 2, 0]
+        );
     }
 }

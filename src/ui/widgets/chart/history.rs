@@ -30,10 +30,31 @@ fn stamp(t: &Tracker, run_id: &str, key: &str) -> HistoryStamp {
     ))
 }
 
+/// Reads every run's history of `key` (`None` for no key: nothing to read), by run id.
+async fn load_histories(
+    ids: Vec<String>,
+    key: Option<String>,
+) -> Result<Vec<(String, Arc<Vec<MetricPoint>>)>, String> {
+    let Some(key) = key else {
+        return Ok(Vec::new());
+    };
+    let s = service::ready().ok_or_else(|| "The store is not open.".to_owned())?;
+    let mut out: Vec<(String, Arc<Vec<MetricPoint>>)> = Vec::with_capacity(ids.len());
+    for id in ids {
+        let points = s
+            .metric_history(&id, &key)
+            .await
+            .map_err(|e| e.to_string())?;
+        out.push((id, Arc::new(points)));
+    }
+    Ok(out)
+}
+
 /// The chart of `key` for `runs`, `(run id, legend label)` in legend order. Histories
 /// are read again only when a run's latest point or stored chunk count for this key
 /// changes, so a running run's curve grows live, while commits to other runs or
-/// metrics (or a rename) cost no reading here.
+/// metrics (or a rename) cost no reading here. The x axis may be another metric the
+/// runs logged; its histories are read (the same way) only while one is chosen.
 #[component]
 pub fn HistoryChart(
     /// The metric key.
@@ -68,42 +89,90 @@ pub fn HistoryChart(
         move || {
             // Read, not `.track()`: an unread memo is never recomputed.
             stamps.with(|_| ());
-            let (ids, key) = (ids.get(), key.clone());
-            async move {
-                let s = service::ready().ok_or_else(|| "The store is not open.".to_owned())?;
-                let mut out: Vec<(String, Arc<Vec<MetricPoint>>)> = Vec::with_capacity(ids.len());
-                for id in ids {
-                    let points = s
-                        .metric_history(&id, &key)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    out.push((id, Arc::new(points)));
-                }
-                Ok::<_, String>(out)
-            }
+            load_histories(ids.get(), Some(key.clone()))
         }
+    });
+    // The x axis' metric: the other keys the runs logged, and while one is chosen,
+    // its histories (reloaded as the chart's own are).
+    let x_metric = RwSignal::new(None::<String>);
+    let x_keys = Memo::new({
+        let key = key.clone();
+        move |_| {
+            store.revision.track();
+            let Some(s) = service::ready() else {
+                return Vec::new();
+            };
+            let mut keys: Vec<String> = ids.with(|ids| {
+                s.read(|t| {
+                    ids.iter()
+                        .filter_map(|id| t.run(id).ok())
+                        .flat_map(|r| r.metrics.keys().cloned())
+                        .collect()
+                })
+            });
+            keys.sort();
+            keys.dedup();
+            keys.retain(|k| *k != key);
+            keys
+        }
+    });
+    let x_stamps = Memo::new(move |_| {
+        let x_key = x_metric.get()?;
+        store.revision.track();
+        let s = service::ready()?;
+        Some(ids.with(|ids| {
+            s.read(|t| {
+                ids.iter()
+                    .map(|id| stamp(t, id, &x_key))
+                    .collect::<Vec<_>>()
+            })
+        }))
+    });
+    let x_histories = LocalResource::new(move || {
+        x_stamps.with(|_| ());
+        load_histories(ids.get(), x_metric.get())
     });
     // Labels are joined by run id, so a history loaded for an older list of runs is
     // never drawn under another run's name.
     let series = Memo::new(move |_| match histories.get() {
-        Some(Ok(loaded)) => runs.with(|runs| {
-            loaded
-                .iter()
-                .filter_map(|(id, points)| {
-                    let (_, label) = runs.iter().find(|(r, _)| r == id)?;
-                    Some(ChartSeries {
-                        label: label.clone(),
-                        run_id: id.clone(),
-                        points: points.clone(),
+        Some(Ok(loaded)) => {
+            let xs = match x_histories.get() {
+                Some(Ok(xs)) if x_metric.with(Option::is_some) => xs,
+                _ => Vec::new(),
+            };
+            runs.with(|runs| {
+                loaded
+                    .iter()
+                    .filter_map(|(id, points)| {
+                        let (_, label) = runs.iter().find(|(r, _)| r == id)?;
+                        Some(ChartSeries {
+                            label: label.clone(),
+                            run_id: id.clone(),
+                            points: points.clone(),
+                            x_points: xs.iter().find(|(x, _)| x == id).map(|(_, p)| p.clone()),
+                        })
                     })
-                })
-                .collect()
-        }),
+                    .collect()
+            })
+        }
         _ => Vec::new(),
     });
+    // Runs drawn against a metric they never logged: they draw nothing, so say why.
+    let x_missing = move || {
+        let x_key = x_metric.get()?;
+        let names: Vec<String> = series.with(|all| {
+            all.iter()
+                .filter(|s| s.x_points.as_ref().is_some_and(|p| p.is_empty()))
+                .map(|s| s.label.clone())
+                .collect()
+        });
+        (!names.is_empty()).then(|| {
+            view! { <p class="chart-note muted">{format!("No values of {x_key} for {}", names.join(", "))}</p> }
+        })
+    };
     let loading = Signal::derive(move || histories.read().is_none());
-    let error = move || match histories.get() {
-        Some(Err(e)) => {
+    let error = move || match (histories.get(), x_histories.get()) {
+        (Some(Err(e)), _) | (_, Some(Err(e))) => {
             let what = if ids.with(Vec::len) == 1 {
                 "history"
             } else {
@@ -129,7 +198,8 @@ pub fn HistoryChart(
     let title = key.clone();
     view! {
         <div class="chart-cell" data-metric=key>
-            <MetricChart series=series title=title loading=loading options csv/>
+            <MetricChart series=series title=title loading=loading options csv x_keys x_metric/>
+            {x_missing}
             {error}
             {move || csv_error.get().map(|e| view! { <p class="error" role="alert">{format!("CSV failed: {e}")}</p> })}
         </div>

@@ -4,12 +4,14 @@
 //! use crate::ui::widgets::chart::{ChartSeries, MetricChart};
 //! let series = Signal::derive(move || vec![ChartSeries {
 //!     label: "run-a".into(), run_id: id.clone(), points: Arc::new(history),
+//!     x_points: None,
 //! }]);
 //! view! { <MetricChart series=series title="loss"/> }
 //! ```
 //!
 //! One or more series (one per run, for the compare page) are overlaid. The user picks
-//! the x axis (step, wall time, time since the first point), a linear or log y axis
+//! the x axis (step, wall time, time since the first point, or another metric the
+//! caller offers, joined on step: `core::chart::prepare_against`), a linear or log y axis
 //! and EMA smoothing; can fit the y axis without the top and bottom 1 % of the
 //! visible values ("Clip outliers") or freeze it as drawn ("Lock y", so live points,
 //! zoom and smoothing leave it be); drags across the plot to zoom into an x range and
@@ -28,7 +30,8 @@
 //! The canvas carries `data-draw-ms` (the last redraw, from inputs to pixels, incl.
 //! any layout and downsampling it needed), `data-prepare-ms` (the last time series
 //! were put in x order and into columns), `data-points`, `data-drawn-points`,
-//! `data-x-range`, `data-y-scale`, `data-y-range` (the y domain, "low high"),
+//! `data-x-range`, `data-x-mode` ("step", "wall", "relative", "metric:<key>"),
+//! `data-y-scale`, `data-y-range` (the y domain, "low high"),
 //! `data-y-clip` and `data-y-lock` ("on"/"off") and `data-smoothing` (what the last
 //! paint showed),
 //! for benchmarks and tests.
@@ -49,8 +52,9 @@ use draw::{draw, Colors, PALETTE_SIZE};
 use watch::{watch_size_and_theme, Teardown};
 
 use crate::core::chart::{
-    ema_smooth, format_x, full_x_range, geometry, hover as hit_test, prepare, zoom_to_pixels,
-    ChartOptions, ChartView, PreparedSeries, Scale, ScaleKind, XMode, MAX_SMOOTHING_WEIGHT,
+    ema_smooth, format_x, full_x_range, geometry, hover as hit_test, parse_x_choice, prepare,
+    prepare_against, x_choice_value, zoom_to_pixels, ChartOptions, ChartView, PreparedSeries,
+    Scale, ScaleKind, XMode, MAX_SMOOTHING_WEIGHT,
 };
 use crate::core::text::format::format_value;
 use crate::core::tracking::model::MetricPoint;
@@ -69,6 +73,9 @@ pub struct ChartSeries {
     pub run_id: String,
     /// The history, in any order (it is sorted by x for drawing if need be).
     pub points: Arc<Vec<MetricPoint>>,
+    /// The same run's history of the x metric, when the x axis is a metric and it
+    /// has loaded (`None` draws nothing in that mode).
+    pub x_points: Option<Arc<Vec<MetricPoint>>>,
 }
 
 impl PartialEq for ChartSeries {
@@ -76,6 +83,10 @@ impl PartialEq for ChartSeries {
         self.label == other.label
             && self.run_id == other.run_id
             && Arc::ptr_eq(&self.points, &other.points)
+            && match (&self.x_points, &other.x_points) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
     }
 }
 
@@ -146,8 +157,17 @@ pub fn MetricChart(
     /// file: it knows the full histories and how the page names them).
     #[prop(optional)]
     csv: Option<Callback<()>>,
+    /// Other metrics the x axis may be (the menu's "Metric" group; none if empty).
+    #[prop(optional, into)]
+    x_keys: Signal<Vec<String>>,
+    /// The x metric chosen, when the x axis is a metric; the caller owns it because
+    /// it loads that metric's histories into [`ChartSeries::x_points`].
+    #[prop(optional)]
+    x_metric: Option<RwSignal<Option<String>>>,
 ) -> impl IntoView {
     let x_mode = RwSignal::new(options.x);
+    let x_metric = x_metric.unwrap_or_else(|| RwSignal::new(None));
+    let x_choice = move || x_metric.with(|k| x_choice_value(x_mode.get(), k.as_deref()));
     let y_log = RwSignal::new(options.log_y);
     let smoothing = RwSignal::new(options.smoothing);
     let clip_outliers = RwSignal::new(false);
@@ -168,7 +188,11 @@ pub fn MetricChart(
             let t0 = now_ms();
             let out: Vec<PreparedSeries> = series.with(|all| {
                 all.iter()
-                    .map(|s| prepare(&s.label, &s.points, mode))
+                    .map(|s| match (mode, &s.x_points) {
+                        (XMode::Metric, Some(x)) => prepare_against(&s.label, &s.points, x).series,
+                        (XMode::Metric, None) => prepare(&s.label, &Arc::default(), mode),
+                        _ => prepare(&s.label, &s.points, mode),
+                    })
                     .collect()
             });
             store_ms(&prepare_ms, now_ms() - t0);
@@ -238,6 +262,7 @@ pub fn MetricChart(
                 ("data-points", total_points.get_untracked().to_string()),
                 ("data-drawn-points", drawn.to_string()),
                 ("data-x-range", format!("{lo} {hi}")),
+                ("data-x-mode", x_choice()),
                 ("data-y-range", format!("{y_lo} {y_hi}")),
                 // Tracked: locking (or clipping nothing) leaves the geometry as it
                 // was, yet the canvas says what is on.
@@ -303,6 +328,7 @@ pub fn MetricChart(
             snap_px: hit.crosshair_px,
             header: match mode {
                 XMode::Step => format!("Step {x}"),
+                XMode::Metric => format!("{} {x}", x_metric.get().unwrap_or_default()),
                 _ => x,
             },
             rows,
@@ -439,9 +465,19 @@ pub fn MetricChart(
             <div class="chart-head">
                 <figcaption class="chart-title">{title}</figcaption>
                 <div class="chart-controls">
-                    <select aria-label="X axis" prop:value=move || x_mode.get().as_str()
-                        on:change=move |ev| { x_mode.set(XMode::parse(&event_target_value(&ev))); zoom.set(None); }>
+                    <select aria-label="X axis" prop:value=x_choice
+                        on:change=move |ev| {
+                            let (mode, key) = parse_x_choice(&event_target_value(&ev));
+                            x_metric.set(key);
+                            x_mode.set(mode);
+                            zoom.set(None);
+                        }>
                         {XMode::ALL.into_iter().map(|m| view! { <option value=m.as_str()>{m.label()}</option> }).collect_view()}
+                        {move || x_keys.with(|keys| (!keys.is_empty()).then(|| view! {
+                            <optgroup label="Metric">
+                                {keys.iter().map(|k| view! { <option value=format!("metric:{k}")>{k.clone()}</option> }).collect_view()}
+                            </optgroup>
+                        }))}
                     </select>
                     <label class="check"><input type="checkbox" prop:checked=move || y_log.get()
                         on:change=move |ev| y_log.set(event_target_checked(&ev))/>"Log scale"</label>
