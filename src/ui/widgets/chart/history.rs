@@ -49,6 +49,9 @@ pub fn HistoryChart(
     /// `step,timestamp,value`, and a chart of several runs the long form.
     #[prop(optional)]
     long_form: bool,
+    /// Runs drawn as groups (mean and band), passed to [`MetricChart`].
+    #[prop(optional, into)]
+    groups: Signal<Option<super::ChartGroups>>,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let ids =
@@ -129,7 +132,7 @@ pub fn HistoryChart(
     let title = key.clone();
     view! {
         <div class="chart-cell" data-metric=key>
-            <MetricChart series=series title=title loading=loading options csv/>
+            <MetricChart series=series title=title loading=loading options csv groups/>
             {error}
             {move || csv_error.get().map(|e| view! { <p class="error" role="alert">{format!("CSV failed: {e}")}</p> })}
         </div>
