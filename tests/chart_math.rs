@@ -514,8 +514,10 @@ fn grouped_bands_match_a_naive_fold_on_random_runs() {
     }
 }
 
+/// Run with `cargo test --release --test chart_math -- --ignored --nocapture`.
 #[test]
-fn grouping_a_thousand_runs_prints_its_time() {
+#[ignore]
+fn bench_group_thousand_runs_into_ten() {
     use ferroflow::core::chart::{aggregate, Spread};
     let mut noise = Lcg(7);
     let prepared: Vec<_> = (0..1000)
