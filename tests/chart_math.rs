@@ -478,3 +478,147 @@ fn x_from_another_metric_matches_a_naive_join_on_random_histories() {
         assert_eq!(s.ys, want.iter().map(|w| w.1).collect::<Vec<_>>());
     }
 }
+
+/// The band of a group, the slow and obvious way: every step any member has, each
+/// member's last point there, mean and sample std of the finite values.
+fn naive_group(members: &[Vec<MetricPoint>]) -> Vec<(i64, f64, f64, f64, u32)> {
+    let mut steps: Vec<i64> = members.iter().flatten().map(|p| p.step).collect();
+    steps.sort();
+    steps.dedup();
+    steps
+        .into_iter()
+        .map(|step| {
+            let vals: Vec<f64> = members
+                .iter()
+                .filter_map(|m| m.iter().rev().find(|p| p.step == step).map(|p| p.value))
+                .filter(|v| v.is_finite())
+                .collect();
+            let n = vals.len();
+            if n == 0 {
+                return (step, f64::NAN, f64::NAN, f64::NAN, 0);
+            }
+            let mean = vals.iter().sum::<f64>() / n as f64;
+            let var = if n > 1 {
+                vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+            } else {
+                0.0
+            };
+            let (min, max) = vals
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                });
+            let _ = (min, max);
+            (step, mean, var.sqrt(), min, n as u32)
+        })
+        .collect()
+}
+
+#[test]
+fn grouped_bands_match_a_naive_fold_on_random_runs() {
+    use ferroflow::core::chart::{aggregate, Spread};
+    let mut rng = Rng::new(1313);
+    for case in 0..300 {
+        let k = 1 + rng.below(6) as usize;
+        let members: Vec<Vec<MetricPoint>> = (0..k)
+            .map(|_| {
+                let len = rng.below(30) as usize;
+                let mut step = rng.below(5) as i64 - 2;
+                (0..len)
+                    .map(|i| {
+                        // Mostly ascending, with repeats and the odd step back.
+                        step += match rng.below(10) {
+                            0 => 0,
+                            1 => -3,
+                            _ => 1 + rng.below(2) as i64,
+                        };
+                        let value = match rng.below(12) {
+                            0 => f64::NAN,
+                            1 => f64::INFINITY,
+                            _ => (rng.below(2000) as f64 - 1000.0) / 7.0,
+                        };
+                        MetricPoint {
+                            timestamp: 1000 + i as i64,
+                            value,
+                            step,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let prepared: Vec<_> = members
+            .iter()
+            .map(|m| prepare("m", &Arc::new(m.clone()), XMode::Step))
+            .collect();
+        let refs: Vec<_> = prepared.iter().collect();
+        let want = naive_group(&members);
+        let std = aggregate("g", &refs, Spread::Std);
+        let mm = aggregate("g", &refs, Spread::MinMax);
+        assert_eq!(std.mean.points.len(), want.len(), "case {case}");
+        assert_eq!(std.size, k);
+        for (i, &(step, mean, sd, _, n)) in want.iter().enumerate() {
+            let close = |a: f64, b: f64| {
+                (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-9 * (1.0 + b.abs())
+            };
+            assert_eq!(std.mean.points[i].step, step, "case {case} point {i}");
+            assert_eq!(std.mean.xs[i], step as f64);
+            assert_eq!(std.n[i], n, "case {case} step {step}");
+            assert!(
+                close(std.mean.ys[i], mean),
+                "case {case} step {step}: {} vs {mean}",
+                std.mean.ys[i]
+            );
+            assert!(
+                close(std.high[i] - std.mean.ys[i], sd) || n == 0,
+                "case {case} step {step}"
+            );
+            if n > 0 {
+                let vals: Vec<f64> = members
+                    .iter()
+                    .filter_map(|m| m.iter().rev().find(|p| p.step == step).map(|p| p.value))
+                    .filter(|v| v.is_finite())
+                    .collect();
+                let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                assert!(
+                    mm.low[i] <= min.max(mm.mean.ys[i]) && close(mm.low[i], min),
+                    "case {case}"
+                );
+                assert!(close(mm.high[i], max), "case {case}");
+            }
+        }
+    }
+}
+
+/// Run with `cargo test --release --test chart_math -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_group_thousand_runs_into_ten() {
+    use ferroflow::core::chart::{aggregate, Spread};
+    let mut noise = Lcg(7);
+    let prepared: Vec<_> = (0..1000)
+        .map(|_| {
+            let points: Vec<MetricPoint> = (0..1000)
+                .map(|s| MetricPoint {
+                    timestamp: s,
+                    value: noise.next_f64(),
+                    step: s,
+                })
+                .collect();
+            prepare("r", &Arc::new(points), XMode::Step)
+        })
+        .collect();
+    let t = Instant::now();
+    let groups: Vec<_> = prepared
+        .chunks(100)
+        .map(|c| aggregate("g", &c.iter().collect::<Vec<_>>(), Spread::Std))
+        .collect();
+    println!(
+        "1,000 runs × 1,000 steps into {} groups: {:.1} ms (native)",
+        groups.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    assert!(groups
+        .iter()
+        .all(|g| g.mean.points.len() == 1000 && g.n[0] == 100));
+}

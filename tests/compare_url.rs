@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use ferroflow::core::compare::compare_runs;
-use ferroflow::core::compare_url::{parse, to_query, CompareQuery};
+use ferroflow::core::compare_url::{parse, to_query, with_group_by, CompareQuery};
 use ferroflow::core::tracking::model::MetricPoint;
 use ferroflow::core::tracking::{NewRun, Tracker};
 
@@ -210,4 +210,27 @@ fn mlflow_hash_links_name_the_sites_path() {
     assert_eq!(mlflow_hash_route(""), None);
     assert_eq!(mlflow_hash_route("#"), None);
     assert_eq!(mlflow_hash_route("#section"), None);
+}
+
+#[test]
+fn group_by_rides_along_either_form_of_the_address() {
+    let mlflow = to_query(&strings(&["a", "b"]), &strings(&["1"]));
+    let grouped = with_group_by(&mlflow, Some("params.lr"));
+    let q = parse(&grouped);
+    assert_eq!(q.run_ids, strings(&["a", "b"]));
+    assert_eq!(q.experiment_ids, strings(&["1"]));
+    assert_eq!(q.group_by.as_deref(), Some("params.lr"));
+    // Set again, then cleared: one groupBy, then none, the runs as they were.
+    let again = with_group_by(&grouped, Some("tags.team"));
+    assert_eq!(parse(&again).group_by.as_deref(), Some("tags.team"));
+    assert_eq!(again.matches("groupBy").count(), 1);
+    let cleared = parse(&with_group_by(&again, None));
+    assert_eq!(
+        (cleared.group_by, cleared.run_ids),
+        (None, strings(&["a", "b"]))
+    );
+    let short = parse(&with_group_by("?runs=a,b", Some("params.seed")));
+    assert_eq!(short.run_ids, strings(&["a", "b"]));
+    assert_eq!(short.group_by.as_deref(), Some("params.seed"));
+    assert_eq!(parse("?runs=a&groupBy=").group_by, None);
 }

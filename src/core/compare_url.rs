@@ -22,6 +22,8 @@ pub struct CompareQuery {
     pub experiment_ids: Vec<String>,
     /// Why a `runs` value could not be read, one message per bad value.
     pub errors: Vec<String>,
+    /// `groupBy=params.lr`: the column key the charts group the runs by.
+    pub group_by: Option<String>,
 }
 
 /// Reads a compare address's query (`location.search`, with or without the `?`).
@@ -36,6 +38,7 @@ pub fn parse(search: &str) -> CompareQuery {
                     shorten(&value)
                 )),
             },
+            "groupBy" => q.group_by = Some(value).filter(|v| !v.is_empty()),
             // Informational, as in MLflow: a bad value is ignored.
             "experiments" | "experiment" => {
                 if let Ok(ids) = ids_of(&value, true) {
@@ -57,6 +60,19 @@ pub fn to_query(run_ids: &[String], experiment_ids: &[String]) -> String {
         ("runs".to_owned(), json(run_ids)),
         ("experiments".to_owned(), json(experiment_ids)),
     ])
+}
+
+/// `search` with its `groupBy` set to `group_by` (or removed), every other parameter
+/// kept as it was written, so either form of the address stays as it is.
+pub fn with_group_by(search: &str, group_by: Option<&str>) -> String {
+    let mut pairs: Vec<(String, String)> = url_query::parse(search)
+        .into_iter()
+        .filter(|(k, _)| k != "groupBy")
+        .collect();
+    if let Some(key) = group_by {
+        pairs.push(("groupBy".to_owned(), key.to_owned()));
+    }
+    url_query::encode(&pairs)
 }
 
 /// The ids in one value: a JSON list, or a comma-separated list. `numbers_ok` lets a

@@ -12,6 +12,7 @@ import { fillRegistry } from "./registry_fill.mjs";
 import { openLab } from "./bench_lab.mjs";
 import { benchChartGrid } from "./bench_grid.mjs";
 import { benchAutolog } from "./bench_autolog.mjs";
+import { benchGroups } from "./bench_groups.mjs";
 
 const dist = process.env.DIST;
 const emit = (metric, value, unit, extra = {}) =>
@@ -225,6 +226,9 @@ try {
   emit("chart_1M_zoom_repaint", Math.max(...zooms), "ms", { stat: "max of 3", all: zooms });
   await chartPage.close();
   await page.context().close();
+
+  // UI: 1,000 runs × 1,000 steps grouped into 10 on the compare page (bench_groups.mjs)
+  await benchGroups(site, browser, emit);
 
   // UI: /models with 1,000 registered models x 10 versions (made through the API)
   const reg = await newPage(browser);

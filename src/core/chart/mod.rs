@@ -1,4 +1,4 @@
-//! Chart maths for the metric charts and the parallel-coordinates/scatter views:
+//! Chart maths for the metric charts (and their grouped lines: mean and band) and the parallel-coordinates/scatter views:
 //! series put in x order, downsampling, scales, the plot's geometry, ticks and
 //! their labels, smoothing, zoom, hover hit-testing, what the painter strokes, the y range
 //! with outliers clipped, and per-axis normalisation.
@@ -14,6 +14,7 @@
 //! - Ranges are `(low, high)` tuples in data units; pixel ranges may run either way
 //!   (`(height, 0.0)` for a y axis whose origin is at the bottom).
 
+pub mod band;
 pub mod downsample;
 pub mod hover;
 pub mod normalize;
@@ -28,6 +29,7 @@ pub mod trace;
 pub mod yrange;
 pub mod zoom;
 
+pub use band::{aggregate, GroupedSeries, Spread};
 pub use downsample::{
     downsample_min_max, downsample_min_max_sorted, visible_y_range, visible_y_range_sorted,
     Downsampled, SortedXs, VisibleY,
@@ -35,7 +37,7 @@ pub use downsample::{
 pub use hover::{hover, Hover, HoverPoint};
 pub use normalize::{categorical_positions, normalize, numeric_values, CategoricalAxis};
 pub use options::ChartOptions;
-pub use plot::{format_x, geometry, ChartView, Geometry, Plot, Tick, YScale};
+pub use plot::{format_x, geometry, geometry_with_bands, ChartView, Geometry, Plot, Tick, YScale};
 pub use scale::{LinearScale, LogScale, Scale, ScaleKind};
 pub use series::{
     full_x_range, nearest, parse_x_choice, prepare, prepare_against, x_by_step, x_choice_value,
@@ -44,6 +46,6 @@ pub use series::{
 pub use smooth::{ema_smooth, MAX_SMOOTHING_WEIGHT};
 pub use ticks::{format_tick, log_ticks, nice_domain, nice_step, nice_ticks};
 pub use time::{time_ticks, TimeTicks};
-pub use trace::{fitting_x_labels, infinity_markers, trace, Trace};
+pub use trace::{fitting_x_labels, infinity_markers, trace, Trace, EDGE_BAND_PX};
 pub use yrange::{clipped_count, clipped_range, push_visible_values, CLIP_FRACTION};
 pub use zoom::{extent, merge_extents, zoom_to_pixels, MIN_ZOOM_DRAG_PX};

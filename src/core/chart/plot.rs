@@ -150,6 +150,19 @@ pub fn geometry(
     view: &ChartView,
     zone: UtcOffset,
 ) -> Geometry {
+    geometry_with_bands(series, smoothed, &[], view, zone)
+}
+
+/// [`geometry`] for series drawn with a band (a group's mean, `core::chart::band`):
+/// `bands[i]` is series `i`'s lower and upper edge, on its xs, and counts toward the
+/// y range like its values (outlier clipping and a locked range included).
+pub fn geometry_with_bands(
+    series: &[PreparedSeries],
+    smoothed: &[Option<Arc<Vec<f64>>>],
+    bands: &[[&[f64]; 2]],
+    view: &ChartView,
+    zone: UtcOffset,
+) -> Geometry {
     let (width, height) = (view.width, view.height);
     let plot = Plot {
         left: MARGIN_LEFT,
@@ -173,8 +186,14 @@ pub fn geometry(
     let log = view.y_scale == ScaleKind::Log;
     let columns = || {
         series.iter().enumerate().flat_map(move |(i, s)| {
-            std::iter::once(&s.ys)
-                .chain(smoothed.get(i).and_then(|o| o.as_deref()))
+            std::iter::once(s.ys.as_slice())
+                .chain(
+                    smoothed
+                        .get(i)
+                        .and_then(|o| o.as_deref())
+                        .map(Vec::as_slice),
+                )
+                .chain(bands.get(i).into_iter().flatten().copied())
                 .map(move |ys| (s, ys))
         })
     };
@@ -516,6 +535,23 @@ mod tests {
             let g = geometry(std::slice::from_ref(&s), &[], &v, UTC);
             assert!(g.y.domain().1 >= 1e9, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_band_counts_toward_the_y_range() {
+        let s = series(&[(0, 1.0), (1, 2.0)]);
+        let (low, high) = ([-5.0, 0.0], [1.0, 30.0]);
+        let bands = [[&low[..], &high[..]]];
+        let v = view((0.0, 1.0), ScaleKind::Linear);
+        let g = geometry_with_bands(std::slice::from_ref(&s), &[], &bands, &v, UTC);
+        let (lo, hi) = g.y.domain();
+        assert!(lo <= -5.0 && hi >= 30.0, "{lo}..{hi}");
+        let locked = ChartView {
+            y_fixed: Some((0.0, 3.0)),
+            ..v
+        };
+        let g = geometry_with_bands(&[s], &[], &bands, &locked, UTC);
+        assert_eq!(g.y.domain(), (0.0, 3.0));
     }
 
     #[test]

@@ -6,11 +6,15 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::core::compare::CompareData;
-use crate::ui::widgets::chart::HistoryChart;
+use crate::ui::widgets::chart::{ChartGroups, HistoryChart};
 
 /// A chart for every metric any of the runs logged.
 #[component]
-pub fn CompareCharts(data: Memo<Arc<CompareData>>) -> impl IntoView {
+pub fn CompareCharts(
+    data: Memo<Arc<CompareData>>,
+    /// The runs grouped, when "Group by" is set: every chart draws the groups.
+    groups: Signal<Option<ChartGroups>>,
+) -> impl IntoView {
     let keys = Memo::new(move |_| {
         data.with(|d| {
             let mut keys: Vec<String> = d
@@ -30,7 +34,7 @@ pub fn CompareCharts(data: Memo<Arc<CompareData>>) -> impl IntoView {
                 fallback=|| view! { <p class="muted">"None of these runs logged a metric."</p> }>
                 <div class="chart-grid">
                     <For each=move || keys.get() key=|k| k.clone() let:key>
-                        <OverlaidChart data key/>
+                        <OverlaidChart data key groups/>
                     </For>
                 </div>
             </Show>
@@ -40,7 +44,11 @@ pub fn CompareCharts(data: Memo<Arc<CompareData>>) -> impl IntoView {
 
 /// One metric for every run that has it, in compare order.
 #[component]
-fn OverlaidChart(data: Memo<Arc<CompareData>>, key: String) -> impl IntoView {
+fn OverlaidChart(
+    data: Memo<Arc<CompareData>>,
+    key: String,
+    groups: Signal<Option<ChartGroups>>,
+) -> impl IntoView {
     let runs = Memo::new({
         let key = key.clone();
         move |_| {
@@ -53,5 +61,5 @@ fn OverlaidChart(data: Memo<Arc<CompareData>>, key: String) -> impl IntoView {
             })
         }
     });
-    view! { <HistoryChart key runs long_form=true/> }
+    view! { <HistoryChart key runs long_form=true groups/> }
 }

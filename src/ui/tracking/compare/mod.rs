@@ -10,7 +10,8 @@ mod table;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
 
 use artifacts::CompareArtifacts;
 use charts::CompareCharts;
@@ -20,8 +21,12 @@ use table::CompareTable;
 
 use crate::core::compare::{compare_runs, CompareData};
 use crate::core::compare_url;
+use crate::core::table::column_key::{ColumnKey, ColumnKind};
+use crate::core::table::groups::{can_group_by, group_options, group_runs};
 use crate::core::text::format::plural;
+use crate::core::tracking::model::Run;
 use crate::service;
+use crate::ui::widgets::chart::ChartGroups;
 use crate::ui::{href, Store};
 
 /// `/compare-runs?runs=["id1","id2"]&experiments=["1","2"]` (MLflow's form) or
@@ -40,6 +45,80 @@ pub fn CompareRuns() -> impl IntoView {
             .unwrap_or_default();
         Arc::new(data)
     });
+    // The compared runs as stored, for "Group by" (its options and groups).
+    let runs = Memo::new(move |_| {
+        store.revision.track();
+        let runs: Vec<Run> = service::ready()
+            .map(|s| {
+                data.with(|d| {
+                    s.read(|t| {
+                        d.runs
+                            .iter()
+                            .filter_map(|r| t.run(&r.id).ok().cloned())
+                            .collect()
+                    })
+                })
+            })
+            .unwrap_or_default();
+        Arc::new(runs)
+    });
+    let group_by = Memo::new(move |_| {
+        query.with(|q| {
+            q.group_by
+                .as_deref()
+                .and_then(ColumnKey::parse)
+                .filter(can_group_by)
+        })
+    });
+    let options = Memo::new(move |_| runs.with(|r| group_options(r.iter())));
+    let groups = Signal::derive(move || {
+        let key = group_by.get()?;
+        let groups = runs.with(|r| group_runs(&key, r.iter()));
+        Some(ChartGroups(
+            groups
+                .iter()
+                .map(|g| (g.legend(&key), g.run_ids.clone()))
+                .collect(),
+        ))
+    });
+    let navigate = use_navigate();
+    let set_group_by = move |key: String| {
+        let search = location.search.get_untracked();
+        let query = compare_url::with_group_by(&search, (!key.is_empty()).then_some(key.as_str()));
+        let path = location.pathname.get_untracked();
+        navigate(
+            &format!("{path}{query}"),
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    };
+    let group_select = move || {
+        let optgroup = |kind: ColumnKind, label: &'static str| {
+            let keys: Vec<ColumnKey> =
+                options.with(|o| o.iter().filter(|k| k.kind() == kind).cloned().collect());
+            (!keys.is_empty()).then(|| view! {
+                <optgroup label=label>
+                    {keys.into_iter().map(|k| view! { <option value=k.to_string()>{k.name().to_owned()}</option> }).collect_view()}
+                </optgroup>
+            })
+        };
+        view! {
+            <label class="compare-group-by">"Group by "
+                <select aria-label="Group by"
+                    prop:value=move || group_by.get().map(|k| k.to_string()).unwrap_or_default()
+                    on:change={
+                        let set_group_by = set_group_by.clone();
+                        move |ev| set_group_by(event_target_value(&ev))
+                    }>
+                    <option value="">"None"</option>
+                    {optgroup(ColumnKind::Params, "Params")}
+                    {optgroup(ColumnKind::Tags, "Tags")}
+                </select>
+            </label>
+        }
+    };
     // One experiment: back to its runs; several: a link to each.
     let crumbs = move || {
         let experiments = data.with(|d| d.experiments());
@@ -95,7 +174,8 @@ pub fn CompareRuns() -> impl IntoView {
                 }
             >
                 <CompareTable data/>
-                <CompareCharts data/>
+                {group_select.clone()}
+                <CompareCharts data groups/>
                 <section class="compare-plots">
                     <div class="plot-card">
                         <h2>"Parallel coordinates"</h2>

@@ -13,8 +13,10 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::core::chart::{
     downsample_min_max_sorted, fitting_x_labels, infinity_markers, trace, Geometry, PreparedSeries,
-    Scale,
+    Scale, SortedXs, EDGE_BAND_PX,
 };
+
+use super::Band;
 
 /// Colours read from the page's CSS variables, so the chart follows the theme.
 pub struct Colors {
@@ -80,6 +82,7 @@ pub fn draw(
     geo: &Geometry,
     series: &[PreparedSeries],
     smoothed: &[Option<Arc<Vec<f64>>>],
+    bands: &[Band],
     colors: &Colors,
     dpr: f64,
 ) -> usize {
@@ -98,6 +101,9 @@ pub fn draw(
     for (i, s) in series.iter().enumerate() {
         let color = &colors.series[i % colors.series.len()];
         let smooth = smoothed.get(i).and_then(|o| o.as_deref());
+        if let Some(b) = bands.get(i) {
+            drawn += fill_band(&ctx, geo, &s.xs, b, color, x_range, columns);
+        }
         let raw = downsample_min_max_sorted(&s.xs, &s.ys, x_range, columns);
         drawn += raw.points.len();
         // With smoothing on, the raw line stays as a faint trace behind it.
@@ -113,6 +119,49 @@ pub fn draw(
     }
     ctx.restore();
     drawn
+}
+
+/// A group's band under its mean line: the upper edge left to right, then the lower
+/// edge back, each downsampled per pixel column like a line (points the y scale
+/// cannot place are left out; a gap in the mean is bridged in the band).
+fn fill_band(
+    ctx: &CanvasRenderingContext2d,
+    geo: &Geometry,
+    xs: &SortedXs,
+    band: &Band,
+    color: &str,
+    x_range: (f64, f64),
+    columns: usize,
+) -> usize {
+    let (top, bottom) = (
+        geo.plot.top - EDGE_BAND_PX,
+        geo.plot.top + geo.plot.height + EDGE_BAND_PX,
+    );
+    let edge = |ys: &[f64]| -> Vec<(f64, f64)> {
+        downsample_min_max_sorted(xs, ys, x_range, columns)
+            .points
+            .into_iter()
+            .filter_map(|(x, y)| Some((geo.x.to_px(x), geo.y.px(y)?.clamp(top, bottom))))
+            .collect()
+    };
+    let (high, low) = (edge(&band.high), edge(&band.low));
+    if high.is_empty() || low.is_empty() {
+        return 0;
+    }
+    ctx.set_fill_style_str(color);
+    ctx.set_global_alpha(0.18);
+    ctx.begin_path();
+    let mut path = high.iter().chain(low.iter().rev());
+    if let Some(&(x, y)) = path.next() {
+        ctx.move_to(x, y);
+    }
+    for &(x, y) in path {
+        ctx.line_to(x, y);
+    }
+    ctx.close_path();
+    ctx.fill();
+    ctx.set_global_alpha(1.0);
+    high.len() + low.len()
 }
 
 /// One series' line: its polylines, and dots where points would not show.

@@ -70,6 +70,9 @@ pub fn HistoryChart(
     /// `step,timestamp,value`, and a chart of several runs the long form.
     #[prop(optional)]
     long_form: bool,
+    /// Runs drawn as groups (mean and band), passed to [`MetricChart`].
+    #[prop(optional, into)]
+    groups: Signal<Option<super::ChartGroups>>,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let ids =
@@ -198,7 +201,7 @@ pub fn HistoryChart(
     let title = key.clone();
     view! {
         <div class="chart-cell" data-metric=key>
-            <MetricChart series=series title=title loading=loading options csv x_keys x_metric/>
+            <MetricChart series=series title=title loading=loading options csv x_keys x_metric groups/>
             {x_missing}
             {error}
             {move || csv_error.get().map(|e| view! { <p class="error" role="alert">{format!("CSV failed: {e}")}</p> })}

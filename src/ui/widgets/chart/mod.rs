@@ -34,7 +34,9 @@
 //! `data-y-scale`, `data-y-range` (the y domain, "low high"),
 //! `data-y-clip` and `data-y-lock` ("on"/"off") and `data-smoothing` (what the last
 //! paint showed),
-//! for benchmarks and tests.
+//! for benchmarks and tests; grouped (the `groups` prop: one mean line and band per
+//! group, `core::chart::aggregate`), also `data-groups` (how many), `data-band` (the
+//! spread: "std", "minmax", "stderr") and `data-group-ms` (the last aggregation).
 
 mod draw;
 mod history;
@@ -52,9 +54,9 @@ use draw::{draw, Colors, PALETTE_SIZE};
 use watch::{watch_size_and_theme, Teardown};
 
 use crate::core::chart::{
-    ema_smooth, format_x, full_x_range, geometry, hover as hit_test, parse_x_choice, prepare,
-    prepare_against, x_choice_value, zoom_to_pixels, ChartOptions, ChartView, PreparedSeries,
-    Scale, ScaleKind, XMode, MAX_SMOOTHING_WEIGHT,
+    aggregate, ema_smooth, format_x, full_x_range, geometry_with_bands, hover as hit_test,
+    parse_x_choice, prepare, prepare_against, x_choice_value, zoom_to_pixels, ChartOptions,
+    ChartView, PreparedSeries, Scale, ScaleKind, Spread, XMode, MAX_SMOOTHING_WEIGHT,
 };
 use crate::core::text::format::format_value;
 use crate::core::tracking::model::MetricPoint;
@@ -87,6 +89,36 @@ impl PartialEq for ChartSeries {
                 (Some(a), Some(b)) => Arc::ptr_eq(a, b),
                 (a, b) => a.is_none() && b.is_none(),
             }
+    }
+}
+
+/// Runs drawn as groups: each group's legend label (`lr=0.1 · 3 runs`) and its
+/// members' run ids; series whose run is in no group are not drawn.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartGroups(pub Vec<(String, Vec<String>)>);
+
+/// A group's band beside its mean line (`core::chart::GroupedSeries` without the mean).
+#[derive(Clone, Debug)]
+pub(crate) struct Band {
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
+    pub n: Vec<u32>,
+    pub size: usize,
+}
+
+/// What the chart draws: the runs' series, or the groups' means and bands.
+#[derive(Clone)]
+struct Shown {
+    series: Arc<Vec<PreparedSeries>>,
+    smoothed: Arc<Vec<Option<Arc<Vec<f64>>>>>,
+    bands: Arc<Vec<Band>>,
+}
+
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.series, &other.series)
+            && Arc::ptr_eq(&self.smoothed, &other.smoothed)
+            && Arc::ptr_eq(&self.bands, &other.bands)
     }
 }
 
@@ -125,6 +157,8 @@ struct TooltipRow {
     smoothed: Option<String>,
     step: i64,
     dot: Option<(f64, f64)>,
+    /// A group's band `[low – high]`, and `n of N runs` when not all count here.
+    band: Option<(String, Option<String>)>,
 }
 
 fn now_ms() -> f64 {
@@ -164,7 +198,13 @@ pub fn MetricChart(
     /// it loads that metric's histories into [`ChartSeries::x_points`].
     #[prop(optional)]
     x_metric: Option<RwSignal<Option<String>>>,
+    /// When given, one line per group: the members' mean with a band (the "Band"
+    /// control picks ± std, min–max or ± std error).
+    #[prop(optional, into)]
+    groups: Signal<Option<ChartGroups>>,
 ) -> impl IntoView {
+    let spread = RwSignal::new(Spread::Std);
+    let group_ms = Arc::new(AtomicU64::new(0));
     let x_mode = RwSignal::new(options.x);
     let x_metric = x_metric.unwrap_or_else(|| RwSignal::new(None));
     let x_choice = move || x_metric.with(|k| x_choice_value(x_mode.get(), k.as_deref()));
@@ -208,6 +248,54 @@ pub fn MetricChart(
         });
         Fresh(Arc::new(out))
     });
+    // Grouped: one mean series and band per group, members matched by run id.
+    let shown = Memo::new({
+        let group_ms = group_ms.clone();
+        move |_| {
+            let Some(gs) = groups.get() else {
+                return Shown {
+                    series: prepared.get().0,
+                    smoothed: smoothed.get().0,
+                    bands: Arc::new(Vec::new()),
+                };
+            };
+            let spread = spread.get();
+            let t0 = now_ms();
+            let (means, bands): (Vec<PreparedSeries>, Vec<Band>) = prepared.with(|p| {
+                series.with(|all| {
+                    gs.0.iter()
+                        .map(|(label, ids)| {
+                            let members: Vec<&PreparedSeries> = all
+                                .iter()
+                                .zip(p.0.iter())
+                                .filter(|(s, _)| ids.contains(&s.run_id))
+                                .map(|(_, p)| p)
+                                .collect();
+                            let g = aggregate(label, &members, spread);
+                            let band = Band {
+                                low: g.low,
+                                high: g.high,
+                                n: g.n,
+                                size: g.size,
+                            };
+                            (g.mean, band)
+                        })
+                        .unzip()
+                })
+            });
+            store_ms(&group_ms, now_ms() - t0);
+            let w = smoothing.get();
+            let smoothed = means
+                .iter()
+                .map(|s| (w > 0.0).then(|| Arc::new(ema_smooth(&s.ys, w))))
+                .collect();
+            Shown {
+                series: Arc::new(means),
+                smoothed: Arc::new(smoothed),
+                bands: Arc::new(bands),
+            }
+        }
+    });
     let full_range = Memo::new(move |_| prepared.with(|p| full_x_range(&p.0)));
     let geo = Memo::new(move |_| {
         let (w, h, _) = size.get();
@@ -215,7 +303,7 @@ pub fn MetricChart(
             return None;
         }
         let range = zoom.get().or(full_range.get()).unwrap_or((0.0, 1.0));
-        let (p, sm) = (prepared.get(), smoothed.get());
+        let shown = shown.get();
         let view = ChartView {
             mode: x_mode.get(),
             x_range: range,
@@ -229,7 +317,18 @@ pub fn MetricChart(
             width: w,
             height: h,
         };
-        Some(Arc::new(geometry(&p.0, &sm.0, &view, local_utc_offset_ms)))
+        let bands: Vec<[&[f64]; 2]> = shown
+            .bands
+            .iter()
+            .map(|b| [b.low.as_slice(), b.high.as_slice()])
+            .collect();
+        Some(Arc::new(geometry_with_bands(
+            &shown.series,
+            &shown.smoothed,
+            &bands,
+            &view,
+            local_utc_offset_ms,
+        )))
     });
     let total_points =
         Memo::new(move |_| series.with(|s| s.iter().map(|s| s.points.len()).sum::<usize>()));
@@ -240,6 +339,7 @@ pub fn MetricChart(
     // Paint whenever the data, view, size or theme change.
     Effect::new({
         let prepare_ms = prepare_ms.clone();
+        let group_ms = group_ms.clone();
         move |_| {
             theme.track();
             let Some(canvas) = canvas_ref.get() else {
@@ -249,8 +349,19 @@ pub fn MetricChart(
             let Some(g) = geo.get() else { return };
             let dpr = size.get().2;
             let colors = Colors::read(&canvas);
-            let drawn =
-                prepared.with(|p| smoothed.with(|sm| draw(&canvas, &g, &p.0, &sm.0, &colors, dpr)));
+            let drawn = shown.with(|sh| {
+                draw(
+                    &canvas,
+                    &g,
+                    &sh.series,
+                    &sh.smoothed,
+                    &sh.bands,
+                    &colors,
+                    dpr,
+                )
+            });
+            let grouped = groups.with(|g| g.as_ref().map(|g| g.0.len()));
+            let group_ms = f64::from_bits(group_ms.load(Ordering::Relaxed));
             let ms = now_ms() - t0;
             let (lo, hi) = g.x.domain();
             let (y_lo, y_hi) = g.y.domain();
@@ -281,6 +392,22 @@ pub fn MetricChart(
             ] {
                 let _ = canvas.set_attribute(k, &v);
             }
+            match grouped {
+                Some(count) => {
+                    for (k, v) in [
+                        ("data-groups", count.to_string()),
+                        ("data-band", spread.get_untracked().as_str().to_owned()),
+                        ("data-group-ms", format!("{group_ms:.2}")),
+                    ] {
+                        let _ = canvas.set_attribute(k, &v);
+                    }
+                }
+                None => {
+                    for k in ["data-groups", "data-band", "data-group-ms"] {
+                        let _ = canvas.remove_attribute(k);
+                    }
+                }
+            }
         }
     });
 
@@ -304,14 +431,26 @@ pub fn MetricChart(
         }
         let g = geo.get()?;
         let mode = x_mode.get();
-        let (p, sm) = (prepared.get(), smoothed.get());
-        let hit = hit_test(&g, &p.0, &sm.0, at)?;
+        let sh = shown.get();
+        let hit = hit_test(&g, &sh.series, &sh.smoothed, at)?;
         let rows = hit
             .points
             .iter()
             .map(|h| {
-                let s = &p.0[h.series];
+                let s = &sh.series[h.series];
                 let point = s.points[h.index];
+                let band = sh.bands.get(h.series).map(|b| {
+                    let range = format!(
+                        "[{} – {}]",
+                        format_value(b.low[h.index]),
+                        format_value(b.high[h.index])
+                    );
+                    let n = b.n[h.index] as usize;
+                    (
+                        range,
+                        (n < b.size).then(|| format!("{n} of {} runs", b.size)),
+                    )
+                });
                 TooltipRow {
                     label: s.label.clone(),
                     color: h.series % PALETTE_SIZE,
@@ -319,6 +458,7 @@ pub fn MetricChart(
                     smoothed: h.smoothed.map(format_value),
                     step: point.step,
                     dot: h.dot,
+                    band,
                 }
             })
             .collect();
@@ -390,6 +530,10 @@ pub fn MetricChart(
                 if r.smoothed.is_some() {
                     sub.push(format!("raw {}", r.value));
                 }
+                if let Some((range, count)) = &r.band {
+                    sub.push(range.clone());
+                    sub.extend(count.clone());
+                }
                 if !step_mode {
                     sub.push(format!("step {}", r.step));
                 }
@@ -430,6 +574,19 @@ pub fn MetricChart(
         })
     };
     let legend = move || {
+        if let Some(gs) = groups.get() {
+            return Some(
+                gs.0.into_iter()
+                    .enumerate()
+                    .map(|(i, (label, _))| {
+                        view! {
+                            <li><span class=format!("swatch c{}", i % PALETTE_SIZE + 1)></span>{label}</li>
+                        }
+                    })
+                    .collect_view()
+                    .into_any(),
+            );
+        }
         series.with(|all| {
             (all.len() > 1).then(|| {
                 all.iter()
@@ -440,6 +597,7 @@ pub fn MetricChart(
                         }
                     })
                     .collect_view()
+                    .into_any()
             })
         })
     };
@@ -497,6 +655,13 @@ pub fn MetricChart(
                             on:input=move |ev| smoothing.set(event_target_value(&ev).parse().unwrap_or(0.0))/>
                         <output>{move || format!("{:.2}", smoothing.get())}</output>
                     </label>
+                    {move || groups.with(Option::is_some).then(|| view! {
+                        <select aria-label="Band" title="The band around each group's mean"
+                            prop:value=move || spread.get().as_str()
+                            on:change=move |ev| spread.set(Spread::parse(&event_target_value(&ev)))>
+                            {Spread::ALL.into_iter().map(|m| view! { <option value=m.as_str()>{m.label()}</option> }).collect_view()}
+                        </select>
+                    })}
                     {csv.map(|save| view! {
                         <button type="button" class="chart-csv" title="Download the full history as CSV"
                             disabled=move || loading.get() || series.with(Vec::is_empty)
