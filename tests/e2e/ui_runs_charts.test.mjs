@@ -59,6 +59,12 @@ test("runs page charts: one chart per metric for the shown runs, following filte
   await page.reload();
   await canvas("loss").and(page.locator("[data-points='70']")).waitFor();
 
+  // grouped by lr, each chart draws one mean line and band per group
+  await page.goto(`${app.site.url}experiments/${expId}?charts=on&groupBy=params.lr`);
+  await canvas("loss").and(page.locator("[data-groups='2']")).waitFor();
+  assert.deepEqual(await grid.locator(".chart-cell[data-metric='loss'] .chart-legend li").allTextContents(), ["lr=0.1 · 2 runs", "lr=0.01 · 1 run"]);
+  await page.screenshot({ path: `${SHOTS}ui_runs_charts_grouped.png` });
+
   await toggle.click();
   await grid.waitFor({ state: "detached" });
   assert.equal(new URL(page.url()).searchParams.get("charts"), null);

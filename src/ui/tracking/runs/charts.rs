@@ -1,6 +1,7 @@
 //! The runs page's chart grid, as MLflow's chart view: one chart per chosen metric
 //! (the table's metric columns, or every metric the shown runs logged), one line per
-//! run the table shows, in table order, the first [`MAX_RUNS`] of them. Opened with
+//! run the table shows, in table order, the first [`MAX_RUNS`] of them — or, when the
+//! table groups runs, one mean line with its band per group. Opened with
 //! "Charts" (`charts=on` in the URL, so saved views and links keep it).
 
 use std::sync::Arc;
@@ -9,10 +10,11 @@ use leptos::prelude::*;
 
 use super::table::TableData;
 use crate::core::table::column_key::ColumnKind;
+use crate::core::table::groups::group_runs;
 use crate::core::table::state::RunsTableState;
 use crate::core::text::format::plural;
 use crate::service;
-use crate::ui::widgets::chart::HistoryChart;
+use crate::ui::widgets::chart::{ChartGroups, HistoryChart};
 
 /// Most runs drawn per chart (the first in table order).
 pub const MAX_RUNS: usize = 100;
@@ -30,6 +32,9 @@ struct Grid {
     runs_left_out: usize,
     /// Metric keys beyond [`MAX_CHARTS`].
     keys_left_out: usize,
+    /// The drawn runs grouped, when the table groups runs: each chart draws one mean
+    /// line and band per group.
+    groups: Option<ChartGroups>,
 }
 
 fn grid(data: &TableData, state: &RunsTableState) -> Grid {
@@ -67,7 +72,16 @@ fn grid(data: &TableData, state: &RunsTableState) -> Grid {
         } else {
             (chosen, 0)
         };
+        let groups = state.group_by.as_ref().map(|key| {
+            ChartGroups(
+                group_runs(key, runs.iter().copied())
+                    .iter()
+                    .map(|g| (g.legend(key), g.run_ids.clone()))
+                    .collect(),
+            )
+        });
         Grid {
+            groups,
             runs: runs
                 .iter()
                 .map(|r| {
@@ -144,7 +158,8 @@ fn GridChart(key: String, grid: Memo<Grid>) -> impl IntoView {
             })
         }
     });
-    view! { <HistoryChart key runs long_form=true/> }
+    let groups = Memo::new(move |_| grid.with(|g| g.groups.clone()));
+    view! { <HistoryChart key runs long_form=true groups/> }
 }
 
 /// "Charts": opens or closes the grid.
