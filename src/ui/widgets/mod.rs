@@ -8,6 +8,7 @@ pub mod chart;
 pub mod description;
 pub mod files;
 mod first_run;
+pub mod group_by;
 mod header;
 mod keys;
 pub mod markdown;

@@ -21,12 +21,13 @@ use table::CompareTable;
 
 use crate::core::compare::{compare_runs, CompareData};
 use crate::core::compare_url;
-use crate::core::table::column_key::{ColumnKey, ColumnKind};
+use crate::core::table::column_key::ColumnKey;
 use crate::core::table::groups::{can_group_by, group_options, group_runs};
 use crate::core::text::format::plural;
 use crate::core::tracking::model::Run;
 use crate::service;
 use crate::ui::widgets::chart::ChartGroups;
+use crate::ui::widgets::group_by::GroupBySelect;
 use crate::ui::{href, Store};
 
 /// `/compare-runs?runs=["id1","id2"]&experiments=["1","2"]` (MLflow's form) or
@@ -73,18 +74,16 @@ pub fn CompareRuns() -> impl IntoView {
     let options = Memo::new(move |_| runs.with(|r| group_options(r.iter())));
     let groups = Signal::derive(move || {
         let key = group_by.get()?;
-        let groups = runs.with(|r| group_runs(&key, r.iter()));
-        Some(ChartGroups(
-            groups
-                .iter()
-                .map(|g| (g.legend(&key), g.run_ids.clone()))
-                .collect(),
+        Some(ChartGroups::of(
+            &key,
+            &runs.with(|r| group_runs(&key, r.iter())),
         ))
     });
     let navigate = use_navigate();
-    let set_group_by = move |key: String| {
+    let set_group_by = Callback::new(move |key: Option<ColumnKey>| {
         let search = location.search.get_untracked();
-        let query = compare_url::with_group_by(&search, (!key.is_empty()).then_some(key.as_str()));
+        let key = key.map(|k| k.to_string());
+        let query = compare_url::with_group_by(&search, key.as_deref());
         let path = location.pathname.get_untracked();
         navigate(
             &format!("{path}{query}"),
@@ -93,32 +92,7 @@ pub fn CompareRuns() -> impl IntoView {
                 ..Default::default()
             },
         );
-    };
-    let group_select = move || {
-        let optgroup = |kind: ColumnKind, label: &'static str| {
-            let keys: Vec<ColumnKey> =
-                options.with(|o| o.iter().filter(|k| k.kind() == kind).cloned().collect());
-            (!keys.is_empty()).then(|| view! {
-                <optgroup label=label>
-                    {keys.into_iter().map(|k| view! { <option value=k.to_string()>{k.name().to_owned()}</option> }).collect_view()}
-                </optgroup>
-            })
-        };
-        view! {
-            <label class="compare-group-by">"Group by "
-                <select aria-label="Group by"
-                    prop:value=move || group_by.get().map(|k| k.to_string()).unwrap_or_default()
-                    on:change={
-                        let set_group_by = set_group_by.clone();
-                        move |ev| set_group_by(event_target_value(&ev))
-                    }>
-                    <option value="">"None"</option>
-                    {optgroup(ColumnKind::Params, "Params")}
-                    {optgroup(ColumnKind::Tags, "Tags")}
-                </select>
-            </label>
-        }
-    };
+    });
     // One experiment: back to its runs; several: a link to each.
     let crumbs = move || {
         let experiments = data.with(|d| d.experiments());
@@ -174,7 +148,7 @@ pub fn CompareRuns() -> impl IntoView {
                 }
             >
                 <CompareTable data/>
-                {group_select.clone()}
+                <GroupBySelect options current=group_by on_change=set_group_by class="compare-group-by"/>
                 <CompareCharts data groups/>
                 <section class="compare-plots">
                     <div class="plot-card">

@@ -72,14 +72,10 @@ fn grid(data: &TableData, state: &RunsTableState) -> Grid {
         } else {
             (chosen, 0)
         };
-        let groups = state.group_by.as_ref().map(|key| {
-            ChartGroups(
-                group_runs(key, runs.iter().copied())
-                    .iter()
-                    .map(|g| (g.legend(key), g.run_ids.clone()))
-                    .collect(),
-            )
-        });
+        let groups = state
+            .group_by
+            .as_ref()
+            .map(|key| ChartGroups::of(key, &group_runs(key, runs.iter().copied())));
         Grid {
             groups,
             runs: runs

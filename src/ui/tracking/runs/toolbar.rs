@@ -7,13 +7,14 @@ use leptos::prelude::*;
 
 use super::table::{SelectedRuns, TableData};
 use crate::core::compare_url;
-use crate::core::table::column_key::{ColumnKey, ColumnKind};
+use crate::core::table::column_key::ColumnKey;
 use crate::core::table::groups::group_options;
 use crate::core::table::state::RunsTableState;
 use crate::core::text::format::plural;
 use crate::core::tracking::model::{LifecycleStage, ViewType};
 use crate::core::tracking::queries::QueryError;
 use crate::service;
+use crate::ui::widgets::group_by::GroupBySelect;
 use crate::ui::widgets::query_error::QueryBox;
 use crate::ui::widgets::transfer::ExportButton;
 
@@ -89,43 +90,13 @@ pub fn GroupBy(
             .map(|s| s.read(|t| group_options(t.runs_in(&ids, view))))
             .unwrap_or_default()
     });
-    let current = Memo::new(move |_| {
-        state.with(|s| {
-            s.group_by
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default()
-        })
+    let current = Memo::new(move |_| state.with(|s| s.group_by.clone()));
+    let on_change = Callback::new(move |key: Option<ColumnKey>| {
+        let mut s = state.get_untracked();
+        s.set_group_by(key);
+        set_state.run(s);
     });
-    let group = move |kind: ColumnKind, label: &'static str| {
-        let keys: Vec<ColumnKey> =
-            options.with(|o| o.iter().filter(|k| k.kind() == kind).cloned().collect());
-        (!keys.is_empty()).then(|| view! {
-            <optgroup label=label>
-                {keys.into_iter().map(|k| view! { <option value=k.to_string()>{k.name().to_owned()}</option> }).collect_view()}
-            </optgroup>
-        })
-    };
-    view! {
-        <label class="group-by">"Group by"
-            <select
-                prop:value=move || current.get()
-                on:change=move |ev| {
-                    let mut s = state.get_untracked();
-                    s.set_group_by(ColumnKey::parse(&event_target_value(&ev)));
-                    set_state.run(s);
-                }
-            >
-                <option value="">"None"</option>
-                {move || group(ColumnKind::Params, "Params")}
-                {move || group(ColumnKind::Tags, "Tags")}
-                // A grouping a link names that no run has is still shown as chosen.
-                {move || state.with(|s| s.group_by.clone()).filter(|k| !options.with(|o| o.contains(k))).map(|k| view! {
-                    <option value=k.to_string()>{k.name().to_owned()}</option>
-                })}
-            </select>
-        </label>
-    }
+    view! { <GroupBySelect options current on_change class="group-by"/> }
 }
 
 /// Counts and actions for the ticked runs, including the mlruns export of the

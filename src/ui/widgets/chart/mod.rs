@@ -58,6 +58,8 @@ use crate::core::chart::{
     parse_x_choice, prepare, prepare_against, x_choice_value, zoom_to_pixels, ChartOptions,
     ChartView, PreparedSeries, Scale, ScaleKind, Spread, XMode, MAX_SMOOTHING_WEIGHT,
 };
+use crate::core::table::column_key::ColumnKey;
+use crate::core::table::groups::RunGroup;
 use crate::core::text::format::format_value;
 use crate::core::tracking::model::MetricPoint;
 use crate::ui::widgets::local_utc_offset_ms;
@@ -96,6 +98,18 @@ impl PartialEq for ChartSeries {
 /// members' run ids; series whose run is in no group are not drawn.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChartGroups(pub Vec<(String, Vec<String>)>);
+
+impl ChartGroups {
+    /// `groups` of runs grouped by `key`, each named by its legend.
+    pub fn of(key: &ColumnKey, groups: &[RunGroup]) -> Self {
+        ChartGroups(
+            groups
+                .iter()
+                .map(|g| (g.legend(key), g.run_ids.clone()))
+                .collect(),
+        )
+    }
+}
 
 /// A group's band beside its mean line (`core::chart::GroupedSeries` without the mean).
 #[derive(Clone, Debug)]
