@@ -121,16 +121,17 @@ pub struct GroupMean {
 
 impl GroupMean {
     /// The cell text: the mean, and `(n of m)` when not every run that logged the
-    /// metric counts (non-finite latest values are left out of the mean).
-    pub fn cell(&self, runs: usize) -> String {
+    /// metric counts (non-finite latest values are left out of the mean; runs that
+    /// never logged it are not counted at all).
+    pub fn cell(&self) -> String {
         if self.finite == 0 {
             return "—".to_owned();
         }
         let mean = format_value(self.mean);
-        if self.finite == runs {
+        if self.finite == self.logged {
             mean
         } else {
-            format!("{mean} ({} of {runs})", self.finite)
+            format!("{mean} ({} of {})", self.finite, self.logged)
         }
     }
 }
@@ -254,9 +255,9 @@ mod tests {
         ];
         let m = metric_mean("acc", &runs).unwrap();
         assert_eq!((m.mean, m.finite, m.logged), (1.5, 2, 3));
-        assert_eq!(m.cell(4), "1.5 (2 of 4)");
-        assert_eq!(metric_mean("acc", &runs[..1]).unwrap().cell(1), "1");
-        assert_eq!(metric_mean("acc", &runs[1..2]).unwrap().cell(1), "—");
+        assert_eq!(m.cell(), "1.5 (2 of 3)", "d never logged acc");
+        assert_eq!(metric_mean("acc", &runs[..1]).unwrap().cell(), "1");
+        assert_eq!(metric_mean("acc", &runs[1..2]).unwrap().cell(), "—");
         assert_eq!(metric_mean("loss", &runs), None);
     }
 }

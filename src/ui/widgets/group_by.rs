@@ -16,13 +16,23 @@ pub fn GroupBySelect(
     /// The label's class.
     class: &'static str,
 ) -> impl IntoView {
+    // `selected` on each option as well as the select's value: options added after
+    // the value was set (the lists render after the attributes) would otherwise leave
+    // the first option shown.
+    let option = move |k: ColumnKey| {
+        let value = k.to_string();
+        let is = k.clone();
+        view! {
+            <option value=value selected=move || current.with(|c| c.as_ref() == Some(&is))>{k.name().to_owned()}</option>
+        }
+    };
     let optgroup = move |kind: ColumnKind, label: &'static str| {
         let keys: Vec<ColumnKey> =
             options.with(|o| o.iter().filter(|k| k.kind() == kind).cloned().collect());
         (!keys.is_empty()).then(|| {
             view! {
                 <optgroup label=label>
-                    {keys.into_iter().map(|k| view! { <option value=k.to_string()>{k.name().to_owned()}</option> }).collect_view()}
+                    {keys.into_iter().map(|k| option(k)).collect_view()}
                 </optgroup>
             }
         })
@@ -31,7 +41,7 @@ pub fn GroupBySelect(
         current
             .get()
             .filter(|k| !options.with(|o| o.contains(k)))
-            .map(|k| view! { <option value=k.to_string()>{k.name().to_owned()}</option> })
+            .map(option)
     };
     view! {
         <label class=class>"Group by"
@@ -39,7 +49,7 @@ pub fn GroupBySelect(
                 prop:value=move || current.get().map(|k| k.to_string()).unwrap_or_default()
                 on:change=move |ev| on_change.run(ColumnKey::parse(&event_target_value(&ev)))
             >
-                <option value="">"None"</option>
+                <option value="" selected=move || current.with(Option::is_none)>"None"</option>
                 {move || optgroup(ColumnKind::Params, "Params")}
                 {move || optgroup(ColumnKind::Tags, "Tags")}
                 {unlisted}

@@ -54,8 +54,11 @@ pub fn CompareArtifacts(data: Memo<Arc<CompareData>>) -> impl IntoView {
             Some(Arc::new(comparable_artifacts(&lists)))
         }
     });
+    // Rebuilt only when what is comparable changes, not on every commit (a running
+    // run's metrics), so sliders and picks keep their places.
+    let found = Memo::new(move |_| listing.get().flatten());
     let body = move || {
-        let Some(found) = listing.get().flatten() else {
+        let Some(found) = found.get() else {
             return view! { <p class="muted">"Reading the runs' artifacts…"</p> }.into_any();
         };
         if found.is_empty() {

@@ -59,9 +59,17 @@ pub fn RunsBody(
     let scroll = ScrollViewport::follow(scroller);
     let (scroll_top, viewport) = (scroll.top, scroll.height);
 
-    // A new filter, sort or view starts at the top.
-    let query_shape =
-        Memo::new(move |_| state.with(|s| (s.filter.clone(), s.order_by.clone(), s.view)));
+    // A new filter, sort, view or grouping starts at the top.
+    let query_shape = Memo::new(move |_| {
+        state.with(|s| {
+            (
+                s.filter.clone(),
+                s.order_by.clone(),
+                s.view,
+                s.group_by.clone(),
+            )
+        })
+    });
     Effect::new(move |prev: Option<()>| {
         // `.track()` would not do: a memo nobody reads is never computed, so it
         // never learns that the state changed.

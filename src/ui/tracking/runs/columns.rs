@@ -154,9 +154,7 @@ impl Column {
         match self {
             Column::Name => Some(group.label(key)),
             Column::Extra(k) => match k.field()? {
-                RunField::Metric(m) => {
-                    metric_mean(&m, runs.iter().copied()).map(|g| g.cell(runs.len()))
-                }
+                RunField::Metric(m) => metric_mean(&m, runs.iter().copied()).map(|g| g.cell()),
                 RunField::Param(_) | RunField::Tag(_) => {
                     let values: BTreeSet<Option<&str>> =
                         runs.iter().map(|r| group_value(r, k)).collect();

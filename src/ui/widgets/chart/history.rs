@@ -131,16 +131,20 @@ pub fn HistoryChart(
             })
         }))
     });
+    // Tagged with the key they are of: while another metric's load is under way the
+    // resource still holds the last one's, which must not be drawn as the new one.
     let x_histories = LocalResource::new(move || {
         x_stamps.with(|_| ());
-        load_histories(ids.get(), x_metric.get())
+        let key = x_metric.get();
+        let load = load_histories(ids.get(), key.clone());
+        async move { load.await.map(|h| (key, h)) }
     });
     // Labels are joined by run id, so a history loaded for an older list of runs is
     // never drawn under another run's name.
     let series = Memo::new(move |_| match histories.get() {
         Some(Ok(loaded)) => {
             let xs = match x_histories.get() {
-                Some(Ok(xs)) if x_metric.with(Option::is_some) => xs,
+                Some(Ok((of, xs))) if of.is_some() && x_metric.with(|k| *k == of) => xs,
                 _ => Vec::new(),
             };
             runs.with(|runs| {

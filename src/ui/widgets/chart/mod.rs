@@ -644,10 +644,14 @@ pub fn MetricChart(
                             x_mode.set(mode);
                             zoom.set(None);
                         }>
-                        {XMode::ALL.into_iter().map(|m| view! { <option value=m.as_str()>{m.label()}</option> }).collect_view()}
+                        {XMode::ALL.into_iter().map(|m| view! { <option value=m.as_str() selected=move || x_choice() == m.as_str()>{m.label()}</option> }).collect_view()}
                         {move || x_keys.with(|keys| (!keys.is_empty()).then(|| view! {
                             <optgroup label="Metric">
-                                {keys.iter().map(|k| view! { <option value=format!("metric:{k}")>{k.clone()}</option> }).collect_view()}
+                                {keys.iter().map(|k| {
+                                    let value = format!("metric:{k}");
+                                    let is = value.clone();
+                                    view! { <option value=value selected=move || x_choice() == is>{k.clone()}</option> }
+                                }).collect_view()}
                             </optgroup>
                         }))}
                     </select>
