@@ -10,6 +10,7 @@
 use super::column_key::{ColumnKey, ColumnKind};
 use crate::core::text::format::format_value;
 use crate::core::tracking::model::{Run, RunId};
+use crate::core::tracking::Tracker;
 
 /// What the "Group by" control offers: a param or a tag.
 pub fn can_group_by(key: &ColumnKey) -> bool {
@@ -53,6 +54,14 @@ impl RunGroup {
             self.label(key),
             if n == 1 { "run" } else { "runs" }
         )
+    }
+
+    /// Its runs that `t` still has, in order.
+    pub fn runs<'a>(&self, t: &'a Tracker) -> Vec<&'a Run> {
+        self.run_ids
+            .iter()
+            .filter_map(|id| t.run(id).ok())
+            .collect()
     }
 
     /// A stable identifier of the group among the groups of one key (for DOM keys and
@@ -133,6 +142,35 @@ impl GroupMean {
         } else {
             format!("{mean} ({} of {})", self.finite, self.logged)
         }
+    }
+}
+
+/// What a group's row holds in one column (see [`group_cell`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum GroupCell {
+    /// A metric column: the mean of the runs' latest values.
+    Mean(GroupMean),
+    /// A param or tag every run has the same of (`None`: none of them has it).
+    Shared(Option<String>),
+    /// A param or tag the runs differ in: how many values (a missing one counts).
+    Values(usize),
+}
+
+/// The group's cell in the column `key` over its `runs`: a metric's mean, a param's
+/// or tag's shared value or value count; `None` for attributes and for a metric no
+/// run logged.
+pub fn group_cell(key: &ColumnKey, runs: &[&Run]) -> Option<GroupCell> {
+    match key.kind() {
+        ColumnKind::Metrics => metric_mean(key.name(), runs.iter().copied()).map(GroupCell::Mean),
+        ColumnKind::Params | ColumnKind::Tags => {
+            let values: std::collections::BTreeSet<Option<&str>> =
+                runs.iter().map(|r| group_value(r, key)).collect();
+            Some(match values.len() {
+                0 | 1 => GroupCell::Shared(values.into_iter().next().flatten().map(str::to_owned)),
+                n => GroupCell::Values(n),
+            })
+        }
+        ColumnKind::Attributes => None,
     }
 }
 
@@ -259,5 +297,30 @@ mod tests {
         assert_eq!(metric_mean("acc", &runs[..1]).unwrap().cell(), "1");
         assert_eq!(metric_mean("acc", &runs[1..2]).unwrap().cell(), "—");
         assert_eq!(metric_mean("loss", &runs), None);
+        let refs: Vec<&Run> = runs.iter().collect();
+        let col = |k: &str| ColumnKey::parse(k).unwrap();
+        assert_eq!(
+            group_cell(&col("params.lr"), &refs),
+            Some(GroupCell::Shared(None))
+        );
+        assert!(matches!(
+            group_cell(&col("metrics.acc"), &refs),
+            Some(GroupCell::Mean(_))
+        ));
+        assert_eq!(group_cell(&col("metrics.loss"), &refs), None);
+        let lrs = [
+            run("e", Some("0.1"), None),
+            run("f", Some("0.2"), None),
+            run("g", None, None),
+        ];
+        let refs: Vec<&Run> = lrs.iter().collect();
+        assert_eq!(
+            group_cell(&col("params.lr"), &refs),
+            Some(GroupCell::Values(3))
+        );
+        assert_eq!(
+            group_cell(&col("params.lr"), &refs[..1]),
+            Some(GroupCell::Shared(Some("0.1".into())))
+        );
     }
 }

@@ -296,11 +296,7 @@ fn GroupRow(
     let GroupItem { group, key } = group.as_ref();
     let label = group.label(key);
     let cells = svc.read(|t| {
-        let runs: Vec<_> = group
-            .run_ids
-            .iter()
-            .filter_map(|id| t.run(id).ok())
-            .collect();
+        let runs = group.runs(t);
         cols.iter()
             .map(|c| (c.clone(), c.group_text(group, key, &runs)))
             .collect::<Vec<_>>()

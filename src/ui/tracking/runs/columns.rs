@@ -2,10 +2,8 @@
 //! or attribute the user adds by its column key (`metrics.acc`).
 
 use crate::core::search::{RunAttribute, RunField};
-use std::collections::BTreeSet;
-
 use crate::core::table::column_key::{ColumnKey, ColumnKind};
-use crate::core::table::groups::{group_value, metric_mean, RunGroup};
+use crate::core::table::groups::{group_cell, GroupCell, RunGroup};
 use crate::core::text::format::{format_duration_ms, format_value, run_duration_ms};
 use crate::core::tracking::model::Run;
 use crate::core::tracking::rules::TAG_SOURCE_NAME;
@@ -153,17 +151,10 @@ impl Column {
     pub fn group_text(&self, group: &RunGroup, key: &ColumnKey, runs: &[&Run]) -> Option<String> {
         match self {
             Column::Name => Some(group.label(key)),
-            Column::Extra(k) => match k.field()? {
-                RunField::Metric(m) => metric_mean(&m, runs.iter().copied()).map(|g| g.cell()),
-                RunField::Param(_) | RunField::Tag(_) => {
-                    let values: BTreeSet<Option<&str>> =
-                        runs.iter().map(|r| group_value(r, k)).collect();
-                    match values.len() {
-                        1 => values.into_iter().next().flatten().map(str::to_owned),
-                        n => Some(format!("{n} values")),
-                    }
-                }
-                RunField::Attribute(_) => None,
+            Column::Extra(k) => match group_cell(k, runs)? {
+                GroupCell::Mean(m) => Some(m.cell()),
+                GroupCell::Shared(v) => v,
+                GroupCell::Values(n) => Some(format!("{n} values")),
             },
             _ => None,
         }

@@ -12,7 +12,7 @@ use super::columns::Column;
 use super::table::TableData;
 use crate::core::search::{RunAttribute, RunField};
 use crate::core::table::column_key::ColumnKey;
-use crate::core::table::groups::{group_value, metric_mean};
+use crate::core::table::groups::{group_cell, GroupCell};
 use crate::core::table::state::RunsTableState;
 use crate::core::text::csv_out::{csv_file_name, number, table_csv};
 use crate::core::text::format::run_duration_ms;
@@ -97,16 +97,12 @@ fn runs_csv(
                 let mut out = Vec::with_capacity(columns.len() + 3);
                 if let (Some(key), Some(g)) = (grouped, row.group) {
                     let group = &data.rows.groups[g as usize].group;
-                    let runs: Vec<&Run> = group
-                        .run_ids
-                        .iter()
-                        .filter_map(|id| t.run(id).ok())
-                        .collect();
+                    let runs = group.runs(t);
                     group_label = group.label(key);
                     out.push(group_label.clone());
                     out.push(group.run_ids.len().to_string());
                     for c in columns {
-                        out.push(group_cell(c, &runs));
+                        out.push(exact_group_cell(c, &runs));
                         if *c == Column::Name {
                             out.push(String::new());
                         }
@@ -138,24 +134,13 @@ fn runs_csv(
 
 /// One column of a group's row, exact: a metric's mean (empty if no run has a finite
 /// value), a param's or tag's value when every run has the same; else empty.
-fn group_cell(c: &Column, runs: &[&Run]) -> String {
+fn exact_group_cell(c: &Column, runs: &[&Run]) -> String {
     let Column::Extra(k) = c else {
         return String::new();
     };
-    match k.field() {
-        Some(RunField::Metric(m)) => metric_mean(&m, runs.iter().copied())
-            .filter(|g| g.finite > 0)
-            .map(|g| number(g.mean))
-            .unwrap_or_default(),
-        Some(RunField::Param(_) | RunField::Tag(_)) => {
-            let mut values = runs.iter().map(|r| group_value(r, k));
-            let first = values.next().flatten();
-            if values.all(|v| v == first) {
-                first.unwrap_or_default().to_owned()
-            } else {
-                String::new()
-            }
-        }
+    match group_cell(k, runs) {
+        Some(GroupCell::Mean(m)) if m.finite > 0 => number(m.mean),
+        Some(GroupCell::Shared(Some(v))) => v,
         _ => String::new(),
     }
 }
