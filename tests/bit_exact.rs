@@ -2,7 +2,8 @@
 //! one NaN): random bit patterns — subnormals, ±0, ±inf, NaN, 2^53, values needing
 //! 17 digits — through every storage path: the stored record text (inline histories,
 //! latest values), metric chunks, a reload, an mlruns export read back, import →
-//! export, and (with `ORACLE_PYTHON`) MLflow's own reader.
+//! export, and (with `ORACLE_PYTHON`) MLflow's own reader; each metric's min and max
+//! (the runs table's columns) through memory, reload and import.
 
 mod support;
 
@@ -126,7 +127,66 @@ fn logged_values_come_back_after_a_reload() {
         }
         let got = reopened.run(run).unwrap().metrics[key];
         assert_same(&[latest], &[got], "latest after reload");
+        let range = MetricRange::of(pts);
+        assert_eq!(
+            t.run(run).unwrap().metric_ranges[key],
+            range,
+            "range in memory"
+        );
+        assert_eq!(
+            reopened.run(run).unwrap().metric_ranges[key],
+            range,
+            "range after reload"
+        );
     }
+}
+
+/// A metric's min and max, kept beside its history, are those of every point however
+/// the history arrived: logged point by point with flushes between, or imported in
+/// batches of any size (as the archive import appends them).
+#[test]
+fn metric_ranges_are_those_of_the_whole_history() {
+    use ferroflow::core::tracking::metric_log::append_series;
+    let mut rng = Rng::new(5);
+    let snap = snapshot(&mut rng, 40, 3 * INLINE_POINTS);
+    let back = import_archive(
+        &export_zip(&snap, &Selection::All),
+        &ArchiveLimits::default(),
+    )
+    .unwrap();
+    for rec in &back.runs {
+        let mut stored = StoredRun::new(rec.run.clone());
+        for (key, pts) in &rec.history {
+            let mut tail: Vec<MetricPoint> = Vec::new();
+            let mut rest = &pts[..];
+            while !rest.is_empty() {
+                let n = 1 + rng.below(rest.len() as u64) as usize;
+                let had_chunks = stored.metric_chunks.contains_key(key);
+                let chunks = append_series(
+                    &mut stored,
+                    key,
+                    had_chunks.then(|| tail.clone()),
+                    &rest[..n],
+                );
+                if let Some(last) = chunks.last() {
+                    tail = last.points.clone();
+                }
+                rest = &rest[n..];
+            }
+            assert_eq!(stored.run.metric_ranges[key], MetricRange::of(pts), "{key}");
+        }
+    }
+    // Signed zeros order below and above each other, NaN never counts.
+    let zeros = [-0.0, f64::NAN, 0.0].map(|value| MetricPoint {
+        timestamp: 0,
+        value,
+        step: 0,
+    });
+    let r = MetricRange::of(&zeros);
+    assert!(r.min.is_sign_negative() && r.max.is_sign_positive() && r.max == 0.0);
+    let mut reversed = zeros;
+    reversed.reverse();
+    assert_eq!(MetricRange::of(&reversed), r, "the same whatever the order");
 }
 
 fn snapshot(rng: &mut Rng, runs: usize, points_per_key: usize) -> Snapshot {

@@ -392,6 +392,97 @@ async fn an_older_database_is_upgraded_in_place() {
     );
 }
 
+/// A store of format 3 kept no metric ranges: opening it records every history's
+/// range (inline and chunked, NaN and signed zeros included) in its run, as logging
+/// would have.
+#[wasm_bindgen_test]
+async fn metric_ranges_are_recorded_for_a_store_written_without_them() {
+    use ferroflow::core::tracking::model::MetricRange;
+    let name = "ff-test-migrate-ranges";
+    let db = fresh(name).await;
+    let mut t = Tracker::load(vec![], vec![], 1, 5);
+    let run = t.create_run(NewRun::default(), 10).unwrap();
+    let mut long = pts(0..40_000);
+    long[123].value = -7.5;
+    long[39_000].value = 1e300;
+    let short: Vec<MetricPoint> = [f64::NAN, -0.0, 0.0, f64::NEG_INFINITY, 2.5]
+        .iter()
+        .enumerate()
+        .map(|(i, &value)| MetricPoint {
+            timestamp: 5,
+            value,
+            step: i as i64,
+        })
+        .collect();
+    let nan = [MetricPoint {
+        timestamp: 5,
+        value: f64::NAN,
+        step: 0,
+    }];
+    for (key, points) in [
+        ("long", &long[..]),
+        ("short", &short[..]),
+        ("nan", &nan[..]),
+    ] {
+        for p in points {
+            t.log_metric(&run, key, *p).unwrap();
+        }
+    }
+    flush(&db, &mut t).await;
+    let (_, runs) = db.load_all().await.unwrap();
+    let mut record = runs[0].clone();
+    let expected = record.run.metric_ranges.clone();
+    assert_eq!(
+        expected["long"],
+        MetricRange {
+            min: -7.5,
+            max: 1e300
+        }
+    );
+    assert_eq!(
+        expected["short"],
+        MetricRange {
+            min: f64::NEG_INFINITY,
+            max: 2.5
+        }
+    );
+    assert!(expected["nan"].is_none());
+    db.close();
+
+    // As format 3 wrote it: no ranges.
+    record.run.metric_ranges.clear();
+    let r = rexie::Rexie::builder(name)
+        .version(ferroflow::store::IDB_VERSION)
+        .build()
+        .await
+        .unwrap();
+    let tx = r
+        .transaction(&["meta", "runs"], rexie::TransactionMode::ReadWrite)
+        .unwrap();
+    tx.store("meta")
+        .unwrap()
+        .put(&3.into(), Some(&"schema".into()))
+        .await
+        .unwrap();
+    let json = encode_record(&record);
+    assert!(!json.contains("metric_ranges"), "{json}");
+    tx.store("runs")
+        .unwrap()
+        .put(&json.into(), Some(&run.as_str().into()))
+        .await
+        .unwrap();
+    tx.done().await.unwrap();
+    r.close();
+
+    let db = Db::open_quietly(name).await.unwrap();
+    let (_, runs) = db.load_all().await.unwrap();
+    assert_eq!(runs[0].run.metric_ranges, expected, "recorded on open");
+    assert_eq!(
+        runs[0].metric_chunks["long"], 3,
+        "the long history is chunked"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn a_database_from_a_newer_ferroflow_is_refused_clearly() {
     let name = "ff-test-newer";

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use ferroflow::core::chart::{
     clipped_range, downsample_min_max, ema_smooth, format_tick, geometry, log_ticks, nice_domain,
-    nice_ticks, prepare, prepare_against, visible_y_range, zoom_to_pixels, ChartView, LinearScale,
-    Scale, ScaleKind, XMode, CLIP_FRACTION,
+    nice_ticks, prepare, prepare_against, visible_y_range, zoom_to_pixels, ChartOptions, ChartView,
+    LinearScale, Scale, ScaleKind, XMode, CLIP_FRACTION,
 };
 use ferroflow::core::table::column_key::ColumnKey;
 use ferroflow::core::table::state::{OrderBy, RunsTableState};
@@ -215,6 +215,12 @@ fn table_state_round_trips_awkward_keys_through_the_url() {
         group_by: Some(key("tags.`team, a&b`")),
         open_groups: vec!["v:x=1&y=2".into(), "none".into()],
         charts: true,
+        columns_chosen: true,
+        chart_options: [(
+            "a&b=c;d".to_string(),
+            ChartOptions::from_text("log;band=stderr;x=metric:x=1&y;2"),
+        )]
+        .into(),
     };
     let query = state.to_query();
     assert_eq!(RunsTableState::from_query(&query), state);

@@ -8,7 +8,7 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ferroflow::core::tracking::model::{MetricPoint, RunStatus};
+use ferroflow::core::tracking::model::{MetricPoint, MetricRange, RunStatus};
 use ferroflow::core::tracking::{ErrorCode, NewRun, Ticket, Tracker, TrackingError};
 use support::{MemStore, Rng};
 
@@ -123,7 +123,7 @@ fn scenario(seed: u64) {
             _ => {
                 w.settle();
                 let exps: Vec<String> = store.experiments.keys().cloned().collect();
-                store.refresh(&mut w.t, &[run_id.clone()], &exps);
+                store.refresh(&mut w.t, std::slice::from_ref(&run_id), &exps);
             }
         }
     }
@@ -147,6 +147,10 @@ fn scenario(seed: u64) {
             .map(|w| w.points.get(key).map_or(0, Vec::len))
             .sum();
         assert_eq!(stored.len(), expected, "seed {seed}: {key} points");
+        if !stored.is_empty() {
+            let range = store.stored_run(&run_id).run.metric_ranges[key];
+            assert_eq!(range, MetricRange::of(&stored), "seed {seed}: {key} range");
+        }
         for (i, w) in writers.iter().enumerate() {
             let mine: Vec<MetricPoint> = (stored.iter())
                 .filter(|p| p.step.rem_euclid(100) == i as i64)
@@ -222,7 +226,7 @@ fn scenario(seed: u64) {
     // after a last announcement every view agrees with the store
     for w in &mut writers {
         let exps: Vec<String> = store.experiments.keys().cloned().collect();
-        store.refresh(&mut w.t, &[run_id.clone()], &exps);
+        store.refresh(&mut w.t, std::slice::from_ref(&run_id), &exps);
         let view = w.t.run(&run_id).unwrap();
         assert_eq!(view.params, stored.run.params, "seed {seed}");
         assert_eq!(view.tags, stored.run.tags, "seed {seed}");
@@ -367,7 +371,7 @@ fn changes_made_during_a_flush_survive_its_rebase_and_an_announcement() {
     )
     .unwrap();
     // an announcement of the stored run arrives before the flush ends
-    store.refresh(&mut a, &[run.clone()], &[]);
+    store.refresh(&mut a, std::slice::from_ref(&run), &[]);
     assert_eq!(
         a.run(&run).unwrap().tags.get("second").map(String::as_str),
         Some("2")

@@ -1,11 +1,13 @@
-//! Saved views of the runs table: random table states and names kept exactly through
-//! the experiment tag they are stored as, through two writers saving at once, and
-//! through an mlruns export and import.
+//! Saved views of the runs table: random table states (columns and their min/max
+//! variants, grouping, the chart grid and each chart's settings) and names kept exactly
+//! through the experiment tag they are stored as, through two writers saving at once,
+//! and through an mlruns export and import.
 
 mod support;
 
 use std::collections::BTreeMap;
 
+use ferroflow::core::chart::{ChartOptions, Spread, XMode, MAX_SMOOTHING_WEIGHT};
 use ferroflow::core::interchange::mlruns::{export_zip, import_archive, ArchiveLimits};
 use ferroflow::core::interchange::{Selection, Snapshot};
 use ferroflow::core::table::column_key::{ColumnKey, ColumnKind};
@@ -28,14 +30,55 @@ fn text(rng: &mut Rng, max: u64) -> String {
         .collect()
 }
 
+/// Random chart settings: any x axis (a metric of any name), any finite lock, any
+/// smoothing weight the slider offers.
+fn random_chart_options(rng: &mut Rng) -> ChartOptions {
+    let x_metric = format!("x{}", text(rng, 8));
+    let (x, x_metric) = match rng.below(4) {
+        0 => (XMode::Step, None),
+        1 => (XMode::WallTime, None),
+        2 => (XMode::RelativeTime, None),
+        _ => (XMode::Metric, Some(x_metric)),
+    };
+    let finite = |rng: &mut Rng| loop {
+        let v = rng.f64();
+        if v.is_finite() {
+            return v;
+        }
+    };
+    let y_lock = rng.chance(50).then(|| {
+        let (a, b) = (finite(rng), finite(rng));
+        (a.min(b), a.max(b))
+    });
+    ChartOptions {
+        x,
+        x_metric,
+        log_y: rng.chance(50),
+        clip_outliers: rng.chance(50),
+        y_lock,
+        smoothing: if rng.chance(50) {
+            (rng.below(1 << 53) as f64 / (1u64 << 53) as f64) * MAX_SMOOTHING_WEIGHT
+        } else {
+            0.0
+        },
+        spread: Spread::ALL[rng.below(3) as usize],
+    }
+}
+
 fn random_state(rng: &mut Rng) -> RunsTableState {
-    let kinds = [ColumnKind::Params, ColumnKind::Metrics, ColumnKind::Tags];
+    let kinds = [
+        ColumnKind::Params,
+        ColumnKind::Metrics,
+        ColumnKind::Tags,
+        ColumnKind::MetricsMin,
+        ColumnKind::MetricsMax,
+    ];
     let key = |rng: &mut Rng| {
         let mut name = text(rng, 12);
         if name.is_empty() {
             name.push('k');
         }
-        ColumnKey::new(kinds[rng.below(3) as usize], name)
+        ColumnKey::new(kinds[rng.below(kinds.len() as u64) as usize], name)
     };
     let id = |rng: &mut Rng| format!("{:032x}", rng.u64());
     let group_by = rng.chance(50).then(|| {
@@ -50,7 +93,11 @@ fn random_state(rng: &mut Rng) -> RunsTableState {
             .collect(),
         None => Vec::new(),
     };
-    RunsTableState {
+    let columns: Vec<ColumnKey> = (0..rng.below(5)).map(|_| key(rng)).collect();
+    let mut state = RunsTableState {
+        columns_chosen: !columns.is_empty() || rng.chance(50),
+        columns,
+        chart_options: BTreeMap::new(),
         group_by,
         open_groups,
         charts: rng.chance(50),
@@ -61,12 +108,16 @@ fn random_state(rng: &mut Rng) -> RunsTableState {
                 ascending: rng.chance(50),
             })
             .collect(),
-        columns: (0..rng.below(5)).map(|_| key(rng)).collect(),
         view: [ViewType::ActiveOnly, ViewType::DeletedOnly, ViewType::All][rng.below(3) as usize],
         expanded: (0..rng.below(3)).map(|_| id(rng)).collect(),
         pinned: (0..rng.below(3)).map(|_| id(rng)).collect(),
         hidden: (0..rng.below(3)).map(|_| id(rng)).collect(),
+    };
+    for _ in 0..rng.below(4) {
+        let metric = format!("m{}", text(rng, 10));
+        state.set_chart_options(&metric, random_chart_options(rng));
     }
+    state
 }
 
 fn random_name(rng: &mut Rng) -> String {
@@ -123,8 +174,10 @@ fn the_default_state_is_a_view_with_an_empty_query_and_links_to_the_plain_page()
     assert_eq!(view.query, "");
     assert_eq!(view.id, "0000000000000007");
     assert_eq!(view.path("12"), "/experiments/12");
-    let mut state = RunsTableState::default();
-    state.filter = "params.lr = '0.1'".into();
+    let state = RunsTableState {
+        filter: "params.lr = '0.1'".into(),
+        ..Default::default()
+    };
     let view = SavedView::new(new_id(1), "lr".into(), &state);
     assert_eq!(
         view.path("12"),

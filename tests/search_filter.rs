@@ -59,6 +59,7 @@ fn run(s: Spec<'_>) -> Run {
                 (k.to_string(), point)
             })
             .collect(),
+        metric_ranges: Default::default(),
     }
 }
 

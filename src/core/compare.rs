@@ -87,7 +87,10 @@ impl CompareRun {
         match key.kind() {
             ColumnKind::Params => self.params.get(key.name()).cloned(),
             ColumnKind::Metrics => self.metrics.get(key.name()).map(|v| format_value(*v)),
-            ColumnKind::Tags | ColumnKind::Attributes => None,
+            ColumnKind::Tags
+            | ColumnKind::Attributes
+            | ColumnKind::MetricsMin
+            | ColumnKind::MetricsMax => None,
         }
     }
 }
@@ -161,7 +164,10 @@ pub fn axis(data: &CompareData, key: &ColumnKey) -> Axis {
                 .collect(),
         ),
         ColumnKind::Params => numeric_values(&param_texts()),
-        ColumnKind::Tags | ColumnKind::Attributes => Some(vec![None; data.runs.len()]),
+        ColumnKind::Tags
+        | ColumnKind::Attributes
+        | ColumnKind::MetricsMin
+        | ColumnKind::MetricsMax => Some(vec![None; data.runs.len()]),
     };
     match numbers {
         Some(values) => numeric_axis(key, &values),

@@ -138,7 +138,7 @@ impl RunsSpec {
         for (i, c) in columns.iter().enumerate() {
             let key = column_key(c).ok_or_else(|| {
                 ViewError::invalid(format!(
-                    "columns[{i}]: '{c}' is not a column; write params.<key>, metrics.<key>, tags.<key> or attributes.<name> (such as attributes.end_time)."
+                    "columns[{i}]: '{c}' is not a column; write params.<key>, metrics.<key> (metrics_min.<key>, metrics_max.<key> for its lowest, highest value), tags.<key> or attributes.<name> (such as attributes.end_time)."
                 ))
             })?;
             if !keys.contains(&key) {
@@ -149,6 +149,9 @@ impl RunsSpec {
             experiment,
             table: RunsTableState {
                 filter: filter.unwrap_or_default(),
+                // Columns asked for are the columns; none asked for leaves the
+                // table's default (the columns that vary).
+                columns_chosen: !keys.is_empty(),
                 columns: keys,
                 ..Default::default()
             },
@@ -261,6 +264,7 @@ impl ChartSpec {
                 x,
                 log_y,
                 smoothing,
+                ..Default::default()
             },
         })
     }
@@ -459,7 +463,8 @@ mod tests {
             ChartOptions {
                 x: XMode::Step,
                 log_y: true,
-                smoothing: 0.6
+                smoothing: 0.6,
+                ..Default::default()
             }
         );
         for (x, s) in [

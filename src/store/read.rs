@@ -32,7 +32,7 @@ fn range(lo: &JsValue, hi: &JsValue) -> Result<KeyRange> {
 }
 
 /// Every chunk of one series.
-fn series_range(run: &str, key: &str) -> Result<KeyRange> {
+pub(super) fn series_range(run: &str, key: &str) -> Result<KeyRange> {
     range(&chunk_key(run, key, 0), &chunk_key(run, key, u32::MAX))
 }
 

@@ -17,19 +17,21 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::read::key2;
+use super::read::{decode_chunks, key2, series_range, text_record};
 use super::{
     closed_error, global, Db, Result, StoreError, StoreErrorKind, ALL_STORES, ARTIFACTS,
-    ARTIFACT_INDEX, EXTRA, LOGGED_MODELS, META, REGISTERED_MODELS,
+    ARTIFACT_INDEX, CHUNKS, EXTRA, LOGGED_MODELS, META, REGISTERED_MODELS, RUNS,
 };
 use crate::core::interchange::mlruns::models_from_kept_files;
 use crate::core::tracking::codec::encode_record;
+use crate::core::tracking::model::MetricRange;
+use crate::core::tracking::records::StoredRun;
 
 /// IndexedDB version: bump when object stores are added (4: logged models and the
 /// registry).
 pub const IDB_VERSION: u32 = 4;
 /// Record-format version: bump with a new entry in [`MIGRATIONS`].
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// A record-format migration: from `version - 1` to `version`.
 pub struct Migration {
@@ -48,6 +50,10 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 3,
         what: "model the logged models and registry that older versions kept as files",
+    },
+    Migration {
+        version: 4,
+        what: "record each metric's lowest and highest value in its run",
     },
 ];
 
@@ -214,6 +220,8 @@ impl Db {
             EXTRA,
             LOGGED_MODELS,
             REGISTERED_MODELS,
+            RUNS,
+            CHUNKS,
         ];
         let tx = self.transaction(&stores, TransactionMode::ReadWrite)?;
         let meta = tx.store(META)?;
@@ -239,6 +247,7 @@ impl Db {
                     }
                 }
                 3 => model_kept_files(&tx).await?,
+                4 => metric_ranges(&tx).await?,
                 v => return Err(StoreError::failed(format!("no migration to format {v}"))),
             }
         }
@@ -248,6 +257,37 @@ impl Db {
         }
         self.committed(tx, 0).await
     }
+}
+
+/// Migration step 4: every run record gets the range of each metric history it has
+/// (read inline or from its chunks), as `append_series` keeps it from then on.
+async fn metric_ranges(tx: &rexie::Transaction) -> Result<()> {
+    let (runs, chunks) = (tx.store(RUNS)?, tx.store(CHUNKS)?);
+    for (id, v) in runs.scan(None, None, None, None).await? {
+        let mut run: StoredRun = text_record(&v, "run")?;
+        let missing: Vec<String> = (run.metric_keys())
+            .filter(|k| !run.run.metric_ranges.contains_key(*k))
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        for key in missing {
+            let range = match run.inline_metrics.get(&key) {
+                Some(points) => MetricRange::of(points),
+                None => {
+                    let range = series_range(&run.run.info.run_id, &key)?;
+                    let stored = chunks.get_all(Some(range), None).await?;
+                    let mut points = Vec::new();
+                    decode_chunks(&stored, &mut points)?;
+                    MetricRange::of(&points)
+                }
+            };
+            run.run.metric_ranges.insert(key, range);
+        }
+        runs.put(&encode_record(&run).into(), Some(&id)).await?;
+    }
+    Ok(())
 }
 
 /// Migration step 3: the logged models and registry an older Ferroflow kept among the

@@ -185,7 +185,7 @@ test("show.runs lists the experiment's runs through its filter with the asked co
   const view = page.locator("ferroflow-view");
   await view.getByRole("button", { name: /^Columns/ }).click();
   const panel = view.getByRole("dialog", { name: "Choose columns" });
-  await panel.getByRole("checkbox", { name: "acc" }).click();
+  await panel.getByRole("checkbox", { name: "acc", exact: true }).click();
   await until(async () => !(await table()).heads.includes("acc"));
   assert.ok(await panel.isVisible(), "still open after a click inside it");
   await page.locator("#probe").click();

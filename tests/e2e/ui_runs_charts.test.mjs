@@ -3,7 +3,7 @@
 // kept in the URL.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SHOTS, defineStartRunLater } from "./browser.mjs";
+import { SHOTS, defineStartRunLater, until } from "./browser.mjs";
 import { useSite } from "./site.mjs";
 
 const app = useSite();
@@ -64,6 +64,31 @@ test("runs page charts: one chart per metric for the shown runs, following filte
   await canvas("loss").and(page.locator("[data-groups='2']")).waitFor();
   assert.deepEqual(await grid.locator(".chart-cell[data-metric='loss'] .chart-legend li").allTextContents(), ["lr=0.1 · 2 runs", "lr=0.01 · 1 run"]);
   await page.screenshot({ path: `${SHOTS}ui_runs_charts_grouped.png` });
+
+  // a chart's settings live in the URL (chart.<key>), so a saved view keeps them
+  const lossChart = grid.locator(".chart-cell[data-metric='loss']");
+  const chartParam = () => new URL(page.url()).searchParams.get("chart.loss");
+  await lossChart.getByLabel("Log scale").check();
+  await until(() => chartParam() === "log");
+  await lossChart.getByLabel("X axis").selectOption("relative");
+  await until(() => chartParam() === "log;x=relative");
+  assert.equal(new URL(page.url()).searchParams.get("chart.acc"), null, "each chart its own settings");
+  const views = page.getByRole("group", { name: "Saved views" });
+  await views.getByRole("button", { name: "Save view" }).click();
+  await views.getByRole("textbox", { name: "View name" }).fill("log loss by lr");
+  await views.getByRole("textbox", { name: "View name" }).press("Enter");
+  const saved = views.getByRole("link", { name: "log loss by lr", exact: true });
+  await saved.waitFor();
+  await page.goto(`${app.site.url}experiments/${expId}?charts=on`);
+  await canvas("loss").and(page.locator("[data-points='120']")).waitFor();
+  assert.equal(await lossChart.getByLabel("Log scale").isChecked(), false);
+  await page.reload();
+  await saved.click();
+  await canvas("loss").and(page.locator("[data-groups='2']")).waitFor();
+  await until(() => lossChart.getByLabel("Log scale").isChecked());
+  assert.equal(await lossChart.getByLabel("X axis").inputValue(), "relative");
+  assert.equal(await grid.locator(".chart-cell[data-metric='acc']").getByLabel("Log scale").isChecked(), false);
+  assert.equal(chartParam(), "log;x=relative");
 
   await toggle.click();
   await grid.waitFor({ state: "detached" });

@@ -2,7 +2,7 @@
 // data logged through window.mlflow, then everything asserted on screen.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SHOTS, defineStartRunLater, waitForMlflow } from "./browser.mjs";
+import { SHOTS, defineStartRunLater, until, waitForMlflow } from "./browser.mjs";
 import { useSite } from "./site.mjs";
 import { logSweep } from "./sweep.mjs";
 
@@ -191,11 +191,19 @@ test("runs table: nesting, filter, errors, columns, sort, views, URL state, comp
   await page.getByRole("button", { name: "Clear" }).click();
   await waitForRows(page, ["big", "baseline", "sweep"]);
 
-  // column picker: add metrics.acc and params.optimizer, then sort by acc
+  // by default the columns that vary: the metrics (latest values), then the params
+  const heads = () => page.$$eval(".runs-head [role=columnheader]:has(.kind) .label", (ls) => ls.map((l) => l.textContent));
+  assert.deepEqual((await heads()).slice(0, 5), ["acc", "loss", "layers", "lr", "optimizer"]);
+  assert.deepEqual(await big.locator(".cell.num").allTextContents().then((c) => c.slice(-2)), ["0.95", "0.1"]);
+  assert.equal(new URL(page.url()).searchParams.getAll("columns").length, 0, "defaults are not written to the URL");
+
+  // column picker: start from none, add metrics.acc and params.optimizer, then sort by acc
   await page.getByRole("button", { name: "Columns" }).click();
   const picker = page.getByRole("dialog", { name: "Choose columns" });
+  await picker.getByRole("button", { name: "Remove all" }).click();
+  await until(async () => !(await heads()).includes("acc"));
   await picker.getByLabel("Search column keys").fill("acc");
-  await picker.getByRole("checkbox", { name: "acc" }).check();
+  await picker.getByRole("checkbox", { name: "acc", exact: true }).check();
   await picker.getByLabel("Search column keys").fill("");
   await picker.locator("section", { hasText: "Params" }).getByRole("checkbox", { name: "optimizer" }).check();
   await page.getByRole("button", { name: "Done" }).click();
@@ -538,5 +546,63 @@ test("saved views: save the table as shown, open it from the list, rename, delet
     { name: "layers 4, by acc", query },
     { name: "the default", query: "" },
   ]);
+  assert.deepEqual(page.errors.map(String), []);
+});
+
+test("runs table: a metric's min and max are columns of their own, chosen in the picker, sorted, kept in the URL", async () => {
+  const page = await app.open("", { viewport: { width: 1360, height: 900 } });
+  await defineStartRunLater(page);
+  const { expId, ids } = await page.evaluate(async () => {
+    const exp = await mlflow.setExperiment("ranges");
+    const ids = {};
+    for (const [name, losses] of [["a", [0.5, 0.2, 0.4]], ["b", [0.9, 0.1, 0.6]], ["c", [0.3, 0.35, 0.3]]]) {
+      ids[name] = (await window.startRunLater({ runName: name })).info.runId;
+      losses.forEach((v, step) => mlflow.logMetric("loss", v, { step }));
+      await mlflow.endRun();
+    }
+    await mlflow.flush();
+    return { expId: exp.experimentId, ids };
+  });
+  await page.goto(`${app.site.url}experiments/${expId}`);
+  await waitForRows(page, ["c", "b", "a"]);
+  // the cells of the column whose key is `key`, by run name
+  const column = (key) => page.evaluate((key) => {
+    const heads = [...document.querySelectorAll(".runs-head [role=columnheader]")];
+    const i = heads.findIndex((h) => h.title === key);
+    if (i < 0) return null;
+    return Object.fromEntries([...document.querySelectorAll(".runs-row")].map((r) =>
+      [r.querySelector(".cell.name a").textContent, r.querySelectorAll("[role=cell]")[i]?.textContent]));
+  }, key);
+  await until(async () => (await column("metrics.loss")) !== null);
+  assert.deepEqual(await column("metrics.loss"), { a: "0.4", b: "0.6", c: "0.3" }, "latest values by default");
+  assert.equal(await column("metrics_min.loss"), null);
+
+  await page.getByRole("button", { name: "Columns" }).click();
+  const picker = page.getByRole("dialog", { name: "Choose columns" });
+  await picker.getByRole("checkbox", { name: "min of metric loss" }).check();
+  await picker.getByRole("checkbox", { name: "max of metric loss" }).check();
+  await page.getByRole("button", { name: "Done" }).click();
+  await page.getByRole("columnheader", { name: "loss (max)" }).waitFor();
+  assert.deepEqual(await column("metrics_min.loss"), { a: "0.2", b: "0.1", c: "0.3" });
+  assert.deepEqual(await column("metrics_max.loss"), { a: "0.5", b: "0.9", c: "0.35" });
+  assert.deepEqual(new URL(page.url()).searchParams.getAll("columns"), ["metrics.loss", "metrics_min.loss", "metrics_max.loss"]);
+
+  const minHead = page.getByRole("columnheader", { name: "loss (min)" });
+  await minHead.getByRole("button").click();
+  await waitForRows(page, ["c", "a", "b"]);
+  assert.equal(await minHead.getAttribute("aria-sort"), "descending");
+  assert.equal(new URL(page.url()).searchParams.get("orderBy"), "metrics_min.loss DESC");
+  await page.reload();
+  await waitForRows(page, ["c", "a", "b"]);
+  assert.deepEqual(await column("metrics_max.loss"), { a: "0.5", b: "0.9", c: "0.35" });
+  await page.screenshot({ path: `${SHOTS}ui_runs_min_max.png` });
+
+  // a run that logs a new low moves; the column follows live
+  await page.evaluate(async (runId) => {
+    mlflow.logMetric("loss", 0.05, { step: 3, runId });
+    await mlflow.flush();
+  }, ids.c);
+  await waitForRows(page, ["a", "b", "c"]);
+  assert.deepEqual(await column("metrics_min.loss"), { a: "0.2", b: "0.1", c: "0.05" });
   assert.deepEqual(page.errors.map(String), []);
 });

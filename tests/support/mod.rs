@@ -10,7 +10,7 @@ use ferroflow::core::interchange::{RunRecord, Snapshot};
 use ferroflow::core::tracking::codec::{decode_record, encode_record};
 use ferroflow::core::tracking::metric_log::{decode_chunk, encode_chunk};
 use ferroflow::core::tracking::model::{
-    Experiment, LifecycleStage, MetricPoint, Run, RunInfo, RunStatus,
+    Experiment, LifecycleStage, MetricPoint, MetricRange, Run, RunInfo, RunStatus,
 };
 use ferroflow::core::tracking::{
     FlushBatch, Merged, Needs, Records, Stored, StoredRun, Tails, Tracker,
@@ -345,6 +345,9 @@ pub fn store_of(
                     params: params(r),
                     tags: BTreeMap::new(),
                     metrics,
+                    metric_ranges: (history.iter())
+                        .map(|(k, pts)| (k.clone(), MetricRange::of(pts)))
+                        .collect(),
                 },
                 history,
                 artifacts: BTreeMap::new(),

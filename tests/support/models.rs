@@ -54,6 +54,7 @@ pub fn run(experiment_id: &str, run_id: &str) -> RunRecord {
             params: [("units".to_string(), "8".to_string())].into(),
             tags: [("mlflow.runName".to_string(), "train".to_string())].into(),
             metrics: BTreeMap::new(),
+            metric_ranges: BTreeMap::new(),
         },
         history: BTreeMap::new(),
         artifacts: BTreeMap::new(),

@@ -12,6 +12,7 @@
 use std::fmt;
 
 use crate::core::search::{RunAttribute, RunField};
+use crate::core::tracking::model::Run;
 
 /// What a column shows: the part of a column key before its first dot, as in
 /// MLflow's search syntax.
@@ -25,15 +26,21 @@ pub enum ColumnKind {
     Metrics,
     /// A tag (`tags.team`).
     Tags,
+    /// A metric's lowest value over its history (`metrics_min.loss`).
+    MetricsMin,
+    /// A metric's highest value over its history (`metrics_max.acc`).
+    MetricsMax,
 }
 
 impl ColumnKind {
     /// Every kind, in the order the URL documentation lists them.
-    pub const ALL: [ColumnKind; 4] = [
+    pub const ALL: [ColumnKind; 6] = [
         ColumnKind::Attributes,
         ColumnKind::Params,
         ColumnKind::Metrics,
         ColumnKind::Tags,
+        ColumnKind::MetricsMin,
+        ColumnKind::MetricsMax,
     ];
 
     /// The key prefix: `attributes`, `params`, `metrics` or `tags`.
@@ -43,17 +50,30 @@ impl ColumnKind {
             ColumnKind::Params => "params",
             ColumnKind::Metrics => "metrics",
             ColumnKind::Tags => "tags",
+            ColumnKind::MetricsMin => "metrics_min",
+            ColumnKind::MetricsMax => "metrics_max",
         }
     }
 
-    /// One of them, for labels: `attribute`, `param`, `metric` or `tag`.
+    /// One of them, for labels: `attribute`, `param`, `metric`, `tag`, `min of metric`
+    /// or `max of metric`.
     pub fn singular(self) -> &'static str {
         match self {
             ColumnKind::Attributes => "attribute",
             ColumnKind::Params => "param",
             ColumnKind::Metrics => "metric",
             ColumnKind::Tags => "tag",
+            ColumnKind::MetricsMin => "min of metric",
+            ColumnKind::MetricsMax => "max of metric",
         }
+    }
+
+    /// Whether the column holds a metric's value: its latest, min or max.
+    pub fn is_metric(self) -> bool {
+        matches!(
+            self,
+            ColumnKind::Metrics | ColumnKind::MetricsMin | ColumnKind::MetricsMax
+        )
     }
 
     /// The kind a prefix names (exactly, lower case).
@@ -118,16 +138,31 @@ impl ColumnKey {
     }
 
     /// The search column this key names; `None` for an attribute search does not
-    /// know (duration, or a misspelt name). Attribute aliases MLflow accepts
+    /// know (duration, or a misspelt name) and for a metric's min or max (which
+    /// MLflow's search has no name for). Attribute aliases MLflow accepts
     /// (`created`) are read as their attribute.
     pub fn field(&self) -> Option<RunField> {
         let name = self.name.clone();
         Some(match self.kind {
             ColumnKind::Metrics => RunField::Metric(name),
+            ColumnKind::MetricsMin | ColumnKind::MetricsMax => return None,
             ColumnKind::Params => RunField::Param(name),
             ColumnKind::Tags => RunField::Tag(name),
             ColumnKind::Attributes => RunField::Attribute(RunAttribute::parse(&name)?),
         })
+    }
+
+    /// A run's value in a metric column: the latest value (`metrics.`), or the lowest
+    /// or highest of its history (`metrics_min.`, `metrics_max.`; NaN when it logged
+    /// only NaN); `None` if the run has no such metric, or this is no metric column.
+    pub fn metric_value(&self, run: &Run) -> Option<f64> {
+        let range = || run.metric_ranges.get(&self.name);
+        match self.kind {
+            ColumnKind::Metrics => run.metrics.get(&self.name).map(|p| p.value),
+            ColumnKind::MetricsMin => range().map(|r| r.min),
+            ColumnKind::MetricsMax => range().map(|r| r.max),
+            _ => None,
+        }
     }
 
     /// The column key of a search column (the inverse of [`ColumnKey::field`], with

@@ -161,7 +161,9 @@ pub enum GroupCell {
 /// run logged.
 pub fn group_cell(key: &ColumnKey, runs: &[&Run]) -> Option<GroupCell> {
     match key.kind() {
-        ColumnKind::Metrics => metric_mean(key.name(), runs.iter().copied()).map(GroupCell::Mean),
+        ColumnKind::Metrics | ColumnKind::MetricsMin | ColumnKind::MetricsMax => {
+            column_mean(key, runs.iter().copied()).map(GroupCell::Mean)
+        }
         ColumnKind::Params | ColumnKind::Tags => {
             let values: std::collections::BTreeSet<Option<&str>> =
                 runs.iter().map(|r| group_value(r, key)).collect();
@@ -177,12 +179,21 @@ pub fn group_cell(key: &ColumnKey, runs: &[&Run]) -> Option<GroupCell> {
 /// The mean of metric `key`'s latest values over `runs` (`None` if no run logged it).
 /// Summed in f64 in the given order, so the same runs give the same bits.
 pub fn metric_mean<'a>(key: &str, runs: impl IntoIterator<Item = &'a Run>) -> Option<GroupMean> {
+    column_mean(&ColumnKey::new(ColumnKind::Metrics, key), runs)
+}
+
+/// [`metric_mean`] of a metric column's values ([`ColumnKey::metric_value`]: the
+/// latest, min or max); `None` for other columns.
+pub fn column_mean<'a>(
+    key: &ColumnKey,
+    runs: impl IntoIterator<Item = &'a Run>,
+) -> Option<GroupMean> {
     let (mut sum, mut finite, mut logged) = (0.0f64, 0usize, 0usize);
     for run in runs {
-        if let Some(p) = run.metrics.get(key) {
+        if let Some(v) = key.metric_value(run) {
             logged += 1;
-            if p.value.is_finite() {
-                sum += p.value;
+            if v.is_finite() {
+                sum += v;
                 finite += 1;
             }
         }
@@ -201,26 +212,10 @@ pub fn metric_mean<'a>(key: &str, runs: impl IntoIterator<Item = &'a Run>) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::tracking::model::{LifecycleStage, MetricPoint, RunInfo, RunStatus};
+    use crate::core::tracking::model::MetricPoint;
 
     fn run(id: &str, lr: Option<&str>, acc: Option<f64>) -> Run {
-        let mut r = Run {
-            info: RunInfo {
-                run_id: id.into(),
-                run_name: id.into(),
-                experiment_id: "0".into(),
-                status: RunStatus::Finished,
-                start_time: 0,
-                end_time: None,
-                lifecycle_stage: LifecycleStage::Active,
-                artifact_uri: String::new(),
-                user_id: String::new(),
-                deleted_time: None,
-            },
-            params: Default::default(),
-            tags: Default::default(),
-            metrics: Default::default(),
-        };
+        let mut r = crate::core::tracking::test_runs::run_with(id, &[], &[]);
         if let Some(lr) = lr {
             r.params.insert("lr".into(), lr.into());
         }

@@ -6,7 +6,8 @@
 //! model's versions ([`registry`]), logged models of an experiment or a run and the
 //! run-artifact models of a run's history tag ([`logged_models`]). Saved views of the
 //! runs table, kept as experiment tags ([`saved_views`]). Runs grouped by a param or
-//! tag value, with their metric means ([`groups`]).
+//! tag value, with their metric means ([`groups`]). The columns shown before the user
+//! chooses any: what varies across the runs ([`varying`]).
 
 pub mod column_key;
 pub mod experiments;
@@ -16,3 +17,4 @@ pub mod registry;
 pub mod rows;
 pub mod saved_views;
 pub mod state;
+pub mod varying;

@@ -1,6 +1,6 @@
 //! Saved views of an experiment's runs table: a name and the table's whole state as
 //! its URL query ([`RunsTableState::to_query`]: filter, sort, columns, lifecycle view,
-//! expanded, pinned and hidden runs).
+//! expanded, pinned and hidden runs, grouping, the chart grid and its charts' settings).
 //!
 //! Each view is one experiment tag, `ferroflow.view.<id>` → `{"name":…,"query":…}`
 //! (JSON), so views are stored in IndexedDB with the experiment, survive reloads,

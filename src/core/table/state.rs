@@ -13,7 +13,7 @@
 //! |------------|-----------------------------------------|---------|--------------|
 //! | `filter`   | the search filter, verbatim             | no      | empty        |
 //! | `orderBy`  | `<column key> ASC` or `<column key> DESC` | yes   | none         |
-//! | `columns`  | a column key                            | yes     | none         |
+//! | `columns`  | a column key (empty: no extra columns)  | yes     | the varying ones |
 //! | `view`     | `ACTIVE_ONLY`, `DELETED_ONLY`, `ALL`    | no      | `ACTIVE_ONLY`|
 //! | `expanded` | a parent run id whose children show     | yes     | none         |
 //! | `pinned`   | a run id pinned to the top              | yes     | none         |
@@ -21,12 +21,16 @@
 //! | `groupBy`  | a param or tag column key runs group by | no      | none         |
 //! | `group`    | the id of a group shown expanded        | yes     | none         |
 //! | `charts`   | `on`: the chart grid above the table    | no      | off          |
+//! | `chart.<metric>` | that grid chart's settings ([`ChartOptions::to_text`]) | per metric | the site's |
 //!
 //! `orderBy` is split at its *last* space, and a direction never contains one, so a
 //! key with spaces (or ending in ` DESC`) still reads back exactly. Defaults are
 //! left out of the URL.
 
-use super::column_key::ColumnKey;
+use std::collections::BTreeMap;
+
+use super::column_key::{ColumnKey, ColumnKind};
+use crate::core::chart::ChartOptions;
 use crate::core::search::{OrderKey, RunAttribute};
 use crate::core::tracking::model::{RunId, ViewType};
 use crate::core::tracking::queries::RunOrderKey;
@@ -52,6 +56,8 @@ const HIDDEN: &str = "hidden";
 const GROUP_BY: &str = "groupBy";
 const GROUP: &str = "group";
 const CHARTS: &str = "charts";
+/// Prefix of a grid chart's settings: `chart.<metric key>`.
+const CHART_PREFIX: &str = "chart.";
 
 /// One sort criterion of the runs table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,8 +78,13 @@ pub struct RunsTableState {
     /// (see [`RunsTableState::effective_order_by`]).
     pub order_by: Vec<OrderBy>,
     /// Extra columns shown beside the fixed ones, in display order:
-    /// `params.lr`, `metrics.loss`, `tags.x`.
+    /// `params.lr`, `metrics.loss`, `metrics_min.loss`, `tags.x` — when
+    /// [`RunsTableState::columns_chosen`].
     pub columns: Vec<ColumnKey>,
+    /// Whether the user chose the extra columns. Until they do, the table shows the
+    /// params and metrics that vary across the experiment's runs
+    /// ([`super::varying::varying_columns`]); choosing starts from those.
+    pub columns_chosen: bool,
     /// Which lifecycle stages are listed.
     pub view: ViewType,
     /// Parent runs whose child runs are shown (collapsed by default).
@@ -91,6 +102,8 @@ pub struct RunsTableState {
     /// Whether the chart grid (one chart per chosen metric for the shown runs) is
     /// open above the table.
     pub charts: bool,
+    /// Grid charts whose settings differ from the site's, by metric key.
+    pub chart_options: BTreeMap<String, ChartOptions>,
 }
 
 fn view_as_str(view: ViewType) -> &'static str {
@@ -131,6 +144,19 @@ impl OrderBy {
         if self.key.is_duration() {
             return Some(RunOrderKey::Duration { ascending });
         }
+        let max = match self.key.kind() {
+            ColumnKind::MetricsMin => Some(false),
+            ColumnKind::MetricsMax => Some(true),
+            _ => None,
+        };
+        if let Some(max) = max {
+            let key = self.key.name().to_owned();
+            return Some(RunOrderKey::MetricRange {
+                key,
+                max,
+                ascending,
+            });
+        }
         let field = self.key.field()?;
         Some(RunOrderKey::Field(OrderKey { field, ascending }))
     }
@@ -154,9 +180,27 @@ impl RunsTableState {
         }
     }
 
-    /// Shows `key` as a column (last), or hides it if shown.
-    pub fn toggle_column(&mut self, key: ColumnKey) {
+    /// Shows `key` as a column (last), or hides it if shown; `shown` are the extra
+    /// columns shown now (the varying ones until the user chose), which the choice
+    /// starts from.
+    pub fn toggle_column(&mut self, shown: &[ColumnKey], key: ColumnKey) {
+        if !self.columns_chosen {
+            self.choose_columns(shown.to_vec());
+        }
         toggle(&mut self.columns, key);
+    }
+
+    /// Shows exactly `columns` as the extra columns (a choice: they stay as they are
+    /// whatever the runs log).
+    pub fn choose_columns(&mut self, columns: Vec<ColumnKey>) {
+        self.columns = columns;
+        self.columns_chosen = true;
+    }
+
+    /// Back to the varying columns.
+    pub fn default_columns(&mut self) {
+        self.columns.clear();
+        self.columns_chosen = false;
     }
 
     /// Shows the runs of the group `id`, or hides them if shown.
@@ -171,6 +215,20 @@ impl RunsTableState {
         if key != self.group_by {
             self.group_by = key;
             self.open_groups.clear();
+        }
+    }
+
+    /// The settings of the grid chart of `metric`.
+    pub fn chart_options_of(&self, metric: &str) -> ChartOptions {
+        self.chart_options.get(metric).cloned().unwrap_or_default()
+    }
+
+    /// Sets the grid chart of `metric` to `options` (the default forgets it).
+    pub fn set_chart_options(&mut self, metric: &str, options: ChartOptions) {
+        if options == ChartOptions::default() {
+            self.chart_options.remove(metric);
+        } else {
+            self.chart_options.insert(metric.to_owned(), options);
         }
     }
 
@@ -203,6 +261,9 @@ impl RunsTableState {
         for c in &self.columns {
             push(COLUMNS, c.to_string());
         }
+        if self.columns_chosen && self.columns.is_empty() {
+            push(COLUMNS, String::new());
+        }
         if self.view != ViewType::default() {
             push(VIEW, view_as_str(self.view).to_string());
         }
@@ -217,6 +278,12 @@ impl RunsTableState {
         }
         if self.charts {
             push(CHARTS, "on".to_owned());
+        }
+        for (metric, o) in &self.chart_options {
+            let text = o.to_text();
+            if !text.is_empty() && !metric.is_empty() {
+                push(&format!("{CHART_PREFIX}{metric}"), text);
+            }
         }
         if let Some(key) = &self.group_by {
             push(GROUP_BY, key.to_string());
@@ -242,7 +309,10 @@ impl RunsTableState {
                     have_filter = true;
                 }
                 ORDER_BY => s.order_by.extend(OrderBy::parse_query_value(v)),
-                COLUMNS => s.columns.extend(ColumnKey::parse(v)),
+                COLUMNS => {
+                    s.columns_chosen = true;
+                    s.columns.extend(ColumnKey::parse(v));
+                }
                 VIEW if !have_view => {
                     if let Some(view) = ViewType::parse(v.trim()) {
                         s.view = view;
@@ -257,7 +327,13 @@ impl RunsTableState {
                 }
                 GROUP if !v.is_empty() => open_groups.push(v.clone()),
                 CHARTS => s.charts |= v == "on",
-                _ => {}
+                k => {
+                    if let Some(metric) = k.strip_prefix(CHART_PREFIX) {
+                        if !metric.is_empty() && !s.chart_options.contains_key(metric) {
+                            s.set_chart_options(metric, ChartOptions::from_text(v));
+                        }
+                    }
+                }
             }
         }
         if s.group_by.is_some() {
@@ -303,7 +379,14 @@ mod tests {
                 order("metrics.val loss DESC", true),
                 order("params.a,b", false),
             ],
-            columns: vec![col("params.lr"), col("tags.`x`"), col("metrics.损失")],
+            columns: vec![
+                col("params.lr"),
+                col("tags.`x`"),
+                col("metrics.损失"),
+                col("metrics_min.a b"),
+                col("metrics_max.c"),
+            ],
+            columns_chosen: true,
             view: ViewType::All,
             expanded: vec!["abc".into()],
             pinned: vec!["p1".into(), "p2".into()],
@@ -311,6 +394,14 @@ mod tests {
             group_by: Some(col("params.learning rate")),
             open_groups: vec!["v:0.1".into(), "none".into()],
             charts: true,
+            chart_options: [
+                (
+                    "val loss".to_owned(),
+                    ChartOptions::from_text("log;smooth=0.5;x=metric:epoch;x"),
+                ),
+                ("a=b&c".to_owned(), ChartOptions::from_text("clip;lock=0,1")),
+            ]
+            .into(),
         };
         let q = s.to_query();
         assert!(q.contains(&("orderBy".into(), "metrics.val loss DESC ASC".into())));
@@ -391,14 +482,35 @@ mod tests {
     #[test]
     fn toggling_adds_at_the_end_and_removes_in_place() {
         let mut s = RunsTableState::default();
-        s.toggle_column(col("metrics.a"));
-        s.toggle_column(col("params.b"));
-        s.toggle_column(col("tags.c"));
-        s.toggle_column(col("params.b"));
+        s.toggle_column(&[], col("metrics.a"));
+        s.toggle_column(&[], col("params.b"));
+        s.toggle_column(&[], col("tags.c"));
+        s.toggle_column(&[], col("params.b"));
         assert_eq!(s.columns, vec![col("metrics.a"), col("tags.c")]);
         s.toggle_expanded("r1".into());
         s.toggle_expanded("r1".into());
         assert!(s.expanded.is_empty());
+    }
+
+    #[test]
+    fn choosing_starts_from_the_varying_columns_and_none_is_a_choice() {
+        let mut s = RunsTableState::default();
+        let varying = [col("metrics.loss"), col("params.lr")];
+        s.toggle_column(&varying, col("params.lr"));
+        assert_eq!(s.columns, [col("metrics.loss")]);
+        s.toggle_column(&varying, col("metrics_min.loss"));
+        assert_eq!(s.columns, [col("metrics.loss"), col("metrics_min.loss")]);
+        s.choose_columns(Vec::new());
+        let q = s.to_query();
+        assert_eq!(
+            q,
+            pairs(&[("columns", "")]),
+            "no columns is not the default"
+        );
+        let back = RunsTableState::from_query(&q);
+        assert!(back.columns_chosen && back.columns.is_empty());
+        s.default_columns();
+        assert_eq!(s, RunsTableState::default());
     }
 
     #[test]

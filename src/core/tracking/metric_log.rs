@@ -13,7 +13,7 @@
 
 use crate::core::fxhash::FxHashMap;
 
-use crate::core::tracking::model::MetricPoint;
+use crate::core::tracking::model::{MetricPoint, MetricRange};
 use crate::core::tracking::records::StoredRun;
 
 /// Points per stored chunk (24 bytes each: 384 KiB per full chunk).
@@ -113,7 +113,8 @@ impl MetricLog {
 
 /// Appends `points` to `key`'s stored history in `run`, returning the chunks to store.
 /// `tail` is what storage holds at the series' last chunk (`None` for an inline or
-/// new series). The run's chunk count, inline history and latest value are updated.
+/// new series). The run's chunk count, inline history, latest value and range are
+/// updated.
 pub fn append_series(
     run: &mut StoredRun,
     key: &str,
@@ -130,6 +131,16 @@ pub fn append_series(
         (stored - 1, tail.unwrap_or_default())
     };
     all.extend_from_slice(points);
+    // A new or inline series is whole here; a chunked one widens the range it has.
+    if stored == 0 {
+        run.run
+            .metric_ranges
+            .insert(key.to_owned(), MetricRange::of(&all));
+    } else if let Some(r) = run.run.metric_ranges.get_mut(key) {
+        for p in points {
+            r.note(p.value);
+        }
+    }
     if stored == 0 && all.len() <= INLINE_POINTS {
         run.inline_metrics.insert(key.to_owned(), all);
         return Vec::new();
@@ -190,7 +201,7 @@ pub fn decode_chunk(bytes: &[u8], out: &mut Vec<MetricPoint>) -> Result<(), Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::tracking::model::{LifecycleStage, Run, RunInfo, RunStatus};
+    use crate::core::tracking::model::RunStatus;
 
     fn p(i: i64) -> MetricPoint {
         MetricPoint {
@@ -205,23 +216,9 @@ mod tests {
     }
 
     fn run() -> StoredRun {
-        StoredRun::new(Run {
-            info: RunInfo {
-                run_id: "r".into(),
-                run_name: "r".into(),
-                experiment_id: "0".into(),
-                status: RunStatus::Running,
-                start_time: 0,
-                end_time: None,
-                lifecycle_stage: LifecycleStage::Active,
-                artifact_uri: String::new(),
-                user_id: String::new(),
-                deleted_time: None,
-            },
-            params: Default::default(),
-            tags: Default::default(),
-            metrics: Default::default(),
-        })
+        let mut r = crate::core::tracking::test_runs::run_with("r", &[], &[]);
+        r.info.status = RunStatus::Running;
+        StoredRun::new(r)
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub mod model;
 pub mod queries;
 pub mod records;
 pub mod rules;
+#[cfg(test)]
+pub mod test_runs;
 mod tracker;
 
 pub use change::{Change, Entry, Needs, OnExisting, Outcome, Ticket};

@@ -151,6 +151,67 @@ pub struct Experiment {
     pub tags: BTreeMap<String, String>,
 }
 
+/// The lowest and highest value of a metric's history. NaN is ignored (both are NaN
+/// while every value is); values are ordered by [`f64::total_cmp`], so `-0.0` is below
+/// `0.0` and the range is the same whatever order the points came in.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct MetricRange {
+    /// The lowest value, or NaN.
+    #[serde(with = "crate::core::float_serde")]
+    pub min: f64,
+    /// The highest value, or NaN.
+    #[serde(with = "crate::core::float_serde")]
+    pub max: f64,
+}
+
+impl PartialEq for MetricRange {
+    /// Bit for bit (NaN equals NaN, `-0.0` does not equal `0.0`).
+    fn eq(&self, other: &Self) -> bool {
+        self.min.to_bits() == other.min.to_bits() && self.max.to_bits() == other.max.to_bits()
+    }
+}
+
+impl MetricRange {
+    /// The range of no values (or only NaN).
+    pub const NONE: MetricRange = MetricRange {
+        min: f64::NAN,
+        max: f64::NAN,
+    };
+
+    /// The range of `points`' values.
+    pub fn of<'a>(points: impl IntoIterator<Item = &'a MetricPoint>) -> Self {
+        let mut r = MetricRange::NONE;
+        for p in points {
+            r.note(p.value);
+        }
+        r
+    }
+
+    /// Widens the range to hold `v` (NaN leaves it as it is).
+    pub fn note(&mut self, v: f64) {
+        if v.is_nan() {
+            return;
+        }
+        if self.min.is_nan() || v.total_cmp(&self.min).is_lt() {
+            self.min = v;
+        }
+        if self.max.is_nan() || v.total_cmp(&self.max).is_gt() {
+            self.max = v;
+        }
+    }
+
+    /// Widens the range to hold `other`.
+    pub fn merge(&mut self, other: MetricRange) {
+        self.note(other.min);
+        self.note(other.max);
+    }
+
+    /// Whether every value was NaN (or there were none).
+    pub fn is_none(&self) -> bool {
+        self.min.is_nan()
+    }
+}
+
 /// One point of a metric's history.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricPoint {
@@ -210,6 +271,13 @@ pub struct Run {
     pub tags: BTreeMap<String, String>,
     /// Latest value per metric key, chosen as MLflow chooses.
     pub metrics: BTreeMap<String, MetricPoint>,
+    /// The lowest and highest value of each metric's whole history (no MLflow field:
+    /// the runs table's `min`/`max` columns, without reading histories). Kept by
+    /// `metric_log::append_series` for every key with a stored history (records of
+    /// format 3 and older get theirs when the store opens: `store::schema`, migration
+    /// 4), and by the tracker for points not yet stored.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metric_ranges: BTreeMap<String, MetricRange>,
 }
 
 impl Run {

@@ -72,6 +72,18 @@ pub enum RunOrderKey {
         /// Shortest first.
         ascending: bool,
     },
+    /// A metric's lowest (or highest) value over its whole history, the runs table's
+    /// `min`/`max` columns ([`Run::metric_ranges`]); runs without a value (none logged,
+    /// or only NaN) sort last in both directions. As with [`RunOrderKey::Duration`],
+    /// the most significant key only.
+    MetricRange {
+        /// The metric key.
+        key: String,
+        /// The highest value instead of the lowest.
+        max: bool,
+        /// Lowest first.
+        ascending: bool,
+    },
 }
 
 /// Runs of `experiment_ids` (all experiments when empty) in `view` that match
@@ -120,18 +132,22 @@ fn find_runs<'a>(
     order: &[RunOrderKey],
     max_results: Option<usize>,
 ) -> Result<Vec<&'a Run>, QueryError> {
-    let mut by_duration = None;
+    let mut first = None;
     let mut fields = Vec::with_capacity(order.len());
     for (i, key) in order.iter().enumerate() {
         match key {
             RunOrderKey::Field(k) => fields.push(k.clone()),
-            RunOrderKey::Duration { ascending } if i == 0 => by_duration = Some(*ascending),
-            RunOrderKey::Duration { .. } => {
+            key if i == 0 => first = Some(key),
+            key => {
+                let what = match key {
+                    RunOrderKey::Duration { .. } => "duration",
+                    _ => "a metric's min or max",
+                };
                 return Err(QueryError::Filter(FilterError {
                     position: 0,
-                    message: "runs can be ordered by duration only as the first key".into(),
+                    message: format!("runs can be ordered by {what} only as the first key"),
                     order_by_clause: Some(i),
-                }))
+                }));
             }
         }
     }
@@ -143,16 +159,32 @@ fn find_runs<'a>(
         .filter(|r| filter.matches(r))
         .collect();
     sort_runs(&mut runs, &fields);
-    if let Some(ascending) = by_duration {
-        // Stable, so runs of equal duration keep the order of the other keys.
-        runs.sort_by_cached_key(|r| {
+    // Stable sorts, so runs that tie keep the order of the other keys.
+    match first {
+        Some(&RunOrderKey::Duration { ascending }) => runs.sort_by_cached_key(|r| {
             let duration = r.info.end_time.map(|e| e.saturating_sub(r.info.start_time));
             match duration {
                 None => (1, 0),
                 Some(d) if ascending => (0, d),
                 Some(d) => (0, d.saturating_neg()),
             }
-        });
+        }),
+        Some(RunOrderKey::MetricRange {
+            key,
+            max,
+            ascending,
+        }) => {
+            let value = |r: &Run| {
+                let range = r.metric_ranges.get(key).filter(|g| !g.is_none())?;
+                Some(if *max { range.max } else { range.min })
+            };
+            runs.sort_by(|a, b| match (value(a), value(b)) {
+                (Some(x), Some(y)) if *ascending => x.total_cmp(&y),
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (a, b) => b.is_some().cmp(&a.is_some()),
+            });
+        }
+        _ => {}
     }
     if let Some(max) = max_results {
         runs.truncate(max);

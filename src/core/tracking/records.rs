@@ -56,6 +56,17 @@ impl StoredRun {
         (u64::from(chunks) << 32) | inline as u64
     }
 
+    /// Widens `key`'s range by `other` (the same history seen by another copy of this
+    /// record); a key without a range here takes `other`.
+    pub fn merge_range(&mut self, key: &str, other: MetricRange) {
+        match self.run.metric_ranges.get_mut(key) {
+            Some(r) => r.merge(other),
+            None => {
+                self.run.metric_ranges.insert(key.to_owned(), other);
+            }
+        }
+    }
+
     /// Makes `point` the latest value of `key` if MLflow would.
     pub fn note_latest(&mut self, key: &str, point: MetricPoint) {
         match self.run.metrics.get_mut(key) {

@@ -289,7 +289,7 @@ fn RunsView(spec: RunsSpec, report: Report) -> impl IntoView {
 fn ChartView(spec: ChartSpec, report: Report) -> impl IntoView {
     let store = expect_context::<Store>();
     let read_done = read_through_runs(spec.run_ids.clone());
-    let options = spec.options;
+    let options = Signal::stored(spec.options.clone());
     let spec = StoredValue::new(spec);
     let runs = Memo::new(move |_| {
         store.revision.track();

@@ -32,7 +32,7 @@ pub fn GroupBySelect(
         (!keys.is_empty()).then(|| {
             view! {
                 <optgroup label=label>
-                    {keys.into_iter().map(|k| option(k)).collect_view()}
+                    {keys.into_iter().map(&option).collect_view()}
                 </optgroup>
             }
         })

@@ -295,6 +295,7 @@ pub(super) fn read_runs(imp: &mut Import<'_>) -> Result<(), ImportError> {
                 params: params.remove(run_id).unwrap_or_default(),
                 tags,
                 metrics,
+                metric_ranges: BTreeMap::new(),
             },
             history,
             artifacts,

@@ -381,6 +381,7 @@ fn read_run(
             params,
             tags,
             metrics,
+            metric_ranges: BTreeMap::new(),
         },
         history,
         artifacts,

@@ -323,6 +323,7 @@ impl Tracker {
             params: BTreeMap::new(),
             tags,
             metrics: BTreeMap::new(),
+            metric_ranges: BTreeMap::new(),
         };
         self.record(Change::CreateRun { run })?;
         Ok(run_id)
@@ -384,8 +385,8 @@ impl Tracker {
         .map(drop)
     }
 
-    /// Queues a metric point and updates the run's latest value. The hot path: no
-    /// allocation once the series exists.
+    /// Queues a metric point and updates the run's latest value and range. The hot
+    /// path: no allocation once the series exists.
     pub fn log_metric(&mut self, id: &str, key: &str, point: MetricPoint) -> Result<()> {
         let stored = self
             .records
@@ -403,10 +404,16 @@ impl Tracker {
                 if point.is_later_than(latest) {
                     *latest = point;
                 }
+                if let Some(r) = stored.run.metric_ranges.get_mut(key) {
+                    r.note(point.value);
+                }
             }
             None => {
                 rules::validate_metric(key, point.timestamp)?;
                 stored.run.metrics.insert(key.to_owned(), point);
+                let mut r = MetricRange::NONE;
+                r.note(point.value);
+                stored.run.metric_ranges.insert(key.to_owned(), r);
             }
         }
         self.metrics.push(id, key, point);

@@ -178,6 +178,9 @@ impl Tracker {
                     for (key, point) in &old.run.metrics {
                         run.note_latest(key, *point);
                     }
+                    for (key, range) in &old.run.metric_ranges {
+                        run.merge_range(key, *range);
+                    }
                 }
             }
             self.records.runs.insert(id, run);

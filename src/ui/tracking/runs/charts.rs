@@ -2,14 +2,14 @@
 //! (the table's metric columns, or every metric the shown runs logged), one line per
 //! run the table shows, in table order, the first [`MAX_RUNS`] of them — or, when the
 //! table groups runs, one mean line with its band per group. Opened with
-//! "Charts" (`charts=on` in the URL, so saved views and links keep it).
+//! "Charts" (`charts=on` in the URL, so saved views and links keep it); each chart's
+//! settings (x axis, log scale, clipping, y lock, smoothing, band) are in the URL too.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use super::table::TableData;
-use crate::core::table::column_key::ColumnKind;
 use crate::core::table::groups::group_runs;
 use crate::core::table::state::RunsTableState;
 use crate::core::text::format::plural;
@@ -53,12 +53,12 @@ fn grid(data: &TableData, state: &RunsTableState) -> Grid {
             .take(MAX_RUNS)
             .filter_map(|id| t.run(id).ok())
             .collect();
-        let chosen: Vec<String> = state
-            .columns
-            .iter()
-            .filter(|c| c.kind() == ColumnKind::Metrics)
-            .map(|c| c.name().to_owned())
-            .collect();
+        let mut chosen: Vec<String> = Vec::new();
+        for c in state.columns.iter().filter(|c| c.kind().is_metric()) {
+            if !chosen.iter().any(|k| k == c.name()) {
+                chosen.push(c.name().to_owned());
+            }
+        }
         let (keys, keys_left_out) = if chosen.is_empty() {
             let mut all: Vec<String> = runs
                 .iter()
@@ -94,7 +94,11 @@ fn grid(data: &TableData, state: &RunsTableState) -> Grid {
 
 /// The grid, when `state.charts` is on.
 #[component]
-pub fn RunsCharts(data: Memo<Arc<TableData>>, state: Memo<RunsTableState>) -> impl IntoView {
+pub fn RunsCharts(
+    data: Memo<Arc<TableData>>,
+    state: Memo<RunsTableState>,
+    set_state: Callback<RunsTableState>,
+) -> impl IntoView {
     let open = Memo::new(move |_| state.with(|s| s.charts));
     let grid = Memo::new(move |_| {
         if !open.get() {
@@ -130,7 +134,7 @@ pub fn RunsCharts(data: Memo<Arc<TableData>>, state: Memo<RunsTableState>) -> im
                     fallback=|| view! { <p class="muted">"The shown runs logged no metrics, so nothing to chart."</p> }>
                     <div class="chart-grid">
                         <For each=move || keys.get() key=|k| k.clone() let:key>
-                            <GridChart key grid/>
+                            <GridChart key grid state set_state/>
                         </For>
                     </div>
                 </Show>
@@ -139,9 +143,15 @@ pub fn RunsCharts(data: Memo<Arc<TableData>>, state: Memo<RunsTableState>) -> im
     }
 }
 
-/// One metric for the grid's runs that logged it, in table order.
+/// One metric for the grid's runs that logged it, in table order; its settings live
+/// in the URL state (`chart.<key>`), so links and saved views keep them.
 #[component]
-fn GridChart(key: String, grid: Memo<Grid>) -> impl IntoView {
+fn GridChart(
+    key: String,
+    grid: Memo<Grid>,
+    state: Memo<RunsTableState>,
+    set_state: Callback<RunsTableState>,
+) -> impl IntoView {
     let runs = Memo::new({
         let key = key.clone();
         move |_| {
@@ -155,7 +165,19 @@ fn GridChart(key: String, grid: Memo<Grid>) -> impl IntoView {
         }
     });
     let groups = Memo::new(move |_| grid.with(|g| g.groups.clone()));
-    view! { <HistoryChart key runs long_form=true groups/> }
+    let options = Memo::new({
+        let key = key.clone();
+        move |_| state.with(|s| s.chart_options_of(&key))
+    });
+    let on_options = Callback::new({
+        let key = key.clone();
+        move |o| {
+            let mut s = state.get_untracked();
+            s.set_chart_options(&key, o);
+            set_state.run(s);
+        }
+    });
+    view! { <HistoryChart key runs long_form=true groups options on_options/> }
 }
 
 /// "Charts": opens or closes the grid.

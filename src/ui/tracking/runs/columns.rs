@@ -83,11 +83,16 @@ impl Column {
             Column::User => "User".into(),
             Column::Source => "Source".into(),
             Column::EntryPoint => "Entry point".into(),
-            Column::Extra(k) => k.name().to_owned(),
+            Column::Extra(k) => match k.kind() {
+                ColumnKind::MetricsMin => format!("{} (min)", k.name()),
+                ColumnKind::MetricsMax => format!("{} (max)", k.name()),
+                _ => k.name().to_owned(),
+            },
         }
     }
 
-    /// `params`, `metrics`, `tags` or `attributes`, shown above an extra column's name.
+    /// The extra column's kind as its key's prefix (`params`, `metrics`,
+    /// `metrics_min`, …): the header's badge and its CSS class.
     pub fn kind(&self) -> Option<&str> {
         match self {
             Column::Extra(k) => Some(k.kind().prefix()),
@@ -114,7 +119,7 @@ impl Column {
         match self {
             Column::Start | Column::Duration => true,
             Column::Extra(k) => {
-                k.kind() == ColumnKind::Metrics
+                k.kind().is_metric()
                     || k.field() == Some(RunField::Attribute(RunAttribute::EndTime))
             }
             _ => false,
@@ -135,6 +140,7 @@ impl Column {
             Column::User => Some(info.user_id.clone()).filter(|u| !u.is_empty()),
             Column::Source => run.tags.get(TAG_SOURCE_NAME).map(|s| shorten_source(s)),
             Column::EntryPoint => run.tags.get(TAG_ENTRY_POINT).cloned(),
+            Column::Extra(k) if k.kind().is_metric() => k.metric_value(run).map(format_value),
             Column::Extra(k) => match k.field()? {
                 RunField::Metric(m) => run.metrics.get(&m).map(|p| format_value(p.value)),
                 RunField::Param(p) => run.params.get(&p).cloned(),

@@ -51,8 +51,9 @@ fn cell(c: &Column, run: &Run, now: i64) -> String {
         Column::User => Some(info.user_id.clone()),
         Column::Source => run.tags.get(TAG_SOURCE_NAME).cloned(),
         Column::EntryPoint => run.tags.get(TAG_ENTRY_POINT).cloned(),
+        Column::Extra(k) if k.kind().is_metric() => k.metric_value(run).map(number),
         Column::Extra(k) => match k.field() {
-            Some(RunField::Metric(m)) => run.metrics.get(&m).map(|p| number(p.value)),
+            Some(RunField::Metric(_)) => None,
             Some(RunField::Param(p)) => run.params.get(&p).cloned(),
             Some(RunField::Tag(t)) => run.tags.get(&t).cloned(),
             Some(RunField::Attribute(a)) => match a {

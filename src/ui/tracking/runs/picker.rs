@@ -1,5 +1,6 @@
-//! The column picker: every param, metric and tag key logged in the experiment, to
-//! add as a column. The keys are gathered only while the picker is open.
+//! The column picker: every param, metric (its latest value, min or max) and tag key
+//! logged in the experiment, to add as a column; "Varying" goes back to the columns
+//! shown before any choice. The keys are gathered only while the picker is open.
 
 use std::collections::BTreeSet;
 
@@ -57,6 +58,8 @@ pub fn ColumnPicker(
     experiment_id: Signal<String>,
     state: Memo<RunsTableState>,
     set_state: Callback<RunsTableState>,
+    /// The extra columns shown now (chosen, or the varying ones until then).
+    extra: Memo<Vec<ColumnKey>>,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let open = RwSignal::new(false);
@@ -84,10 +87,24 @@ pub fn ColumnPicker(
     on_cleanup(move || outside.remove());
     let toggle = move |key: ColumnKey| {
         let mut s = state.get_untracked();
-        s.toggle_column(key);
+        extra.with_untracked(|shown| s.toggle_column(shown, key));
         set_state.run(s);
     };
-    let chosen = move || state.with(|s| s.columns.len());
+    let chosen = move || extra.with(Vec::len);
+    let check = move |key: ColumnKey, label: String, class: &'static str| {
+        let k2 = key.clone();
+        let on = move || extra.with(|c| c.contains(&k2));
+        // "min of metric acc": what a bare "min" box means, for screen readers and tests.
+        let name =
+            (class == "variant").then(|| format!("{} {}", key.kind().singular(), key.name()));
+        let title = name.clone();
+        view! {
+            <label class=class title=title>
+                <input type="checkbox" aria-label=name prop:checked=on on:change=move |_| toggle(key.clone())/>
+                <span>{label}</span>
+            </label>
+        }
+    };
     let section = move |title: &'static str, kind: ColumnKind, names: Vec<String>| {
         let needle = search.get().to_lowercase();
         let matching: Vec<String> = names
@@ -102,17 +119,22 @@ pub fn ColumnPicker(
             .into_iter()
             .take(MAX_LISTED)
             .map(|name| {
-                let key = ColumnKey::new(kind, name.as_str());
-                let k2 = key.clone();
-                let on = move || state.with(|s| s.columns.contains(&k2));
-                view! {
-                    <li>
-                        <label>
-                            <input type="checkbox" prop:checked=on on:change=move |_| toggle(key.clone())/>
-                            <span>{name}</span>
-                        </label>
-                    </li>
-                }
+                let main = check(ColumnKey::new(kind, name.as_str()), name.clone(), "main");
+                // A metric's lowest and highest value are columns of their own.
+                let variants = (kind == ColumnKind::Metrics).then(|| {
+                    [
+                        (ColumnKind::MetricsMin, "min"),
+                        (ColumnKind::MetricsMax, "max"),
+                    ]
+                    .map(|(k, label)| {
+                        check(
+                            ColumnKey::new(k, name.as_str()),
+                            label.to_owned(),
+                            "variant",
+                        )
+                    })
+                });
+                view! { <li>{main}{variants}</li> }
             })
             .collect_view();
         Some(view! {
@@ -163,9 +185,16 @@ pub fn ColumnPicker(
                     <div class="picker-foot">
                         <button type="button" class="ghost" disabled=move || chosen() == 0 on:click=move |_| {
                             let mut s = state.get_untracked();
-                            s.columns.clear();
+                            s.choose_columns(Vec::new());
                             set_state.run(s);
                         }>"Remove all"</button>
+                        <button type="button" class="ghost"
+                            title="The params and metrics that vary across the runs"
+                            disabled=move || !state.with(|s| s.columns_chosen) on:click=move |_| {
+                            let mut s = state.get_untracked();
+                            s.default_columns();
+                            set_state.run(s);
+                        }>"Varying"</button>
                         <button type="button" on:click=move |_| open.set(false)>"Done"</button>
                     </div>
                 </div>

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 
 use crate::core::table::rows::{table_rows, TableRows};
 use crate::core::table::state::{OrderBy, RunsTableState};
+use crate::core::table::varying::{varying_columns, VaryingColumns};
 use crate::core::tracking::model::{RunId, ViewType};
 use crate::service;
 use crate::service::projects::TAG_ENTRY_POINT;
@@ -141,13 +142,35 @@ pub fn RunsTable(
             })
         })
     });
-    let columns = Memo::new(move |_| {
+    // Until the user chooses columns: what varies across the runs in this view.
+    let varying = Memo::new(move |_| {
+        let (chosen, view) = state.with(|s| (s.columns_chosen, s.view));
+        if chosen {
+            return VaryingColumns::default();
+        }
+        store.revision.track();
+        let ids = [experiment_id.get()];
+        service::ready()
+            .map(|s| s.read(|t| varying_columns(t.runs_in(&ids, view))))
+            .unwrap_or_default()
+    });
+    let extra = Memo::new(move |_| {
         state.with(|s| {
-            let mut cols = Column::defaults(project_runs.get(), &s.columns);
-            cols.extend(s.columns.iter().cloned().map(Column::Extra));
+            if s.columns_chosen {
+                s.columns.clone()
+            } else {
+                varying.with(|v| v.shown.clone())
+            }
+        })
+    });
+    let columns = Memo::new(move |_| {
+        extra.with(|extra| {
+            let mut cols = Column::defaults(project_runs.get(), extra);
+            cols.extend(extra.iter().cloned().map(Column::Extra));
             cols
         })
     });
+    let more_varying = Memo::new(move |_| varying.with(|v| v.left_out.len()));
     let sort_by = Callback::new(move |col: Column| {
         let mut s = state.get_untracked();
         let key = col.key();
@@ -173,14 +196,24 @@ pub fn RunsTable(
         <div class="runs-toolbar">
             <toolbar::FilterBox state set_state error/>
             <toolbar::ViewSwitch state set_state/>
-            <picker::ColumnPicker experiment_id state set_state/>
+            <picker::ColumnPicker experiment_id state set_state extra/>
+            {move || (more_varying.get() > 0).then(|| view! {
+                <button type="button" class="link more-columns"
+                    title="Show every param and metric that varies across the runs"
+                    on:click=move |_| {
+                        let mut s = state.get_untracked();
+                        let all = varying.with_untracked(|v| v.shown.iter().chain(&v.left_out).cloned().collect());
+                        s.choose_columns(all);
+                        set_state.run(s);
+                    }>{format!("+{} more varying", more_varying.get())}</button>
+            })}
             <toolbar::GroupBy experiment_id state set_state/>
             <csv::RunsCsvButton data columns state/>
             <charts::ChartsToggle state set_state/>
         </div>
         <toolbar::SelectionBar experiment_id data/>
         <super::compare_with::CompareWith experiment_id data/>
-        <charts::RunsCharts data state/>
+        <charts::RunsCharts data state set_state/>
         <body::RunsBody data columns state experiment_id sort_by toggle_expanded toggle_group/>
     }
 }

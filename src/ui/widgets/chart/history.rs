@@ -62,9 +62,10 @@ pub fn HistoryChart(
     /// The runs drawn: id and legend label.
     #[prop(into)]
     runs: Signal<Vec<(String, String)>>,
-    /// Where the chart's controls start.
-    #[prop(optional)]
-    options: ChartOptions,
+    /// The chart's settings, and who hears the user change them (see [`MetricChart`]).
+    #[prop(optional, into)]
+    options: Signal<ChartOptions>,
+    #[prop(optional)] on_options: Option<Callback<ChartOptions>>,
     /// Whether the CSV download is in long form (`run_id,run_name,key,…`) even for
     /// one run, as on the compare page. Otherwise one run's chart downloads
     /// `step,timestamp,value`, and a chart of several runs the long form.
@@ -205,7 +206,7 @@ pub fn HistoryChart(
     let title = key.clone();
     view! {
         <div class="chart-cell" data-metric=key>
-            <MetricChart series=series title=title loading=loading options csv x_keys x_metric groups/>
+            <MetricChart series=series title=title loading=loading options on_options csv x_keys x_metric groups/>
             {x_missing}
             {error}
             {move || csv_error.get().map(|e| view! { <p class="error" role="alert">{format!("CSV failed: {e}")}</p> })}

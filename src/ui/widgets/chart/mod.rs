@@ -198,9 +198,14 @@ pub fn MetricChart(
     /// True while histories are still loading (shown instead of "no data").
     #[prop(optional, into)]
     loading: Signal<bool>,
-    /// Where the controls start (the site's defaults unless given).
-    #[prop(optional)]
-    options: ChartOptions,
+    /// The controls' settings (the site's defaults unless given). When they change
+    /// the controls follow; when the user changes a control, `on_options` hears it.
+    #[prop(optional, into)]
+    options: Signal<ChartOptions>,
+    /// Told the settings each time the user changes a control (the runs page keeps
+    /// them in the URL).
+    #[prop(default = None)]
+    on_options: Option<Callback<ChartOptions>>,
     /// When given, a "CSV" button among the controls runs it (the caller writes the
     /// file: it knows the full histories and how the page names them).
     #[prop(optional)]
@@ -217,16 +222,50 @@ pub fn MetricChart(
     #[prop(optional, into)]
     groups: Signal<Option<ChartGroups>>,
 ) -> impl IntoView {
-    let spread = RwSignal::new(Spread::Std);
+    let start = options.get_untracked();
+    let spread = RwSignal::new(start.spread);
     let group_ms = Arc::new(AtomicU64::new(0));
-    let x_mode = RwSignal::new(options.x);
+    let x_mode = RwSignal::new(start.x);
     let x_metric = x_metric.unwrap_or_else(|| RwSignal::new(None));
+    x_metric.set(start.x_metric);
     let x_choice = move || x_metric.with(|k| x_choice_value(x_mode.get(), k.as_deref()));
-    let y_log = RwSignal::new(options.log_y);
-    let smoothing = RwSignal::new(options.smoothing);
-    let clip_outliers = RwSignal::new(false);
+    let y_log = RwSignal::new(start.log_y);
+    let smoothing = RwSignal::new(start.smoothing);
+    let clip_outliers = RwSignal::new(start.clip_outliers);
     // The y domain "Lock y" froze, as it was drawn when checked.
-    let y_lock = RwSignal::new(None::<(f64, f64)>);
+    let y_lock = RwSignal::new(start.y_lock);
+    let settings = move || ChartOptions {
+        x: x_mode.get(),
+        x_metric: x_metric.get().filter(|_| x_mode.get() == XMode::Metric),
+        log_y: y_log.get(),
+        clip_outliers: clip_outliers.get(),
+        y_lock: y_lock.get(),
+        smoothing: smoothing.get(),
+        spread: spread.get(),
+    };
+    // Settings from outside (a saved view, the back button) move the controls; a
+    // control the user moved is reported. Each side compares first, so neither
+    // echoes the other.
+    Effect::new(move |_| {
+        let o = options.get();
+        if o != untrack(settings) {
+            x_mode.set(o.x);
+            x_metric.set(o.x_metric);
+            y_log.set(o.log_y);
+            clip_outliers.set(o.clip_outliers);
+            y_lock.set(o.y_lock);
+            smoothing.set(o.smoothing);
+            spread.set(o.spread);
+        }
+    });
+    if let Some(report) = on_options {
+        Effect::new(move |_| {
+            let now = settings();
+            if now != options.get_untracked() {
+                report.run(now);
+            }
+        });
+    }
     let zoom = RwSignal::new(None::<(f64, f64)>);
     // CSS width, height and device pixel ratio of the plot area.
     let size = RwSignal::new((0.0f64, 0.0f64, 1.0f64));
