@@ -8,7 +8,7 @@ use ferroflow::core::tracking::codec::encode_record;
 use ferroflow::core::tracking::model::MetricPoint;
 use ferroflow::core::tracking::{NewRun, Tracker};
 use ferroflow::store::{Batch, Db, StoreErrorKind, StoreEvent};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -34,6 +34,24 @@ async fn flush(db: &Db, t: &mut Tracker) -> ferroflow::core::tracking::Merged {
     let (merged, stored) = db.flush(&batch).await.unwrap();
     t.committed(stored);
     merged
+}
+/// Writes `puts` — (object store, key, value) — in one transaction, as an older or a
+/// newer Ferroflow would have left them.
+async fn put_raw(r: &rexie::Rexie, puts: Vec<(&str, JsValue, JsValue)>) {
+    let mut stores: Vec<&str> = puts.iter().map(|p| p.0).collect();
+    stores.sort_unstable();
+    stores.dedup();
+    let tx = r
+        .transaction(&stores, rexie::TransactionMode::ReadWrite)
+        .unwrap();
+    for (store, key, value) in puts {
+        tx.store(store)
+            .unwrap()
+            .put(&value, Some(&key))
+            .await
+            .unwrap();
+    }
+    tx.done().await.unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -327,16 +345,8 @@ async fn an_older_database_is_upgraded_in_place() {
     let mut t = Tracker::load(vec![], vec![], 1, 5);
     let run = t.create_run(NewRun::default(), 10).unwrap();
     let record = t.stored_run(&run).unwrap().clone();
-    let tx = old
-        .transaction(&["runs"], rexie::TransactionMode::ReadWrite)
-        .unwrap();
     let json = encode_record(&record);
-    tx.store("runs")
-        .unwrap()
-        .put(&json.into(), Some(&run.as_str().into()))
-        .await
-        .unwrap();
-    tx.done().await.unwrap();
+    put_raw(&old, vec![("runs", run.as_str().into(), json.into())]).await;
     old.close();
 
     let db = Db::open_quietly(name).await.unwrap();
@@ -359,18 +369,9 @@ async fn an_older_database_is_upgraded_in_place() {
         b = b.add_object_store(rexie::ObjectStore::new(s));
     }
     let v2 = b.build().await.unwrap();
-    let tx = v2
-        .transaction(&["artifacts"], rexie::TransactionMode::ReadWrite)
-        .unwrap();
-    let key: wasm_bindgen::JsValue =
-        js_sys::Array::of2(&run.as_str().into(), &"old/model.bin".into()).into();
-    let bytes: wasm_bindgen::JsValue = js_sys::Uint8Array::from(&[7u8; 42][..]).into();
-    tx.store("artifacts")
-        .unwrap()
-        .put(&bytes, Some(&key))
-        .await
-        .unwrap();
-    tx.done().await.unwrap();
+    let key: JsValue = js_sys::Array::of2(&run.as_str().into(), &"old/model.bin".into()).into();
+    let bytes: JsValue = js_sys::Uint8Array::from(&[7u8; 42][..]).into();
+    put_raw(&v2, vec![("artifacts", key, bytes)]).await;
     v2.close();
     let db = Db::open_quietly(name).await.unwrap();
     assert_eq!(
@@ -456,22 +457,16 @@ async fn metric_ranges_are_recorded_for_a_store_written_without_them() {
         .build()
         .await
         .unwrap();
-    let tx = r
-        .transaction(&["meta", "runs"], rexie::TransactionMode::ReadWrite)
-        .unwrap();
-    tx.store("meta")
-        .unwrap()
-        .put(&3.into(), Some(&"schema".into()))
-        .await
-        .unwrap();
     let json = encode_record(&record);
     assert!(!json.contains("metric_ranges"), "{json}");
-    tx.store("runs")
-        .unwrap()
-        .put(&json.into(), Some(&run.as_str().into()))
-        .await
-        .unwrap();
-    tx.done().await.unwrap();
+    put_raw(
+        &r,
+        vec![
+            ("meta", "schema".into(), 3.into()),
+            ("runs", run.as_str().into(), json.into()),
+        ],
+    )
+    .await;
     r.close();
 
     let db = Db::open_quietly(name).await.unwrap();
@@ -493,15 +488,7 @@ async fn a_database_from_a_newer_ferroflow_is_refused_clearly() {
         .build()
         .await
         .unwrap();
-    let tx = r
-        .transaction(&["meta"], rexie::TransactionMode::ReadWrite)
-        .unwrap();
-    tx.store("meta")
-        .unwrap()
-        .put(&99.into(), Some(&"schema".into()))
-        .await
-        .unwrap();
-    tx.done().await.unwrap();
+    put_raw(&r, vec![("meta", "schema".into(), 99.into())]).await;
     r.close();
     let err = Db::open_quietly(name).await.err().expect("refused");
     assert!(err.to_string().contains("newer Ferroflow"), "{err}");
