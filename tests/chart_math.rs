@@ -628,3 +628,72 @@ fn bench_group_thousand_runs_into_ten() {
         .iter()
         .all(|g| g.mean.points.len() == 1000 && g.n[0] == 100));
 }
+
+/// `prepare` against the plain definition, for random histories in every mode: a
+/// stable sort by the mode's key, x from it (relative time from the earliest
+/// timestamp), the values carried bit for bit. Half the histories are in order (the
+/// one-pass path), the rest shuffled, with repeated steps and timestamps.
+#[test]
+fn prepare_is_a_stable_sort_by_the_axis_with_exact_columns() {
+    let mut rng = Rng::new(0x5e71e5);
+    for round in 0..400 {
+        let n = rng.below(60) as usize;
+        let mut points: Vec<MetricPoint> = Vec::with_capacity(n);
+        let (mut step, mut ts) = (
+            rng.below(5) as i64 - 2,
+            1_700_000_000_000i64 + rng.below(1000) as i64,
+        );
+        for _ in 0..n {
+            step += rng.below(3) as i64;
+            ts += rng.below(3) as i64;
+            points.push(MetricPoint {
+                timestamp: ts,
+                value: f64::from_bits(rng.u64()),
+                step,
+            });
+        }
+        if round % 2 == 1 {
+            for i in (1..n).rev() {
+                points.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+        }
+        let history = Arc::new(points.clone());
+        for mode in XMode::ALL {
+            let key = |p: &MetricPoint| {
+                if mode == XMode::Step {
+                    p.step
+                } else {
+                    p.timestamp
+                }
+            };
+            let mut want = points.clone();
+            want.sort_by_key(key);
+            let t0 = points.iter().map(|p| p.timestamp).min().unwrap_or(0);
+            let want_xs: Vec<f64> = want
+                .iter()
+                .map(|p| match mode {
+                    XMode::Step => p.step as f64,
+                    XMode::WallTime => p.timestamp as f64,
+                    _ => (p.timestamp - t0) as f64,
+                })
+                .collect();
+            let got = prepare("r", &history, mode);
+            assert_eq!(got.xs.as_slice(), want_xs, "round {round} {mode:?}");
+            let bits = |v: &[f64]| v.iter().map(|y| y.to_bits()).collect::<Vec<_>>();
+            let want_ys: Vec<f64> = want.iter().map(|p| p.value).collect();
+            assert_eq!(bits(&got.ys), bits(&want_ys), "round {round} {mode:?}");
+            let exact = |v: &[MetricPoint]| {
+                v.iter()
+                    .map(|p| (p.step, p.timestamp, p.value.to_bits()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(exact(&got.points), exact(&want), "round {round} {mode:?}");
+            if exact(&want) == exact(&points) {
+                assert!(
+                    Arc::ptr_eq(&got.points, &history),
+                    "an in-order history is shared"
+                );
+            }
+        }
+    }
+}

@@ -57,6 +57,22 @@ export async function until(check, { timeout = 10_000 } = {}) {
 }
 
 /**
+ * Saves the runs page's current view as a user does — "Save view", the name typed,
+ * Enter — and waits for its link in the "Saved views" list (listed under the name as
+ * saved: trimmed). Returns the list and the link.
+ */
+export async function saveView(page, name) {
+  const views = page.getByRole("group", { name: "Saved views" });
+  await views.getByRole("button", { name: "Save view" }).click();
+  const box = views.getByRole("textbox", { name: "View name" });
+  await box.fill(name);
+  await box.press("Enter");
+  const link = views.getByRole("link", { name: name.trim(), exact: true });
+  await link.waitFor();
+  return { views, link };
+}
+
+/**
  * Defines `window.startRunLater(options)` in the page: `mlflow.startRun`, each run
  * started in a later millisecond than the one before (waiting for the clock to pass
  * it). Tables list newest first and break start-time ties on the random run id, as

@@ -94,7 +94,7 @@ test("CSV: the runs table as shown, a run's full history, the compare page in lo
     .map((r) => r.dataset.runId));
   assert.deepEqual(shown, [info.plain.id, info.parent.id, info.child.id], "newest first, the child under its parent");
 
-  const table = await download(page, page.getByRole("button", { name: "CSV", exact: true }));
+  const table = await download(page, page.getByRole("button", { name: "CSV of the runs table", exact: true }));
   assert.equal(table.name, `${EXPERIMENT}-runs.csv`);
   const [header, ...rows] = table.rows;
   assert.deepEqual(header, ["Run name", "Run ID", "Status", "Created (ms since epoch)", "Duration (ms)", "User", "Source",
@@ -126,7 +126,7 @@ test("CSV: the runs table as shown, a run's full history, the compare page in lo
   await page.goto(`${app.site.url}experiments/${expId}/runs/${info.parent.id}`);
   const chart = page.locator(".chart-cell[data-metric='long']");
   await chart.locator(`canvas[data-points='${N}']`).waitFor({ timeout: 30_000 });
-  const history = await download(page, chart.getByRole("button", { name: "CSV", exact: true }));
+  const history = await download(page, chart.getByRole("button", { name: "CSV of long", exact: true }));
   assert.equal(history.name, "a, -quoted- run-long.csv");
   assert.deepEqual(history.rows[0], ["step", "timestamp", "value"]);
   checkHistory(history.rows.slice(1), long, "run chart");
@@ -140,7 +140,7 @@ test("CSV: the runs table as shown, a run's full history, the compare page in lo
   await page.getByRole("button", { name: "Compare", exact: true }).click();
   const compared = page.locator(".chart-cell[data-metric='long']");
   await compared.locator(`canvas[data-points='${N + short.length}']`).waitFor({ timeout: 30_000 });
-  const both = await download(page, compared.getByRole("button", { name: "CSV", exact: true }));
+  const both = await download(page, compared.getByRole("button", { name: "CSV of long", exact: true }));
   assert.equal(both.name, "long-runs.csv");
   assert.deepEqual(both.rows[0], ["run_id", "run_name", "key", "step", "timestamp", "value"]);
   const byRun = new Map();

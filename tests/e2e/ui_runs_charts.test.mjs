@@ -3,7 +3,7 @@
 // kept in the URL.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SHOTS, defineStartRunLater, until } from "./browser.mjs";
+import { SHOTS, defineStartRunLater, saveView, until } from "./browser.mjs";
 import { useSite } from "./site.mjs";
 
 const app = useSite();
@@ -73,12 +73,7 @@ test("runs page charts: one chart per metric for the shown runs, following filte
   await lossChart.getByLabel("X axis").selectOption("relative");
   await until(() => chartParam() === "log;x=relative");
   assert.equal(new URL(page.url()).searchParams.get("chart.acc"), null, "each chart its own settings");
-  const views = page.getByRole("group", { name: "Saved views" });
-  await views.getByRole("button", { name: "Save view" }).click();
-  await views.getByRole("textbox", { name: "View name" }).fill("log loss by lr");
-  await views.getByRole("textbox", { name: "View name" }).press("Enter");
-  const saved = views.getByRole("link", { name: "log loss by lr", exact: true });
-  await saved.waitFor();
+  const { link: saved } = await saveView(page, "log loss by lr");
   await page.goto(`${app.site.url}experiments/${expId}?charts=on`);
   await canvas("loss").and(page.locator("[data-points='120']")).waitFor();
   assert.equal(await lossChart.getByLabel("Log scale").isChecked(), false);

@@ -5,7 +5,7 @@
 // a reload, then runs of both experiments compared with their images side by side.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SHOTS, defineStartRunLater, until } from "./browser.mjs";
+import { SHOTS, defineStartRunLater, saveView, until } from "./browser.mjs";
 import { download, pyFloat, sameF64 } from "./csv.mjs";
 import { useSite } from "./site.mjs";
 
@@ -149,7 +149,7 @@ test("a seeded sweep, as a user walks it: grouped table and charts, CSVs, a save
   await page.getByRole("button", { name: "Show the 3 runs of lr=0.01" }).click();
   const open = groups[1].runs;
   await waitForRows(page, ["lr=0.1 (3 runs)", "lr=0.01 (3 runs)", ...open.map((r) => r.name)]);
-  const table = await download(page, page.getByRole("button", { name: "CSV", description: "Download the shown runs and columns as CSV" }));
+  const table = await download(page, page.getByRole("button", { name: "CSV of the runs table", exact: true }));
   assert.equal(table.name, "sweep-a-runs.csv");
   const [head, ...body] = table.rows;
   assert.deepEqual(head, ["Group", "Runs", "Run name", "Run ID", "Status", "Created (ms since epoch)", "Duration (ms)",
@@ -172,7 +172,7 @@ test("a seeded sweep, as a user walks it: grouped table and charts, CSVs, a save
   });
 
   // ... and of the loss chart: every run's full history in long form, in table order.
-  const history = await download(page, lossChart.getByRole("button", { name: "CSV", exact: true }));
+  const history = await download(page, lossChart.getByRole("button", { name: "CSV of loss", exact: true }));
   assert.equal(history.name, "loss-runs.csv");
   assert.deepEqual(history.rows[0], ["run_id", "run_name", "key", "step", "timestamp", "value"]);
   const byRun = new Map();
@@ -193,12 +193,7 @@ test("a seeded sweep, as a user walks it: grouped table and charts, CSVs, a save
   }
 
   // 4. Saved as a view (grouped, lr=0.01 open, charts on), it survives a reload.
-  const views = page.getByRole("group", { name: "Saved views" });
-  await views.getByRole("button", { name: "Save view" }).click();
-  await views.getByRole("textbox", { name: "View name" }).fill("lr sweep");
-  await views.getByRole("textbox", { name: "View name" }).press("Enter");
-  const saved = views.getByRole("link", { name: "lr sweep", exact: true });
-  await saved.waitFor();
+  const { link: saved } = await saveView(page, "lr sweep");
   await page.reload();
   await saved.waitFor();
   await page.goto(`${app.site.url}experiments/${exps["sweep-a"]}`);

@@ -4,7 +4,7 @@
 // with exact means; the grouping lives in the URL and in a saved view across reloads.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SHOTS, defineStartRunLater } from "./browser.mjs";
+import { SHOTS, defineStartRunLater, saveView, until } from "./browser.mjs";
 import { download, pyFloat, sameF64 } from "./csv.mjs";
 import { useSite } from "./site.mjs";
 
@@ -48,22 +48,11 @@ async function shownRows(page) {
       .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
       .map((r) => r.classList.contains("group-row")
         ? `${r.querySelector(".group-label").textContent} (${r.querySelector(".group-count").textContent})`
-        : r.querySelector(".cell.name a").textContent));
+        : r.querySelector(".cell.name a")?.textContent));
 }
 
 async function waitForShown(page, want) {
-  await page.waitForFunction(
-    (want) => {
-      const rows = [...document.querySelectorAll(".runs-row")]
-        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-        .map((r) => r.classList.contains("group-row")
-          ? `${r.querySelector(".group-label").textContent} (${r.querySelector(".group-count").textContent})`
-          : r.querySelector(".cell.name a")?.textContent);
-      return JSON.stringify(rows) === JSON.stringify(want);
-    },
-    want,
-    { timeout: 10_000 },
-  ).catch(async (e) => {
+  await until(async () => JSON.stringify(await shownRows(page)) === JSON.stringify(want)).catch(async (e) => {
     assert.deepEqual(await shownRows(page), want);
     throw e;
   });
@@ -102,7 +91,7 @@ test("group by: a seeded sweep collapses to one row per learning rate with means
   assert.equal(await page.getByRole("checkbox", { name: "Select all shown runs" }).evaluate((el) => el.indeterminate), true);
 
   // CSV: what is shown, groups with exact means (summed in table order, newest first).
-  const { rows } = await download(page, page.getByRole("button", { name: "CSV", exact: true }));
+  const { rows } = await download(page, page.getByRole("button", { name: "CSV of the runs table", exact: true }));
   const [head, ...body] = rows;
   assert.deepEqual(head.slice(0, 4), ["Group", "Runs", "Run name", "Run ID"]);
   const col = (name) => head.indexOf(name);
@@ -123,11 +112,7 @@ test("group by: a seeded sweep collapses to one row per learning rate with means
   await page.screenshot({ path: `${SHOTS}ui_table_groups.png` });
 
   // Saved as a view, the grouping (and the open group) comes back after a reload.
-  const views = page.getByRole("group", { name: "Saved views" });
-  await views.getByRole("button", { name: "Save view" }).click();
-  await views.getByRole("textbox", { name: "View name" }).fill("by lr");
-  await views.getByRole("textbox", { name: "View name" }).press("Enter");
-  await views.getByRole("link", { name: "by lr" }).waitFor();
+  const { views } = await saveView(page, "by lr");
   await page.goto(`${app.site.url}experiments/${expId}`);
   await page.locator(".runs-row").first().waitFor();
   assert.equal(await page.locator(".group-row").count(), 0, "the plain table is not grouped");

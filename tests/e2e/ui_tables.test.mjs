@@ -2,7 +2,7 @@
 // data logged through window.mlflow, then everything asserted on screen.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SHOTS, defineStartRunLater, until, waitForMlflow } from "./browser.mjs";
+import { SHOTS, defineStartRunLater, saveView, until, waitForMlflow } from "./browser.mjs";
 import { useSite } from "./site.mjs";
 import { logSweep } from "./sweep.mjs";
 
@@ -465,11 +465,7 @@ test("saved views: save the table as shown, open it from the list, rename, delet
   await views.getByText("none saved").waitFor();
 
   // save it under a name (Enter saves)
-  await views.getByRole("button", { name: "Save view" }).click();
-  await views.getByRole("textbox", { name: "View name" }).fill("  layers 4, by acc ");
-  await views.getByRole("textbox", { name: "View name" }).press("Enter");
-  const saved = views.getByRole("link", { name: "layers 4, by acc", exact: true });
-  await saved.waitFor();
+  const { link: saved } = await saveView(page, "  layers 4, by acc ");
   assert.equal(await saved.getAttribute("aria-current"), "page");
   assert.equal(await saved.getAttribute("href"), `/experiments/${expId}?${query}`);
 

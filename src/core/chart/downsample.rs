@@ -26,6 +26,13 @@ impl SortedXs {
         }
     }
 
+    /// `xs` converted from ascending `i64`s (conversion to `f64` keeps their order
+    /// and gives no NaN), so it need not be checked again; debug builds still do.
+    pub(crate) fn from_ascending_integers(xs: Vec<f64>) -> Self {
+        debug_assert!(is_sorted_without_nan(&xs));
+        SortedXs(xs)
+    }
+
     /// The values.
     pub fn as_slice(&self) -> &[f64] {
         &self.0
@@ -157,21 +164,30 @@ pub fn visible_y_range_sorted(
 }
 
 fn y_extent(xs: &[f64], ys: &[f64], lo: f64, hi: f64, kind: ScaleKind) -> VisibleY {
-    let mut out = VisibleY::default();
+    // Plain comparisons, not `f64::min`/`max`: the size-optimised build calls libm
+    // for those, per point. `y` is finite here, so the sentinels always give way.
+    let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut hides_non_positive = false;
+    let log = kind == ScaleKind::Log;
     for (&x, &y) in xs.iter().zip(ys) {
         if !(x >= lo && x <= hi && y.is_finite()) {
             continue;
         }
-        if kind == ScaleKind::Log && y <= 0.0 {
-            out.hides_non_positive = true;
+        if log && y <= 0.0 {
+            hides_non_positive = true;
             continue;
         }
-        out.range = Some(match out.range {
-            None => (y, y),
-            Some((a, b)) => (a.min(y), b.max(y)),
-        });
+        if y < low {
+            low = y;
+        }
+        if y > high {
+            high = y;
+        }
     }
-    out
+    VisibleY {
+        range: (low <= high).then_some((low, high)),
+        hides_non_positive,
+    }
 }
 
 fn ordered_finite_range((a, b): (f64, f64)) -> Option<(f64, f64)> {
@@ -206,10 +222,55 @@ pub(crate) fn visible_slice(xs: &[f64], lo: f64, hi: f64) -> (usize, usize) {
     (start, end)
 }
 
+/// [`flush_column`] for the usual column, every y finite: its first, lowest,
+/// highest and last point in x order, without the general case's bookkeeping (a
+/// chart of a million points has tens of thousands of columns). Appends nothing and
+/// returns false if some y is not finite.
+fn flush_finite_column(xs: &[f64], ys: &[f64], a: usize, b: usize, out: &mut Downsampled) -> bool {
+    let (mut min_i, mut max_i) = (a, a);
+    let (mut min_y, mut max_y) = (ys[a], ys[a]);
+    if !min_y.is_finite() {
+        return false;
+    }
+    for (i, &y) in (a + 1..).zip(&ys[a + 1..b]) {
+        if !y.is_finite() {
+            return false;
+        }
+        if y < min_y {
+            min_y = y;
+            min_i = i;
+        }
+        if y > max_y {
+            max_y = y;
+            max_i = i;
+        }
+    }
+    let (inner_a, inner_b) = if min_i <= max_i {
+        (min_i, max_i)
+    } else {
+        (max_i, min_i)
+    };
+    let mut previous = usize::MAX;
+    for i in [a, inner_a, inner_b, b - 1] {
+        if i != previous {
+            out.points.push((xs[i], ys[i]));
+            previous = i;
+        }
+    }
+    true
+}
+
 /// Appends what the pixel column holding points `a..b` keeps: its first, lowest,
 /// highest and last finite point and its first and last NaN (as gap markers), in x
 /// order; and one infinity of each sign.
 fn flush_column(xs: &[f64], ys: &[f64], a: usize, b: usize, out: &mut Downsampled) {
+    if !flush_finite_column(xs, ys, a, b, out) {
+        flush_any_column(xs, ys, a, b, out);
+    }
+}
+
+/// [`flush_column`] for any column: NaN and infinities included.
+fn flush_any_column(xs: &[f64], ys: &[f64], a: usize, b: usize, out: &mut Downsampled) {
     const NONE: usize = usize::MAX;
     // first, min, max, last finite; first, last NaN
     let mut keep = [NONE; 6];
@@ -284,8 +345,9 @@ fn downsample_sorted(xs: &[f64], ys: &[f64], lo: f64, hi: f64, columns: usize) -
     };
     out.points.extend(neighbour(xs, ys, (0..start).rev()));
     // Column c holds x in [lo + c·width, lo + (c+1)·width); the last also holds hi.
-    // Each column's end is found by binary search, so the per-point loop only
-    // classifies y, and empty columns cost nothing.
+    // Each column's end is found by a forward scan (a column holds few points, and
+    // the scan is one comparison per point), and the next non-empty column by the
+    // estimate from its first x, so empty columns cost nothing.
     let width = (hi - lo) / columns as f64;
     let (mut a, mut c) = (start, 0usize);
     while a < end {
@@ -297,7 +359,14 @@ fn downsample_sorted(xs: &[f64], ys: &[f64], lo: f64, hi: f64, columns: usize) -
             end
         } else {
             let boundary = lo + (c + 1) as f64 * width;
-            a + xs[a..end].partition_point(|&x| x < boundary)
+            let mut b = a;
+            for &x in &xs[a..end] {
+                if x >= boundary {
+                    break;
+                }
+                b += 1;
+            }
+            b
         };
         if b > a {
             flush_column(xs, ys, a, b, &mut out);
@@ -314,6 +383,69 @@ fn downsample_sorted(xs: &[f64], ys: &[f64], lo: f64, hi: f64, columns: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The finite fast path keeps exactly what the general path keeps, for random
+    /// finite columns (ties, repeats, -0.0, extremes) at random offsets.
+    #[test]
+    fn finite_columns_keep_what_the_general_path_keeps() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let pool = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            2.5,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+        ];
+        for _ in 0..5_000 {
+            let n = 1 + (next() % 12) as usize;
+            let ys: Vec<f64> = (0..n)
+                .map(|_| match next() % 3 {
+                    0 => pool[(next() % pool.len() as u64) as usize],
+                    _ => {
+                        f64::from_bits(next() % 0x7fe0_0000_0000_0000)
+                            * if next() % 2 == 0 { 1.0 } else { -1.0 }
+                    }
+                })
+                .collect();
+            let xs: Vec<f64> = (0..n).map(|i| i as f64).collect();
+            let a = (next() % n as u64) as usize;
+            let b = a + 1 + (next() % (n - a) as u64) as usize;
+            let (mut fast, mut general) = (Downsampled::default(), Downsampled::default());
+            assert!(flush_finite_column(&xs, &ys, a, b, &mut fast));
+            flush_any_column(&xs, &ys, a, b, &mut general);
+            let bits = |d: &Downsampled| {
+                d.points
+                    .iter()
+                    .map(|p| (p.0.to_bits(), p.1.to_bits()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(bits(&fast), bits(&general), "{ys:?} {a}..{b}");
+        }
+        let mut out = Downsampled::default();
+        assert!(!flush_finite_column(
+            &[0.0, 1.0],
+            &[1.0, f64::NAN],
+            0,
+            2,
+            &mut out
+        ));
+        assert!(!flush_finite_column(
+            &[0.0, 1.0],
+            &[f64::INFINITY, 1.0],
+            0,
+            2,
+            &mut out
+        ));
+    }
 
     fn ramp(n: usize) -> Vec<f64> {
         (0..n).map(|i| i as f64).collect()

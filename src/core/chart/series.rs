@@ -87,44 +87,61 @@ pub struct PreparedSeries {
     pub ys: Vec<f64>,
 }
 
-fn x_of(p: &MetricPoint, mode: XMode, t0: i64) -> f64 {
-    match mode {
-        XMode::Step => p.step as f64,
-        XMode::WallTime => p.timestamp as f64,
-        XMode::RelativeTime => (p.timestamp - t0) as f64,
-        // Never reached: a metric x comes from `prepare_against`.
-        XMode::Metric => p.step as f64,
-    }
-}
-
 /// Puts a series in x order for `mode` (relative time counts from the series'
 /// earliest timestamp). Histories are nearly always logged in step and time order,
-/// so this is usually one check and two column copies; a history logged out of
-/// order is copied and sorted once here rather than on every draw.
+/// so this is usually one pass that checks the order while it copies the two
+/// columns; a history logged out of order is copied and sorted once here rather than
+/// on every draw.
 pub fn prepare(label: &str, points: &Arc<Vec<MetricPoint>>, mode: XMode) -> PreparedSeries {
-    let t0 = points.iter().map(|p| p.timestamp).min().unwrap_or(0);
-    let key = |p: &MetricPoint| match mode {
-        XMode::Step => p.step,
-        _ => p.timestamp,
+    let (points, (xs, ys)) = match columns_in_order(points, mode) {
+        Some(columns) => (points.clone(), columns),
+        None => {
+            let mut copy = points.as_ref().clone();
+            copy.sort_by_key(|p| order_key(p, mode));
+            // Sorted by the key now, so the columns come out in order.
+            let columns = columns_in_order(&copy, mode).unwrap_or_default();
+            (Arc::new(copy), columns)
+        }
     };
-    let sorted = points.windows(2).all(|w| key(&w[0]) <= key(&w[1]));
-    let points = if sorted {
-        points.clone()
-    } else {
-        let mut copy = points.as_ref().clone();
-        copy.sort_by_key(key);
-        Arc::new(copy)
-    };
-    let xs: Vec<f64> = points.iter().map(|p| x_of(p, mode, t0)).collect();
-    // Integer keys in order give floats in order: this cannot fail, but if it ever
-    // did the chart would draw nothing rather than draw wrong.
-    let xs = SortedXs::new(xs).unwrap_or_default();
     PreparedSeries {
         label: label.to_owned(),
-        ys: points.iter().map(|p| p.value).collect(),
+        ys,
         xs,
         points,
     }
+}
+
+/// The integer a mode orders points by.
+fn order_key(p: &MetricPoint, mode: XMode) -> i64 {
+    match mode {
+        // A metric x comes from `prepare_against`; here it orders as step.
+        XMode::Step | XMode::Metric => p.step,
+        XMode::WallTime | XMode::RelativeTime => p.timestamp,
+    }
+}
+
+/// The x and y columns of `points` if they are in [`order_key`] order, in one pass;
+/// `None` (stopping early) at the first point out of order. In order by time, the
+/// first timestamp is the earliest, which relative time counts from.
+fn columns_in_order(points: &[MetricPoint], mode: XMode) -> Option<(SortedXs, Vec<f64>)> {
+    let t0 = points.first().map_or(0, |p| p.timestamp);
+    let mut xs = Vec::with_capacity(points.len());
+    let mut ys = Vec::with_capacity(points.len());
+    let mut last = i64::MIN;
+    for p in points {
+        let key = order_key(p, mode);
+        if key < last {
+            return None;
+        }
+        last = key;
+        xs.push(match mode {
+            XMode::RelativeTime => key.saturating_sub(t0) as f64,
+            _ => key as f64,
+        });
+        ys.push(p.value);
+    }
+    // Ascending integers (less a constant) convert to ascending floats, never NaN.
+    Some((SortedXs::from_ascending_integers(xs), ys))
 }
 
 /// A y history put against another metric of the same run, and how many of its

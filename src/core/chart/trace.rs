@@ -37,7 +37,7 @@ pub fn trace(geo: &Geometry, points: &[(f64, f64)], columns: usize) -> Trace {
     );
     let sparse = points.len() * SPARSE_COLUMNS_PER_POINT < columns;
     let mut out = Trace::default();
-    let mut line: Vec<(f64, f64)> = Vec::new();
+    let mut line: Vec<(f64, f64)> = Vec::with_capacity(points.len());
     let end_line = |line: &mut Vec<(f64, f64)>, out: &mut Trace| {
         if line.len() == 1 && !sparse {
             out.dots.push(line[0]);

@@ -171,6 +171,7 @@ pub fn RunsCsvButton(
             type="button"
             class="csv"
             title="Download the shown runs and columns as CSV"
+            aria-label="CSV of the runs table"
             disabled=disabled
             on:click=save
         >"CSV"</button>

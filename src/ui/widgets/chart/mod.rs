@@ -654,6 +654,7 @@ pub fn MetricChart(
             })
         })
     };
+    let csv_name = format!("CSV of {title}");
     let aria = {
         let title = title.clone();
         move || format!("Chart of {title}: {} points", total_points.get())
@@ -721,6 +722,7 @@ pub fn MetricChart(
                     })}
                     {csv.map(|save| view! {
                         <button type="button" class="chart-csv" title="Download the full history as CSV"
+                            aria-label=csv_name.clone()
                             disabled=move || loading.get() || series.with(Vec::is_empty)
                             on:click=move |_| save.run(())>"CSV"</button>
                     })}
