@@ -19,7 +19,8 @@ type Names =
   | "createExperiment" | "setExperiment" | "getExperiment" | "getExperimentByName" | "searchExperiments"
   | "renameExperiment" | "deleteExperiment" | "restoreExperiment" | "setExperimentTag" | "deleteExperimentTag"
   | "startRun" | "activeRun" | "endRun" | "getRun" | "searchRuns" | "deleteRun" | "restoreRun" | "setTerminated"
-  | "logParam" | "logParams" | "logMetric" | "logMetrics" | "setTag" | "setTags" | "deleteTag"
+  | "logParam" | "logParams" | "logMetric" | "logMetrics" | "logMetricSeries" | "logBatch"
+  | "setTag" | "setTags" | "deleteTag"
   | "logArtifact" | "logText" | "logDict" | "logImage" | "listArtifacts" | "downloadArtifact" | "getMetricHistory"
   | "importArchive" | "exportArchive"
   | "logModel" | "logModelFiles" | "loadModel" | "getModelInfo" | "getLoggedModel" | "searchLoggedModels"
@@ -47,7 +48,8 @@ export declare const ready: Mlflow["ready"], flush: Mlflow["flush"],
   getRun: Mlflow["getRun"], searchRuns: Mlflow["searchRuns"], deleteRun: Mlflow["deleteRun"],
   restoreRun: Mlflow["restoreRun"], setTerminated: Mlflow["setTerminated"],
   logParam: Mlflow["logParam"], logParams: Mlflow["logParams"], logMetric: Mlflow["logMetric"],
-  logMetrics: Mlflow["logMetrics"], setTag: Mlflow["setTag"], setTags: Mlflow["setTags"],
+  logMetrics: Mlflow["logMetrics"], logMetricSeries: Mlflow["logMetricSeries"],
+  logBatch: Mlflow["logBatch"], setTag: Mlflow["setTag"], setTags: Mlflow["setTags"],
   deleteTag: Mlflow["deleteTag"], logArtifact: Mlflow["logArtifact"], logText: Mlflow["logText"],
   logDict: Mlflow["logDict"], logImage: Mlflow["logImage"], listArtifacts: Mlflow["listArtifacts"],
   downloadArtifact: Mlflow["downloadArtifact"], getMetricHistory: Mlflow["getMetricHistory"],

@@ -27,7 +27,7 @@ export const {
   createExperiment, setExperiment, getExperiment, getExperimentByName, searchExperiments,
   renameExperiment, deleteExperiment, restoreExperiment, setExperimentTag, deleteExperimentTag,
   startRun, activeRun, endRun, getRun, searchRuns, deleteRun, restoreRun, setTerminated,
-  logParam, logParams, logMetric, logMetrics, setTag, setTags, deleteTag,
+  logParam, logParams, logMetric, logMetrics, logMetricSeries, logBatch, setTag, setTags, deleteTag,
   logArtifact, logText, logDict, logImage, listArtifacts, downloadArtifact, getMetricHistory,
   importArchive, exportArchive,
   logModel, logModelFiles, loadModel, getModelInfo, getLoggedModel, searchLoggedModels,

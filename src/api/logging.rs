@@ -54,11 +54,11 @@ pub(super) fn target_run(run_id: &JsValue) -> Result<String, JsValue> {
 }
 
 /// Whether this context's view knows the run (else it is read through first).
-fn knows(s: &Service, run: &str) -> bool {
+pub(super) fn knows(s: &Service, run: &str) -> bool {
     s.read(|t| t.run(run).is_ok())
 }
 
-fn whole_number(v: &JsValue, what: &str, key: &str) -> Result<Option<i64>, JsValue> {
+pub(super) fn whole_number(v: &JsValue, what: &str, key: &str) -> Result<Option<i64>, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
@@ -81,7 +81,7 @@ fn whole(n: f64, what: &str, key: &str) -> Result<i64, JsValue> {
     }
 }
 
-fn metric_value(v: &JsValue, key: &str) -> Result<f64, JsValue> {
+pub(super) fn metric_value(v: &JsValue, key: &str) -> Result<f64, JsValue> {
     v.as_f64().ok_or_else(|| {
         errors::invalid_arg(format!(
             "Got invalid value {} for metric '{key}'. Please specify value as a number (NaN and ±Infinity are allowed).",

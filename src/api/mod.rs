@@ -9,6 +9,7 @@
 mod archive;
 mod args;
 mod artifacts;
+mod bulk;
 mod connect;
 mod dto;
 mod errors;

@@ -13,6 +13,7 @@ import { openLab } from "./bench_lab.mjs";
 import { benchChartGrid } from "./bench_grid.mjs";
 import { benchAutolog } from "./bench_autolog.mjs";
 import { benchGroups } from "./bench_groups.mjs";
+import { benchBulk } from "./bench_bulk.mjs";
 
 const dist = process.env.DIST;
 const emit = (metric, value, unit, extra = {}) =>
@@ -67,6 +68,8 @@ try {
   emit("log_metric_call_avg", (r.logMs * 1000) / 1_000_000, "us");
   emit("log_1M_points_and_flush", r.totalMs, "ms");
   emit("log_points_per_second", 1_000_000 / (r.totalMs / 1000), "points/s");
+
+  await benchBulk(page, emit);
 
   // a 100,000-point history read back
   const h = await page.evaluate(async (runId) => {

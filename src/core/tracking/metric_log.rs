@@ -67,6 +67,19 @@ impl MetricLog {
             .insert(key.to_owned(), vec![point]);
     }
 
+    /// Queues a run of points of one series (in logging order).
+    pub fn extend(&mut self, run_id: &str, key: &str, points: &[MetricPoint]) {
+        self.pending_points += points.len();
+        if let Some(s) = self.series.get_mut(run_id).and_then(|m| m.get_mut(key)) {
+            s.extend_from_slice(points);
+            return;
+        }
+        self.series
+            .entry(run_id.to_owned())
+            .or_default()
+            .insert(key.to_owned(), points.to_vec());
+    }
+
     /// Points queued and not drained yet.
     pub fn pending_points(&self) -> usize {
         self.pending_points

@@ -182,6 +182,17 @@ impl Records {
         }
     }
 
+    /// An active run to queue metric points in: not marked changed (points travel
+    /// in the metric log, and the flush writes the run's record with them).
+    #[inline]
+    pub(crate) fn run_for_points(&mut self, id: &str) -> Result<&mut StoredRun> {
+        let r = self.runs.get_mut(id).ok_or_else(|| run_not_found(id))?;
+        if r.run.info.lifecycle_stage != LifecycleStage::Active {
+            return Err(deleted_run(id));
+        }
+        Ok(r)
+    }
+
     pub(crate) fn active_run(&self, id: &str) -> Result<&StoredRun> {
         let r = self.run(id)?;
         if r.run.info.lifecycle_stage != LifecycleStage::Active {

@@ -133,6 +133,54 @@ pub fn validate_experiment_tag(key: &str, value: &str) -> Result<(), InvalidValu
     check_len("Experiment tag", key, value, MAX_EXPERIMENT_TAG_VALUE_LEN)
 }
 
+/// Most metrics one `log_batch` call takes (MLflow's `MAX_METRICS_PER_BATCH`).
+pub const MAX_METRICS_PER_BATCH: usize = 1000;
+/// Most params, and most tags, one `log_batch` call takes.
+pub const MAX_PARAMS_TAGS_PER_BATCH: usize = 100;
+/// Most metrics, params and tags together in one `log_batch` call.
+pub const MAX_ENTITIES_PER_BATCH: usize = 1000;
+
+fn batch_limit(what: &str, limit: usize, len: usize) -> Result<(), InvalidValue> {
+    if len > limit {
+        return Err(InvalidValue(format!(
+            "A batch logging request can contain at most {limit} {what}. Got {len} {what}. \
+             Please split up {what} across multiple requests and try again."
+        )));
+    }
+    Ok(())
+}
+
+/// MLflow's limits on one `log_batch` call, and its rule that a batch names each
+/// param once.
+pub fn validate_batch(
+    metrics: usize,
+    params: &[(String, String)],
+    tags: usize,
+) -> Result<(), InvalidValue> {
+    batch_limit("metrics", MAX_METRICS_PER_BATCH, metrics)?;
+    batch_limit("params", MAX_PARAMS_TAGS_PER_BATCH, params.len())?;
+    batch_limit("tags", MAX_PARAMS_TAGS_PER_BATCH, tags)?;
+    batch_limit(
+        "metrics, params, and tags",
+        MAX_ENTITIES_PER_BATCH,
+        metrics + params.len() + tags,
+    )?;
+    let mut seen = std::collections::BTreeSet::new();
+    let dupes: Vec<String> = params
+        .iter()
+        .filter(|(k, _)| !seen.insert(k.as_str()))
+        .map(|(k, _)| format!("'{k}'"))
+        .collect();
+    if !dupes.is_empty() {
+        return Err(InvalidValue(format!(
+            "Duplicate parameter keys have been submitted: [{}]. Please ensure the request \
+             contains only one param value per param key.",
+            dupes.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// Validates a metric key and point (any f64 value; timestamp ≥ 0).
 pub fn validate_metric(key: &str, timestamp: i64) -> Result<(), InvalidValue> {
     validate_key(KeyKind::Metric, key)?;

@@ -388,14 +388,7 @@ impl Tracker {
     /// Queues a metric point and updates the run's latest value and range. The hot
     /// path: no allocation once the series exists.
     pub fn log_metric(&mut self, id: &str, key: &str, point: MetricPoint) -> Result<()> {
-        let stored = self
-            .records
-            .runs
-            .get_mut(id)
-            .ok_or_else(|| run_not_found(id))?;
-        if stored.run.info.lifecycle_stage != LifecycleStage::Active {
-            return Err(deleted_run(id));
-        }
+        let stored = self.records.run_for_points(id)?;
         match stored.run.metrics.get_mut(key) {
             Some(latest) => {
                 if point.timestamp < 0 {
@@ -417,6 +410,74 @@ impl Tracker {
             }
         }
         self.metrics.push(id, key, point);
+        Ok(())
+    }
+
+    /// Queues a series of points of one metric (in logging order) and updates the
+    /// run's latest value and range: all or nothing.
+    pub fn log_metric_series(&mut self, id: &str, key: &str, points: &[MetricPoint]) -> Result<()> {
+        rules::validate_key(rules::KeyKind::Metric, key)?;
+        if let Some(p) = points.iter().find(|p| p.timestamp < 0) {
+            rules::validate_metric(key, p.timestamp)?;
+        }
+        let stored = self.records.run_for_points(id)?;
+        let Some(first) = points.first() else {
+            return Ok(());
+        };
+        let mut range = MetricRange::NONE;
+        let mut latest = *first;
+        for p in points {
+            range.note(p.value);
+            if p.is_later_than(&latest) {
+                latest = *p;
+            }
+        }
+        match stored.run.metrics.get_mut(key) {
+            Some(l) if !latest.is_later_than(l) => {}
+            Some(l) => *l = latest,
+            None => {
+                stored.run.metrics.insert(key.to_owned(), latest);
+            }
+        }
+        stored
+            .run
+            .metric_ranges
+            .entry(key.to_owned())
+            .or_insert(MetricRange::NONE)
+            .merge(range);
+        self.metrics.extend(id, key, points);
+        Ok(())
+    }
+
+    /// MLflow's `log_batch`: metrics, params and tags for one run, all or nothing,
+    /// within MLflow's limits (1,000 metrics, 100 params, 100 tags, 1,000 in all; each
+    /// param once).
+    pub fn log_batch(
+        &mut self,
+        id: &str,
+        metrics: &[(String, MetricPoint)],
+        params: &[(String, String)],
+        tags: &[(String, String)],
+    ) -> Result<()> {
+        rules::validate_batch(metrics.len(), params, tags.len())?;
+        self.records.active_run(id)?;
+        for (key, point) in metrics {
+            rules::validate_metric(key, point.timestamp)?;
+        }
+        for (key, value) in tags {
+            rules::validate_tag(key, value)?;
+        }
+        // The params are the one part that can still be refused (a value differing
+        // from a logged one); nothing has changed yet if they are.
+        if !params.is_empty() {
+            self.log_params(id, params)?;
+        }
+        if !tags.is_empty() {
+            self.set_tags(id, tags)?;
+        }
+        for (key, point) in metrics {
+            self.log_metric(id, key, *point)?;
+        }
         Ok(())
     }
 
